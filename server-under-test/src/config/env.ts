@@ -1,0 +1,179 @@
+import { ConfigError } from './errors.ts';
+import { loadFileConfig, type FileConfig, type UnknownKeysPolicy } from './config-file.ts';
+import { APP_VERSIONS, VERSION_SPECS, type AppVersion, type VersionSpec } from './versions.ts';
+
+export const ROLES = ['ws', 'fallback', 'rest', 'webhook-dispatcher'] as const;
+export type Role = (typeof ROLES)[number];
+export const OVER_CAP_MODES = ['drop', 'close-4100'] as const;
+export type OverCapMode = (typeof OVER_CAP_MODES)[number];
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  podName: string;
+  appId: string;
+  appKey: string;
+  appSecret: string;
+  redisUrl: string | undefined;
+  roles: ReadonlySet<Role>;
+  appVersion: AppVersion;
+  versionSpec: VersionSpec;
+  configFile: string | undefined;
+  unknownKeys: UnknownKeysPolicy;
+  file: FileConfig;
+  ignoredConfigKeys: string[];
+  webhookUrl: string | undefined;
+  webhookStream: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  shutdownGraceMs: number;
+  switches: Switches;
+}
+
+/** The postmortems' root causes. Every default is the healthy behaviour. */
+export interface Switches {
+  /** 2021-09: per-pod WebSocket connection cap (0 = unlimited). */
+  maxConnections: number;
+  /** 2021-09: what happens over the cap: drop the socket (client sees 1006) or close 4100. */
+  overCapMode: OverCapMode;
+  /** 2021-12: bytes allocated, filled and held per open connection (models ingress buffers). */
+  retainedBytesPerConnection: number;
+  /** 2020-01: write a 4XX response twice on keep-alive connections. */
+  keepaliveDouble4xx: boolean;
+  /** 2022-08: the ws role writes webhook events to the stream (WEBHOOK_STREAM_ENABLED). */
+  wsWebhookStreamEnabled: boolean;
+  /** 2022-08: the fallback role reads a differently named variable (FALLBACK_STREAM_WRITES). */
+  fallbackWebhookStreamEnabled: boolean;
+  /** 2021-09/12: fallback capacity: max live sessions (0 = unlimited). */
+  fallbackMaxSessions: number;
+  /** fallback capacity: max requests served at once (0 = unlimited); the rest queue. */
+  fallbackMaxConcurrent: number;
+  /** fallback capacity: queued requests beyond this are refused with 503. */
+  fallbackQueueLimit: number;
+  /** fallback capacity: service time per fallback request, in ms (models per-request cost). */
+  fallbackRequestCostMs: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Every variable the server reads, with its default (documented in README.md). */
+export const ENV_DEFAULTS = {
+  HOST: '127.0.0.1',
+  PORT: '6001',
+  POD_NAME: '(pod-<pid>)',
+  APP_ID: '1',
+  APP_KEY: 'app-key',
+  APP_SECRET: 'app-secret',
+  REDIS_URL: '',
+  ROLES: ROLES.join(','),
+  APP_VERSION: 'v1',
+  CONFIG_FILE: '',
+  CONFIG_UNKNOWN_KEYS: 'warn',
+  WEBHOOK_URL: '',
+  WEBHOOK_STREAM: 'sut:webhooks',
+  LOG_LEVEL: 'info',
+  SHUTDOWN_GRACE_MS: '5000',
+  MAX_CONNECTIONS: '0',
+  OVER_CAP_MODE: 'drop',
+  RETAINED_BYTES_PER_CONNECTION: '0',
+  KEEPALIVE_DOUBLE_4XX: 'false',
+  WEBHOOK_STREAM_ENABLED: 'true',
+  FALLBACK_STREAM_WRITES: 'true',
+  FALLBACK_MAX_SESSIONS: '0',
+  FALLBACK_MAX_CONCURRENT: '0',
+  FALLBACK_QUEUE_LIMIT: '1000',
+  FALLBACK_REQUEST_COST_MS: '0',
+} as const;
+
+function str(env: Env, name: keyof typeof ENV_DEFAULTS): string {
+  const v = env[name];
+  return v === undefined || v === '' ? ENV_DEFAULTS[name] : v;
+}
+
+function int(env: Env, name: keyof typeof ENV_DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = str(env, name);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}`, name);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: keyof typeof ENV_DEFAULTS, values: readonly T[]): T {
+  const raw = str(env, name);
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${values.join(', ')}`, name);
+  }
+  return raw as T;
+}
+
+function bool(env: Env, name: keyof typeof ENV_DEFAULTS): boolean {
+  return oneOf(env, name, ['true', 'false'] as const) === 'true';
+}
+
+/** Parse and validate the whole configuration; throws ConfigError naming the variable. */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const host = str(env, 'HOST');
+  const roleNames = str(env, 'ROLES')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (roleNames.length === 0) throw new ConfigError(`ROLES is empty: expected a comma list of ${ROLES.join(', ')}`, 'ROLES');
+  for (const r of roleNames) {
+    if (!(ROLES as readonly string[]).includes(r)) {
+      throw new ConfigError(`ROLES contains ${JSON.stringify(r)}: expected a comma list of ${ROLES.join(', ')}`, 'ROLES');
+    }
+  }
+  const appVersion = oneOf(env, 'APP_VERSION', APP_VERSIONS);
+  const unknownKeys = oneOf(env, 'CONFIG_UNKNOWN_KEYS', ['warn', 'reject'] as const);
+  const configFile = env.CONFIG_FILE || undefined;
+  const { config: file, ignoredKeys } = loadFileConfig(configFile, appVersion, unknownKeys);
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL=${JSON.stringify(redisUrl)} is invalid: expected redis://host:port`, 'REDIS_URL');
+  }
+  const webhookUrl = env.WEBHOOK_URL || undefined;
+  if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl)) {
+    throw new ConfigError(`WEBHOOK_URL=${JSON.stringify(webhookUrl)} is invalid: expected http(s)://...`, 'WEBHOOK_URL');
+  }
+  for (const name of ['APP_ID', 'APP_KEY', 'APP_SECRET'] as const) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(str(env, name))) {
+      throw new ConfigError(`${name} is invalid: expected letters, digits, _ . -`, name);
+    }
+  }
+  return {
+    host,
+    port: int(env, 'PORT', 0, 65535),
+    podName: env.POD_NAME || `pod-${process.pid}`,
+    appId: str(env, 'APP_ID'),
+    appKey: str(env, 'APP_KEY'),
+    appSecret: str(env, 'APP_SECRET'),
+    redisUrl,
+    roles: new Set(roleNames as Role[]),
+    appVersion,
+    versionSpec: VERSION_SPECS[appVersion],
+    configFile,
+    unknownKeys,
+    file,
+    ignoredConfigKeys: ignoredKeys,
+    webhookUrl,
+    webhookStream: str(env, 'WEBHOOK_STREAM'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 0, 600_000),
+    switches: {
+      maxConnections: int(env, 'MAX_CONNECTIONS', 0),
+      overCapMode: oneOf(env, 'OVER_CAP_MODE', OVER_CAP_MODES),
+      retainedBytesPerConnection: int(env, 'RETAINED_BYTES_PER_CONNECTION', 0, 64 * 1024 * 1024),
+      keepaliveDouble4xx: bool(env, 'KEEPALIVE_DOUBLE_4XX'),
+      wsWebhookStreamEnabled: bool(env, 'WEBHOOK_STREAM_ENABLED'),
+      fallbackWebhookStreamEnabled: bool(env, 'FALLBACK_STREAM_WRITES'),
+      fallbackMaxSessions: int(env, 'FALLBACK_MAX_SESSIONS', 0),
+      fallbackMaxConcurrent: int(env, 'FALLBACK_MAX_CONCURRENT', 0),
+      fallbackQueueLimit: int(env, 'FALLBACK_QUEUE_LIMIT', 0),
+      fallbackRequestCostMs: int(env, 'FALLBACK_REQUEST_COST_MS', 0, 60_000),
+    },
+  };
+}
+
+/** Config for tests: defaults plus overrides, no CONFIG_FILE unless given. */
+export function testConfig(env: Env = {}): ServerConfig {
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'error', POD_NAME: 'test-pod', ...env });
+}
