@@ -1,0 +1,43 @@
+/**
+ * What pods share: channel occupancy, presence membership and message fan-out.
+ * MemoryState serves a standalone pod; RedisState lets several pods act as one service.
+ */
+import type { PresenceMember } from '../protocol/messages.ts';
+
+/** One published event, serialized once by the publishing pod. */
+export interface FanoutMessage {
+  channel: string;
+  /** The complete Pusher frame to send to subscribers. */
+  frame: string;
+  /** socket_id that must not receive it (sender of a client event, or REST socket_id). */
+  exclude?: string | undefined;
+  /** Publish time, ms since epoch (publish-to-send latency). */
+  t: number;
+}
+
+export interface ChannelSummary {
+  name: string;
+  subscriptionCount: number;
+  userCount?: number;
+}
+
+export interface SharedState {
+  readonly kind: 'memory' | 'redis';
+  /** Start receiving fan-out; `deliver` is called for every message published on any pod. */
+  start(deliver: (m: FanoutMessage) => void): Promise<void>;
+  publish(m: FanoutMessage): Promise<void>;
+  /** Adds a subscriber; `occupied` is true when this made the channel go from 0 to 1 subscriber. */
+  subscribe(channel: string, socketId: string): Promise<{ occupied: boolean }>;
+  /** Removes a subscriber; `vacated` is true when this left the channel empty. */
+  unsubscribe(channel: string, socketId: string): Promise<{ vacated: boolean }>;
+  /** Adds a presence member; `added` is true for the user's first socket in the channel. */
+  addMember(channel: string, socketId: string, member: PresenceMember): Promise<{ added: boolean }>;
+  /** Removes a presence socket; returns the user id when that user has no socket left in the channel. */
+  removeMember(channel: string, socketId: string): Promise<{ removedUserId: string | undefined }>;
+  members(channel: string): Promise<PresenceMember[]>;
+  subscriptionCount(channel: string): Promise<number>;
+  listChannels(prefix: string): Promise<ChannelSummary[]>;
+  /** Liveness of the shared store (readyz). */
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
