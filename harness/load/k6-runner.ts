@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { HARNESS_ENV } from '../platform/env.ts';
+import { SETUP_COMMAND, toolPath } from '../platform/paths.ts';
+
+/** One sample from k6's `--out json` stream. */
+export interface K6Point {
+  metric: string;
+  /** Wall-clock time of the sample, ms since the epoch. */
+  time: number;
+  value: number;
+  tags: Record<string, string>;
+}
+
+/** k6's documented exit codes that the harness distinguishes. */
+export const K6_EXIT = {
+  ok: 0,
+  thresholdsFailed: 99,
+  invalidConfig: 104,
+  externalAbort: 105,
+  scriptException: 107,
+} as const;
+
+export type K6Outcome = 'passed' | 'thresholds-failed' | 'killed' | 'error';
+
+export interface K6Result {
+  exitCode: number | null;
+  outcome: K6Outcome;
+  points: number;
+  /** The last lines k6 wrote to stderr (its logs), for error messages. */
+  stderrTail: string[];
+}
+
+export interface K6RunOptions {
+  script: string;
+  /** Passed as `-e KEY=VALUE`, read in the script as `__ENV.KEY`. */
+  env?: Record<string, string | number>;
+  onPoint?: (point: K6Point) => void;
+  /** Hard bound: k6 is killed if it runs longer than this, whatever the script says. */
+  maxDurationS: number;
+  signal?: AbortSignal;
+}
+
+export class K6MissingError extends Error {
+  readonly code = 'K6_MISSING';
+  constructor(path: string) {
+    super(`k6 not found at ${path}; run \`${SETUP_COMMAND}\` (it builds k6 into the tool cache)`);
+  }
+}
+
+const running = new Set<ChildProcess>();
+
+/** Kills every k6 this process started (teardown on Ctrl-C, SIGTERM or a crash). */
+export function killAllK6(): number {
+  for (const child of running) child.kill('SIGKILL');
+  return running.size;
+}
+
+function outcomeOf(code: number | null, killed: boolean): K6Outcome {
+  if (killed) return 'killed';
+  if (code === K6_EXIT.ok) return 'passed';
+  if (code === K6_EXIT.thresholdsFailed) return 'thresholds-failed';
+  return 'error';
+}
+
+/**
+ * Runs k6 as a child process (always by its full path from the tool cache, so `harness down`
+ * can tell our k6 from anyone else's) and streams its JSON output live to `onPoint`.
+ */
+export function runK6(opts: K6RunOptions): Promise<K6Result> {
+  const k6 = toolPath('k6');
+  if (!existsSync(k6)) return Promise.reject(new K6MissingError(k6));
+  const args = ['run', '--quiet', '--summary-mode', 'disabled', '--out', 'json=-'];
+  for (const [key, value] of Object.entries(opts.env ?? {})) args.push('-e', `${key}=${value}`);
+  args.push(opts.script);
+
+  const child = spawn(k6, args, {
+    env: { ...process.env, ...HARNESS_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let points = 0;
+  let killed = false;
+  const stderrTail: string[] = [];
+
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{"metric"')) return; // metric declarations carry no sample
+    const parsed = JSON.parse(line) as { metric: string; data: { time: string; value: number; tags?: Record<string, string> } };
+    points++;
+    opts.onPoint?.({
+      metric: parsed.metric,
+      time: Date.parse(parsed.data.time),
+      value: parsed.data.value,
+      tags: parsed.data.tags ?? {},
+    });
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 20) stderrTail.shift();
+  });
+
+  const kill = () => {
+    killed = true;
+    child.kill('SIGKILL');
+  };
+  const timer = setTimeout(kill, opts.maxDurationS * 1000);
+  opts.signal?.addEventListener('abort', kill, { once: true });
+
+  return new Promise((resolve, reject) => {
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      running.delete(child);
+      reject(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      running.delete(child);
+      opts.signal?.removeEventListener('abort', kill);
+      resolve({ exitCode: code, outcome: outcomeOf(code, killed), points, stderrTail });
+    });
+  });
+}

@@ -1,0 +1,23 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import versions from './versions.json' with { type: 'json' };
+
+export { versions };
+
+/** Versioned tool cache outside the checkout, so a fresh clone on the same machine reuses it. */
+export function cacheDir(): string {
+  const fromEnv = process.env.HARNESS_CACHE_DIR;
+  if (fromEnv) return fromEnv;
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'incident-harness');
+}
+
+export type ToolName = 'k6' | 'toxiproxy-server' | 'toxiproxy-cli';
+
+export function toolPath(tool: ToolName): string {
+  const override = process.env[`HARNESS_${tool.toUpperCase().replace('-', '_')}_BIN`];
+  if (override) return override;
+  const dir = tool === 'k6' ? `k6-${versions.k6}` : `toxiproxy-${versions.toxiproxy}`;
+  return join(cacheDir(), 'tools', dir, tool);
+}
+
+export const SETUP_COMMAND = 'npm run setup';

@@ -1,0 +1,33 @@
+import { GenericContainer } from 'testcontainers';
+import { harnessLabels } from '../platform/labels.ts';
+
+export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
+
+/**
+ * A testcontainers GenericContainer with what the harness needs and the library's API lacks:
+ * host networking always (everything binds 127.0.0.1), the harness's cleanup labels, a memory
+ * limit with swap equal to it (so the kernel OOM-kills instead of swapping), and a restart policy.
+ */
+export class HarnessContainer extends GenericContainer {
+  constructor(image: string, runId: string, component: string) {
+    super(image);
+    this.withNetworkMode('host').withLabels(harnessLabels(runId, component));
+  }
+
+  withMemoryLimitMb(mb: number): this {
+    const bytes = Math.round(mb * 1024 * 1024);
+    this.hostConfig.Memory = bytes;
+    this.hostConfig.MemorySwap = bytes;
+    return this;
+  }
+
+  withCpus(cpus: number): this {
+    this.hostConfig.NanoCpus = Math.round(cpus * 1e9);
+    return this;
+  }
+
+  withRestartPolicy(name: RestartPolicyName, maximumRetryCount = 0): this {
+    this.hostConfig.RestartPolicy = { Name: name, MaximumRetryCount: name === 'on-failure' ? maximumRetryCount : 0 };
+    return this;
+  }
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# One idempotent set-up for everything the harness needs on this machine. Both README commands
+# (`npm run replay`, `npm test`) call it first. Safe to run again: each step checks before acting
+# and prints one line: done / already there / failed with the reason.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CACHE=${HARNESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/incident-harness}
+LOGS="$CACHE/logs"
+mkdir -p "$LOGS"
+
+version_of() { node -p "require('$ROOT/harness/platform/versions.json').$1"; }
+K6_VERSION=$(version_of k6)
+TOXIPROXY_VERSION=$(version_of toxiproxy)
+read -r -a DEBIAN_PACKAGES <<<"$(node -p "require('$ROOT/harness/platform/versions.json').debianPackages.join(' ')")"
+K6_DIR="$CACHE/tools/k6-$K6_VERSION"
+TOXIPROXY_DIR="$CACHE/tools/toxiproxy-$TOXIPROXY_VERSION"
+
+failed=0
+step_start=0
+begin() { step_start=$(date +%s.%N); }
+elapsed() { awk -v a="$step_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1fs", b - a }'; }
+ok() { printf '✔ %-22s %s (%s)\n' "$1" "$2" "$(elapsed)"; }
+fail() { printf '✘ %-22s failed: %s\n' "$1" "$2"; failed=1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# 1. Debian packages.
+begin
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  ok "debian packages" "already there: ${DEBIAN_PACKAGES[*]}"
+elif ! is_root; then
+  fail "debian packages" "missing ${missing[*]}; run as root: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+  exit 2
+elif { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$LOGS/apt.log" 2>&1; then
+  ok "debian packages" "done: installed ${missing[*]}"
+else
+  fail "debian packages" "apt-get install ${missing[*]} failed, see $LOGS/apt.log"
+  exit 2
+fi
+
+# 2. Docker engine: no bridge, no iptables; every container uses host networking on loopback.
+begin
+if timeout 10 docker info >/dev/null 2>&1; then
+  ok "docker engine" "already there"
+elif ! is_root; then
+  fail "docker engine" "no engine answers; run as root: sudo dockerd --bridge=none --iptables=false --ip-masq=false"
+  exit 2
+else
+  nohup setsid dockerd --bridge=none --iptables=false --ip-masq=false >>"$LOGS/dockerd.log" 2>&1 </dev/null &
+  for _ in $(seq 1 60); do timeout 5 docker info >/dev/null 2>&1 && break; sleep 1; done
+  if timeout 10 docker info >/dev/null 2>&1; then
+    ok "docker engine" "done: dockerd started, log in $LOGS/dockerd.log"
+  else
+    fail "docker engine" "dockerd did not answer within 60 s, see $LOGS/dockerd.log"
+    exit 2
+  fi
+fi
+
+# 3. k6, built into a versioned cache outside the checkout so fresh clones reuse it.
+# `go install go.k6.io/k6/v2@v2.2.0` needs the module's version list for its deprecation check,
+# which the module proxy here does not serve; building from a throwaway module that requires the
+# exact version fetches only that version.
+begin
+if [ -x "$K6_DIR/k6" ] && "$K6_DIR/k6" version 2>/dev/null | grep -q "k6 $K6_VERSION"; then
+  ok "k6 $K6_VERSION" "already there: $K6_DIR/k6"
+else
+  build="$CACHE/build/k6-$K6_VERSION"
+  rm -rf "$build" && mkdir -p "$build" "$K6_DIR"
+  if (
+    cd "$build" && export GOTOOLCHAIN=local GOFLAGS=-mod=mod &&
+      go mod init k6build &&
+      go mod edit -require="go.k6.io/k6/v2@$K6_VERSION" &&
+      printf '//go:build tools\npackage tools\nimport _ "go.k6.io/k6/v2"\n' >tools.go &&
+      go mod tidy && go build -o "$K6_DIR/k6" go.k6.io/k6/v2
+  ) >"$LOGS/k6-build.log" 2>&1; then
+    ok "k6 $K6_VERSION" "done: $K6_DIR/k6"
+  else
+    fail "k6 $K6_VERSION" "go build failed, see $LOGS/k6-build.log"
+  fi
+fi
+
+# 4. Toxiproxy server and CLI, renamed from the `server`/`cli` that go install produces.
+begin
+if [ -x "$TOXIPROXY_DIR/toxiproxy-server" ] && [ -x "$TOXIPROXY_DIR/toxiproxy-cli" ] &&
+  go version -m "$TOXIPROXY_DIR/toxiproxy-server" 2>/dev/null | grep -q "toxiproxy/v2.*$TOXIPROXY_VERSION"; then
+  ok "toxiproxy $TOXIPROXY_VERSION" "already there: $TOXIPROXY_DIR"
+else
+  mkdir -p "$TOXIPROXY_DIR"
+  if GOTOOLCHAIN=local GOBIN="$TOXIPROXY_DIR" go install \
+    "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" \
+    "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION" >"$LOGS/toxiproxy-build.log" 2>&1 &&
+    mv -f "$TOXIPROXY_DIR/server" "$TOXIPROXY_DIR/toxiproxy-server" &&
+    mv -f "$TOXIPROXY_DIR/cli" "$TOXIPROXY_DIR/toxiproxy-cli"; then
+    ok "toxiproxy $TOXIPROXY_VERSION" "done: $TOXIPROXY_DIR"
+  else
+    fail "toxiproxy $TOXIPROXY_VERSION" "go install failed, see $LOGS/toxiproxy-build.log"
+  fi
+fi
+
+# 5. npm dependencies, reinstalled only when the lock file changed.
+begin
+lock_hash=$(sha256sum package-lock.json | cut -c1-64)
+if [ -f node_modules/.harness-lock-hash ] && [ "$(cat node_modules/.harness-lock-hash)" = "$lock_hash" ]; then
+  ok "npm dependencies" "already there"
+elif npm ci --no-audit --no-fund >"$LOGS/npm-ci.log" 2>&1; then
+  echo "$lock_hash" >node_modules/.harness-lock-hash
+  ok "npm dependencies" "done: npm ci"
+else
+  fail "npm dependencies" "npm ci failed, see $LOGS/npm-ci.log"
+  exit 2
+fi
+
+[ "$failed" = 0 ] || { echo "set-up incomplete: fix the ✘ lines above and run it again"; exit 2; }
+
+# 6. The server bundle, run by the local Node image as `node /app/server.mjs` (rebuilt every time: <1 s).
+begin
+if node -e "process.exit(require('./package.json').scripts['server:build'] ? 0 : 1)"; then
+  if npm run --silent server:build >"$LOGS/server-build.log" 2>&1; then
+    ok "server bundle" "done: server-under-test/dist/server.mjs"
+  else
+    fail "server bundle" "npm run server:build failed, see $LOGS/server-build.log"
+    exit 2
+  fi
+fi
+
+# 7. The local FROM-scratch images (each rebuilt only when its inputs change).
+export HARNESS_CACHE_DIR="$CACHE"
+node harness/cli/bin.js images || exit 2
