@@ -1,0 +1,128 @@
+import { actionRegistry, type TimelineAction } from './actions.ts';
+import type { ScenarioIssue } from './errors.ts';
+import { isTrendLike, metricKind } from './metric-names.ts';
+import type { ScenarioBody } from './scenario-schema.ts';
+import type { Expectation, Selector } from './schema.ts';
+import { AGGREGATIONS_FOR, parseThreshold } from './threshold.ts';
+
+// Checks the schema cannot express on its own: names that must refer to something declared elsewhere
+// in the same resolved variant (targets, weights, alerts, SLO ids, metric names, thresholds).
+
+export function crossCheck(body: ScenarioBody, expectation: Expectation | undefined): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const deployments = new Set(body.topology.deployments.map((d) => d.name));
+  const links = new Set(body.topology.links.map((l) => l.name));
+  const alerts = new Set(body.alerts.map((a) => a.id));
+  const list = (s: Set<string>) => [...s].map((x) => JSON.stringify(x)).join(', ') || '(none)';
+
+  duplicates(body.topology.deployments.map((d) => d.name), 'topology.deployments', 'name', add);
+  duplicates(body.topology.links.map((l) => l.name), 'topology.links', 'name', add);
+  duplicates(body.probes.map((p) => p.id), 'probes', 'id', add);
+  duplicates(body.alerts.map((a) => a.id), 'alerts', 'id', add);
+  duplicates(body.slos.map((s) => s.id), 'slos', 'id', add);
+
+  for (const name of Object.keys(body.topology.edge.weights)) {
+    if (!deployments.has(name)) add(`topology.edge.weights.${name}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(name)}`);
+  }
+  body.topology.links.forEach((l, i) => {
+    if (!deployments.has(l.upstream) && l.upstream !== 'redis' && l.upstream !== 'webhooks') {
+      add(`topology.links[${i}].upstream`, `expected a deployment name, "redis" or "webhooks", got ${JSON.stringify(l.upstream)}`);
+    }
+  });
+
+  body.timeline.forEach((a, i) => checkAction(a, `timeline[${i}]`, { deployments, links, list, add }));
+  if (body.timeline.some((a) => a.at > body.durationS)) {
+    const i = body.timeline.findIndex((a) => a.at > body.durationS);
+    add(`timeline[${i}].at`, `expected a time within durationS (${body.durationS}), got ${body.timeline[i]!.at}`);
+  }
+
+  body.probes.forEach((p, i) => {
+    if (p.deployment !== undefined && !deployments.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(p.deployment)}`);
+  });
+
+  body.alerts.forEach((a, i) => {
+    const r = a.rule;
+    if (r.kind === 'ratio') {
+      checkSelector(r.numerator, `alerts[${i}].rule.numerator`, add, 'counter');
+      checkSelector(r.denominator, `alerts[${i}].rule.denominator`, add, 'counter');
+    } else if (r.kind === 'threshold') {
+      checkSelector({ metric: r.metric }, `alerts[${i}].rule`, add);
+    } else if (r.deployment !== undefined && !deployments.has(r.deployment)) {
+      add(`alerts[${i}].rule.deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(r.deployment)}`);
+    }
+  });
+
+  body.slos.forEach((s, i) => {
+    const at = `slos[${i}]`;
+    const parsed = parseThreshold(s.threshold);
+    if (!parsed.ok) add(`${at}.threshold`, `${parsed.expected}, got ${JSON.stringify(s.threshold)}`);
+    else if (!AGGREGATIONS_FOR[s.kind]!.includes(parsed.threshold.agg.kind)) {
+      add(`${at}.threshold`, `expected a ${AGGREGATIONS_FOR[s.kind]!.map((k) => (k === 'percentile' ? 'p(N)' : k)).join('/')} threshold for a ${s.kind} SLO, got ${JSON.stringify(s.threshold)}`);
+    }
+    if (s.window && s.window.to > body.durationS) add(`${at}.window.to`, `expected a time within durationS (${body.durationS}), got ${s.window.to}`);
+    switch (s.kind) {
+      case 'ratio':
+      case 'recovery':
+        checkSelector(s.numerator, `${at}.numerator`, add, 'counter');
+        checkSelector(s.denominator, `${at}.denominator`, add, 'counter');
+        break;
+      case 'trend':
+        if (!isTrendLike(s.metric)) add(`${at}.metric`, `expected a trend metric (delivery.latency, rest.latency, connect.latency or k6.*), got ${JSON.stringify(s.metric)}`);
+        break;
+      case 'count':
+        checkSelector(s, at, add, 'counter');
+        break;
+      case 'gauge':
+        checkSelector(s, at, add, 'gauge');
+        break;
+      case 'detection':
+        if (!alerts.has(s.alert)) add(`${at}.alert`, `expected an alert id (${list(alerts)}), got ${JSON.stringify(s.alert)}`);
+        break;
+    }
+  });
+
+  if (expectation && 'breach' in expectation) {
+    const slos = new Set(body.slos.map((s) => s.id));
+    expectation.breach.forEach((id, i) => {
+      if (!slos.has(id)) add(`expect.breach[${i}]`, `expected an SLO id (${list(slos)}), got ${JSON.stringify(id)}`);
+    });
+  }
+  return issues;
+}
+
+function checkSelector(sel: Selector, at: string, add: (p: string, m: string) => void, want?: 'counter' | 'gauge') {
+  const kind = metricKind(sel.metric);
+  if (kind === undefined) add(`${at}.metric`, `expected a known metric name (see harness/scenario/metric-names.ts), got ${JSON.stringify(sel.metric)}`);
+  else if (want !== undefined && kind !== want) add(`${at}.metric`, `expected a ${want} metric, got the ${kind} ${JSON.stringify(sel.metric)}`);
+}
+
+function duplicates(values: string[], at: string, key: string, add: (p: string, m: string) => void) {
+  const seen = new Set<string>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) add(`${at}[${i}].${key}`, `expected a unique ${key}, got a second ${JSON.stringify(v)}`);
+    seen.add(v);
+  });
+}
+
+function checkAction(
+  a: TimelineAction,
+  at: string,
+  ctx: { deployments: Set<string>; links: Set<string>; list: (s: Set<string>) => string; add: (p: string, m: string) => void },
+) {
+  const kind = actionRegistry[a.type].target;
+  const { deployments, links, list, add } = ctx;
+  const target = a.target;
+  if (kind === 'edge' && target !== 'edge') add(`${at}.target`, `expected "edge" for ${a.type}, got ${JSON.stringify(target)}`);
+  if (kind === 'deployment' && !deployments.has(target)) add(`${at}.target`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(target)}`);
+  if (kind === 'link' && !links.has(target)) add(`${at}.target`, `expected a link name (${list(links)}), got ${JSON.stringify(target)}`);
+  if (kind === 'pods') {
+    const m = /^([a-z][a-z0-9_-]*)(?:\/(\d+))?$/.exec(target);
+    if (!m || !deployments.has(m[1]!)) add(`${at}.target`, `expected "deployment" or "deployment/<pod index>" with a deployment in ${list(deployments)}, got ${JSON.stringify(target)}`);
+  }
+  if (a.type === 'weights.shift') {
+    for (const name of Object.keys(a.params.weights)) {
+      if (!deployments.has(name)) add(`${at}.params.weights.${name}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(name)}`);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+import { z } from 'zod';
+import { timelineActionSchema } from './actions.ts';
+import { comparatorSchema, eventMatcherSchema, labelsSchema } from './conditions.ts';
+import { idSchema, ROLES, transportSchema, WEBHOOK_EVENTS } from './vocabulary.ts';
+
+// The scenario schema: what a scenario file may say. Data first (a k6 options object): nothing here
+// runs anything. `ScenarioBody` is what a variant resolves to; `ScenarioInput` is what an author writes.
+
+// The type message names the constraint too, so `memoryMb: "256"` reads "expected a positive number".
+const numberSaying = (what: string) =>
+  z.number({ error: (iss) => (iss.input === undefined ? `required, expected ${what}` : `expected ${what}`) });
+const positive = numberSaying('a positive number').positive();
+const seconds = numberSaying('a number of seconds >= 0').nonnegative();
+
+export const livenessProbeSchema = z.strictObject({
+  periodS: positive,
+  failureThreshold: z.int().positive(),
+});
+
+export const deploymentSchema = z.strictObject({
+  name: idSchema,
+  roles: z.array(z.enum(ROLES)).min(1),
+  replicas: z.int().min(0),
+  appVersion: z.string().min(1),
+  /** The app's config file content; the server may refuse keys it does not know (strict parsing). */
+  config: z.record(z.string(), z.unknown()).default({}),
+  configVersion: z.string().min(1).default('1'),
+  env: z.record(z.string(), z.string()).default({}),
+  memoryMb: positive,
+  cpus: positive.default(0.5),
+  /** Per-pod connection cap; over it the pod refuses new connections. Absent = unlimited. */
+  maxConnections: z.int().positive().optional(),
+  restartPolicy: z.enum(['no', 'on-failure', 'always']).default('no'),
+  /** Absent = no liveness probe: a wedged pod is never restarted (the 2021-12 deployment). */
+  livenessProbe: livenessProbeSchema.optional(),
+  readiness: z
+    .object({ periodS: positive.default(1), failureThreshold: z.int().positive().default(1) })
+    .optional(),
+});
+
+export const edgeSchema = z.strictObject({
+  /** `true`: http-keep-alive towards clients and servers; `false`: close after each response. */
+  keepAlive: z.boolean().default(true),
+  /** Weight per deployment: where new connections go (the weighted DNS of the reports). */
+  weights: z.record(idSchema, z.int().min(0).max(256)),
+  healthCheck: z
+    .object({ intervalS: positive.default(1), fall: z.int().positive().default(2), rise: z.int().positive().default(2) })
+    .default({ intervalS: 1, fall: 2, rise: 2 }),
+});
+
+export const linkSchema = z.strictObject({
+  name: idSchema,
+  /** What the link leads to: a deployment name, `redis` or `webhooks`. */
+  upstream: z.string().min(1),
+});
+
+export const topologySchema = z.strictObject({
+  deployments: z.array(deploymentSchema).min(1),
+  redis: z.strictObject({ enabled: z.boolean().default(true), memoryMb: positive.default(64) }).default({ enabled: true, memoryMb: 64 }),
+  webhooks: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** An expected webhook that arrives later than this is counted late, never on time. */
+      deadlineS: positive.default(5),
+    })
+    .default({ enabled: false, deadlineS: 5 }),
+  edge: edgeSchema,
+  links: z.array(linkSchema).default([]),
+});
+
+const k6ScriptSchema = z.strictObject({
+  /** A file in scenarios/load/, e.g. `ws-subscribers.ts`. */
+  script: z.string().regex(/^[\w.-]+\.ts$/, 'expected a file name in scenarios/load/ ending in .ts'),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  vus: z.int().positive().default(1),
+  durationS: positive,
+});
+
+export const reconnectPolicySchema = z.strictObject({
+  /** `immediate` reconnects at once (stampede); `backoff` waits base·2^n up to max. */
+  strategy: z.enum(['immediate', 'backoff']),
+  baseMs: z.int().nonnegative().default(1000),
+  maxMs: z.int().positive().default(30_000),
+  jitter: z.boolean().default(false),
+  /** Consecutive WebSocket failures before the client falls back to HTTP (pusher-js behaviour). */
+  fallbackAfterFailures: z.int().positive().default(2),
+});
+
+export const loadSchema = z.strictObject({
+  k6: z.array(k6ScriptSchema).default([]),
+  /** Target number of connected clients per transport. */
+  connections: z.partialRecord(transportSchema, z.int().nonnegative()).default({}),
+  publish: z
+    .object({ ratePerS: z.number().nonnegative(), payloadBytes: z.int().positive(), channels: z.int().positive().default(1) })
+    .optional(),
+  ramp: z.strictObject({ upS: seconds.default(5), holdS: seconds.optional(), downS: seconds.default(0) }).default({ upS: 5, downS: 0 }),
+  /** Node clients that behave like pusher-js: WebSocket first, back off, fall back to HTTP. */
+  clients: z
+    .object({
+      count: z.int().nonnegative(),
+      reconnect: reconnectPolicySchema,
+      channelsPerClient: z.int().positive().default(1),
+      channelKind: z.enum(['public', 'private', 'presence']).default('public'),
+    })
+    .optional(),
+  /** Hard bounds: no load runs longer or opens more connections than this. */
+  maxDurationS: positive.default(150),
+  maxConnections: z.int().positive().default(5000),
+});
+
+/** A discriminated union's "no such kind" message lists the kinds that exist. */
+export const kindError = (kinds: string[]) => ({
+  error: (iss: { code: string }) => (iss.code === 'invalid_union' ? `expected kind to be one of ${kinds.join(', ')}` : undefined),
+});
+
+export const probeSchema = z.discriminatedUnion('kind', [
+  /** Publishes numbered messages on a probe channel and checks delivery (lost/dup/reordered/latency). */
+  z.strictObject({
+    kind: z.literal('delivery'),
+    id: idSchema,
+    transport: transportSchema,
+    /** Pin to one deployment (bypassing edge weights) so each deployment is probed on its own. */
+    deployment: idSchema.optional(),
+    ratePerS: positive.default(5),
+    subscribers: z.int().positive().default(1),
+  }),
+  /** REST requests over one keep-alive connection; each response must belong to its request. */
+  z.strictObject({
+    kind: z.literal('rest'),
+    id: idSchema,
+    deployment: idSchema.optional(),
+    ratePerS: positive.default(5),
+    keepAlive: z.boolean().default(true),
+    /** Every Nth request carries oversized event data (expects 413). 0 = never. */
+    oversizedEvery: z.int().nonnegative().default(0),
+    mix: z.array(z.enum(['publish', 'channel-info'])).min(1).default(['publish', 'channel-info']),
+  }),
+  /** Triggers webhook-producing activity on a transport and expects each webhook by the deadline. */
+  z.strictObject({
+    kind: z.literal('webhook'),
+    id: idSchema,
+    transport: transportSchema,
+    deployment: idSchema.optional(),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
+    ratePerS: positive.default(1),
+  }),
+], kindError(['delivery', 'rest', 'webhook']));
+
+const windowSecondsSchema = z
+  .object({ from: seconds, to: seconds })
+  .refine((w) => w.to > w.from, { message: 'expected to > from' });
+
+const selectorSchema = z.strictObject({ metric: z.string().min(1), where: labelsSchema.optional() });
+
+export const alertRuleSchema = z.discriminatedUnion('kind', [
+  /** numerator/denominator over a trailing window, e.g. connect failures / attempts > 1%. */
+  z.strictObject({
+    kind: z.literal('ratio'),
+    numerator: selectorSchema,
+    denominator: selectorSchema,
+    op: comparatorSchema,
+    value: z.number(),
+    windowS: z.int().positive().default(5),
+  }),
+  /** A statistic of one metric over a trailing window, e.g. sum of webhooks.missing > 0. */
+  z.strictObject({
+    kind: z.literal('threshold'),
+    metric: z.string().min(1),
+    where: labelsSchema.optional(),
+    stat: z.enum(['sum', 'max', 'min', 'last', 'p50', 'p90', 'p95', 'p99']),
+    op: comparatorSchema,
+    value: z.number(),
+    windowS: z.int().positive().default(1),
+  }),
+  /** Any pod (of a deployment, or any) not running-and-ready. */
+  z.strictObject({ kind: z.literal('pod-unhealthy'), deployment: idSchema.optional() }),
+], kindError(['ratio', 'threshold', 'pod-unhealthy']));
+
+export const alertSchema = z.strictObject({
+  id: idSchema,
+  title: z.string().min(1),
+  rule: alertRuleSchema,
+  /** The condition must hold this long before the alert fires (Prometheus `for:`). */
+  forS: seconds.default(0),
+});
+
+const sloBase = {
+  id: idSchema,
+  title: z.string().min(1),
+  /** Why this number: a person reading the report should not have to guess. */
+  why: z.string().min(1),
+  /** k6-style threshold, e.g. `rate>=0.99`, `p(99)<250`, `count==0`, `value<=20`. */
+  threshold: z.string().min(1),
+  window: windowSecondsSchema.optional(),
+};
+
+export const sloSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...sloBase, kind: z.literal('ratio'), numerator: selectorSchema, denominator: selectorSchema }),
+  z.strictObject({ ...sloBase, kind: z.literal('trend'), metric: z.string().min(1), where: labelsSchema.optional() }),
+  z.strictObject({ ...sloBase, kind: z.literal('count'), metric: z.string().min(1), where: labelsSchema.optional() }),
+  z.strictObject({ ...sloBase, kind: z.literal('gauge'), metric: z.string().min(1), where: labelsSchema.optional() }),
+  /** Seconds from the fault (first matching event) to the alert's first firing. */
+  z.strictObject({
+    ...sloBase,
+    kind: z.literal('detection'),
+    alert: idSchema,
+    fault: eventMatcherSchema,
+    /** When the fault never happened: `pass` (nothing to detect, stated in the verdict) or `unknown`. */
+    whenNoFault: z.enum(['pass', 'unknown']).default('unknown'),
+  }),
+  /** Seconds from an event until a ratio is back at `level` for `holdS` seconds. */
+  z.strictObject({
+    ...sloBase,
+    kind: z.literal('recovery'),
+    from: eventMatcherSchema,
+    numerator: selectorSchema,
+    denominator: selectorSchema,
+    level: z.number().min(0).max(1),
+    holdS: z.int().positive().default(3),
+    whenNoFault: z.enum(['pass', 'unknown']).default('unknown'),
+  }),
+], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery']));
+
+export const metadataShape = {
+  id: idSchema,
+  title: z.string().min(1),
+  /** The postmortem this replays, a file name in shared/postmortems/. */
+  postmortem: z.string().regex(/^[\w.-]+\.txt$/, 'expected a postmortem file name ending in .txt'),
+  summary: z.string().min(1),
+};
+
+/** Everything a variant can override. */
+export const bodyShape = {
+  seed: z.int().nonnegative().default(1),
+  /** Replay length in seconds (after set-up, before tear-down). */
+  durationS: positive,
+  topology: topologySchema,
+  load: loadSchema,
+  timeline: z.array(timelineActionSchema).default([]),
+  probes: z.array(probeSchema).default([]),
+  alerts: z.array(alertSchema).default([]),
+  slos: z.array(sloSchema).min(1),
+};
+
+export const expectationSchema = z.union([
+  z.strictObject({ breach: z.array(idSchema).min(1) }),
+  z.strictObject({ hold: z.literal('all') }),
+]);
+
+export const variantMetaShape = {
+  /** What this variant is, in a sentence (shown in reports). */
+  description: z.string().min(1).optional(),
+  expect: expectationSchema.optional(),
+};
+
+export type Deployment = z.output<typeof deploymentSchema>;
+export type Topology = z.output<typeof topologySchema>;
+export type Load = z.output<typeof loadSchema>;
+export type Probe = z.output<typeof probeSchema>;
+export type Alert = z.output<typeof alertSchema>;
+export type AlertRule = z.output<typeof alertRuleSchema>;
+export type Slo = z.output<typeof sloSchema>;
+export type Selector = z.output<typeof selectorSchema>;
+export type Expectation = z.output<typeof expectationSchema>;
+export type ReconnectPolicy = z.output<typeof reconnectPolicySchema>;
