@@ -1,0 +1,70 @@
+import { connect } from 'node:net';
+import { mapLinesToWeights, weightsToMapLines } from './haproxy-config.ts';
+
+export interface ServerState {
+  backend: string;
+  server: string;
+  /** UP, DOWN, MAINT, no check, … as HAProxy reports it. */
+  status: string;
+  currentSessions: number;
+}
+
+/** HAProxy's runtime API over its admin socket (bind-mounted from the container). */
+export class HaproxyRuntime {
+  constructor(private readonly socketPath: string) {}
+
+  command(cmd: string, timeoutMs = 5000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(this.socketPath);
+      let out = '';
+      const timer = setTimeout(() => socket.destroy(new Error(`haproxy runtime API: "${cmd}" timed out`)), timeoutMs);
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => (out += d));
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(out);
+      });
+      socket.end(`${cmd}\n`);
+    });
+  }
+
+  /** Replaces a weight map atomically (prepare → add → commit), so no request sees a half-written map. */
+  async setMapWeights(mapPath: string, weights: Record<string, number>): Promise<void> {
+    const prepared = await this.command(`prepare map ${mapPath}`);
+    const version = /version created:\s*(\d+)/i.exec(prepared)?.[1];
+    if (!version) throw new Error(`haproxy: prepare map ${mapPath} failed: ${prepared.trim()}`);
+    for (const line of weightsToMapLines(weights)) {
+      const [key, value] = line.split(' ');
+      const res = await this.command(`add map @${version} ${mapPath} ${key} ${value}`);
+      if (res.trim()) throw new Error(`haproxy: add map failed: ${res.trim()}`);
+    }
+    const committed = await this.command(`commit map @${version} ${mapPath}`);
+    if (committed.trim()) throw new Error(`haproxy: commit map failed: ${committed.trim()}`);
+  }
+
+  /** The weights HAProxy is using now, read back from the live map (evidence for weight shifts). */
+  async readMapWeights(mapPath: string): Promise<Record<string, number>> {
+    const shown = await this.command(`show map ${mapPath}`);
+    return mapLinesToWeights(shown.split('\n'));
+  }
+
+  async serverStates(): Promise<ServerState[]> {
+    const csv = await this.command('show stat');
+    const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n');
+    const cols = (header ?? '').split(',');
+    const idx = (name: string) => cols.indexOf(name);
+    return rows
+      .map((r) => r.split(','))
+      .filter((f) => f[idx('svname')] !== 'FRONTEND' && f[idx('svname')] !== 'BACKEND')
+      .map((f) => ({
+        backend: f[idx('pxname')] ?? '',
+        server: f[idx('svname')] ?? '',
+        status: f[idx('status')] ?? '',
+        currentSessions: Number(f[idx('scur')] ?? 0),
+      }));
+  }
+}

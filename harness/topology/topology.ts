@@ -1,0 +1,166 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort } from '../platform/ports.ts';
+import { startEdge, type StartedEdge } from './edge.ts';
+import type { EdgeMode, EdgeRoute } from './haproxy-config.ts';
+import type { RestartPolicyName } from './harness-container.ts';
+import { startPod, type PodSpec, type StartedPod } from './pod.ts';
+import { startRedis, type StartedRedis } from './redis.ts';
+import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
+
+/** What to start: plain data, resolved from a scenario variant by the run layer. */
+export interface DeploymentSpec {
+  name: string;
+  roles: string[];
+  replicas: number;
+  appVersion: string;
+  /** The config version deployed to the pods, separately from the app version (the 2019 lesson). */
+  config?: { version: string; values: Record<string, unknown> };
+  env: Record<string, string>;
+  memoryMb?: number;
+  cpus?: number;
+  restartPolicy: RestartPolicyName;
+  liveness?: { periodS: number; failureThreshold: number; timeoutMs: number };
+}
+
+export interface TopologySpec {
+  runId: string;
+  /** Scratch directory of the run (edge config, config versions); removed by the run layer. */
+  workDir: string;
+  images: { node: string; haproxy: string; redis: string; toxiproxy: string };
+  app: { id: string; key: string; secret: string };
+  redis: boolean;
+  deployments: DeploymentSpec[];
+  edge?: {
+    listeners: { name: string; mode: EdgeMode; routes: Partial<Record<EdgeRoute, Record<string, number>>> }[];
+    healthCheck: { enabled: boolean; intervalMs: number; fall: number; rise: number };
+    maxconn: number;
+  };
+  /** Where the webhook dispatcher POSTs; the run layer starts the receiver first. */
+  webhookUrl?: string;
+  /** Links through Toxiproxy, so faults can be injected on them. */
+  links?: { redis?: boolean };
+}
+
+export interface StartedDeployment {
+  spec: DeploymentSpec;
+  pods: StartedPod[];
+}
+
+export interface StartedTopology {
+  spec: TopologySpec;
+  redis?: StartedRedis;
+  toxiproxy?: StartedToxiproxy;
+  /** The Redis URL pods use: through Toxiproxy when the link is proxied. */
+  podRedisUrl?: string;
+  deployments: Map<string, StartedDeployment>;
+  edge?: StartedEdge;
+  edgePorts: Map<string, number>;
+  /** The pods of a deployment, or every pod. */
+  pods(deployment?: string): StartedPod[];
+  /** Starts a pod of a deployment from its current spec (scale up, redeploy, replace). */
+  startPodOf(deployment: string, name: string, port: number, spec?: DeploymentSpec): Promise<StartedPod>;
+  stop(): Promise<void>;
+}
+
+async function writeConfigVersion(workDir: string, deployment: string, config: NonNullable<DeploymentSpec['config']>): Promise<string> {
+  const dir = join(workDir, 'config', deployment, config.version);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config.values, null, 2));
+  return dir;
+}
+
+export async function podSpecFor(topo: StartedTopology | { spec: TopologySpec; podRedisUrl?: string }, dep: DeploymentSpec, name: string, port: number): Promise<PodSpec> {
+  const { spec } = topo;
+  const env: Record<string, string> = {
+    APP_ID: spec.app.id,
+    APP_KEY: spec.app.key,
+    APP_SECRET: spec.app.secret,
+    ROLES: dep.roles.join(','),
+    APP_VERSION: dep.appVersion,
+    ...(topo.podRedisUrl ? { REDIS_URL: topo.podRedisUrl } : {}),
+    ...(spec.webhookUrl ? { WEBHOOK_URL: spec.webhookUrl } : {}),
+    ...(dep.config ? { CONFIG_FILE: '/config/config.json' } : {}),
+    ...dep.env,
+  };
+  return {
+    deployment: dep.name,
+    name,
+    port,
+    env,
+    memoryMb: dep.memoryMb,
+    cpus: dep.cpus,
+    restartPolicy: dep.restartPolicy,
+    configDir: dep.config ? await writeConfigVersion(spec.workDir, dep.name, dep.config) : undefined,
+  };
+}
+
+/**
+ * Brings a topology up in dependency order (Redis, Toxiproxy, pods, edge). If any part fails to
+ * start, whatever did start is stopped before the error is rethrown.
+ */
+export async function startTopology(spec: TopologySpec): Promise<StartedTopology> {
+  const stops: (() => Promise<void>)[] = [];
+  const topo: StartedTopology = {
+    spec,
+    deployments: new Map(),
+    edgePorts: new Map(),
+    pods: (deployment) =>
+      deployment ? (topo.deployments.get(deployment)?.pods ?? []) : [...topo.deployments.values()].flatMap((d) => d.pods),
+    startPodOf: async (deployment, name, port, override) => {
+      const dep = override ?? topo.deployments.get(deployment)?.spec;
+      if (!dep) throw new Error(`no deployment named ${deployment}`);
+      return startPod({ image: spec.images.node, runId: spec.runId, spec: await podSpecFor(topo, dep, name, port) });
+    },
+    stop: async () => {
+      // Reverse order; keep going on errors so one stuck container does not leak the rest.
+      const errors: unknown[] = [];
+      for (const s of stops.reverse()) await s().catch((e: unknown) => errors.push(e));
+      for (const pod of topo.pods()) await pod.remove().catch((e: unknown) => errors.push(e));
+      if (errors.length) throw new AggregateError(errors, 'topology: some parts did not stop cleanly');
+    },
+  };
+  try {
+    if (spec.redis) {
+      topo.redis = await startRedis({ image: spec.images.redis, runId: spec.runId });
+      stops.push(() => topo.redis!.stop());
+      topo.podRedisUrl = topo.redis.url;
+    }
+    if (spec.links?.redis && topo.redis) {
+      topo.toxiproxy = await startToxiproxy({ image: spec.images.toxiproxy, runId: spec.runId });
+      stops.push(() => topo.toxiproxy!.stop());
+      const listen = await freePort();
+      await topo.toxiproxy.client.createProxy({ name: 'redis', listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${topo.redis.port}` });
+      topo.podRedisUrl = `redis://127.0.0.1:${listen}`;
+    }
+    for (const dep of spec.deployments) {
+      const pods = await Promise.all(
+        Array.from({ length: dep.replicas }, async (_, i) => topo.startPodOf(dep.name, `${dep.name}-${i + 1}`, await freePort(), dep)),
+      );
+      topo.deployments.set(dep.name, { spec: dep, pods });
+    }
+    if (spec.edge) {
+      const listeners = await Promise.all(spec.edge.listeners.map(async (l) => ({ ...l, port: await freePort() })));
+      for (const l of listeners) topo.edgePorts.set(l.name, l.port);
+      topo.edge = await startEdge({
+        image: spec.images.haproxy,
+        runId: spec.runId,
+        workDir: join(spec.workDir, 'edge'),
+        spec: {
+          listeners,
+          deployments: spec.deployments.map((d) => ({
+            name: d.name,
+            pods: topo.pods(d.name).map((p) => ({ name: p.spec.name, port: p.spec.port })),
+          })),
+          healthCheck: spec.edge.healthCheck,
+          maxconn: spec.edge.maxconn,
+        },
+      });
+      stops.push(() => topo.edge!.stop());
+    }
+    return topo;
+  } catch (err) {
+    await topo.stop().catch(() => undefined);
+    throw err;
+  }
+}
