@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { transportSchema, WEBHOOK_EVENTS } from '../scenario/vocabulary.ts';
+
+// The history's event union: everything the runtime observes, timestamped. It is the only link between
+// running and judging (Jepsen): checkers and reports read nothing else. `t` is milliseconds since the
+// run started (run.meta is t = 0). Schemas are loose objects so an older reader can still judge a
+// history written by a newer runtime that added fields.
+
+const t = z.number().nonnegative();
+const where = {
+  deployment: z.string().optional(),
+  pod: z.string().optional(),
+};
+/** Who produced the connection: k6 load, the Node client population or a synthetic probe. */
+const source = z.enum(['k6', 'client', 'probe']);
+
+/**
+ * Why a connection attempt failed: `close` (WebSocket close code in `code`: 1006, 4xxx), `http` (HTTP
+ * status in `code`: 502, 503), `refused` (TCP), `timeout`, `error` (anything else).
+ */
+export const failureReasonSchema = z.enum(['close', 'http', 'refused', 'timeout', 'error']);
+export type FailureReason = z.infer<typeof failureReasonSchema>;
+
+export const POD_STATES = ['starting', 'running', 'paused', 'exited', 'oomKilled', 'absent'] as const;
+
+const schemas = [
+  z.object({
+    type: z.literal('run.meta'),
+    t,
+    runId: z.string(),
+    scenarioId: z.string(),
+    variant: z.string(),
+    seed: z.number(),
+    startedAt: z.string(),
+    harnessVersion: z.string().optional(),
+  }),
+  z.object({ type: z.literal('run.phase'), t, phase: z.enum(['setup', 'steady', 'timeline', 'recover', 'teardown', 'done']), note: z.string().optional() }),
+  z.object({ type: z.literal('action.started'), t, index: z.int(), action: z.string(), target: z.string(), at: z.number() }),
+  z.object({ type: z.literal('action.applied'), t, index: z.int(), action: z.string(), target: z.string(), evidence: z.record(z.string(), z.unknown()) }),
+  z.object({
+    type: z.literal('action.failed'),
+    t,
+    index: z.int(),
+    action: z.string(),
+    target: z.string(),
+    error: z.string(),
+    evidence: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.object({ type: z.literal('connect.attempt'), t, client: z.string(), transport: transportSchema, source, ...where }),
+  z.object({
+    type: z.literal('connect.outcome'),
+    t,
+    client: z.string(),
+    transport: transportSchema,
+    source,
+    ...where,
+    ok: z.boolean(),
+    reason: failureReasonSchema.optional(),
+    /** WebSocket close code or HTTP status, with `reason`. */
+    code: z.int().optional(),
+    latencyMs: z.number().nonnegative().optional(),
+  }),
+  z.object({
+    type: z.literal('connect.closed'),
+    t,
+    client: z.string(),
+    transport: transportSchema,
+    source,
+    ...where,
+    code: z.int().optional(),
+    /** Not asked for by the client: a drop, the thing SLOs count. */
+    abnormal: z.boolean(),
+    by: z.enum(['client', 'server', 'network']).optional(),
+  }),
+  z.object({
+    type: z.literal('pod.sample'),
+    t,
+    deployment: z.string(),
+    pod: z.string(),
+    state: z.enum(POD_STATES),
+    ready: z.boolean(),
+    restarts: z.int().nonnegative(),
+    memoryMb: z.number().nonnegative().optional(),
+    /** Connections open on this pod, per transport. */
+    connections: z.partialRecord(transportSchema, z.int().nonnegative()).default({}),
+  }),
+  z.object({ type: z.literal('k6.point'), t, metric: z.string(), value: z.number(), tags: z.record(z.string(), z.string()).default({}) }),
+  z.object({ type: z.literal('probe.sent'), t, probe: z.string(), transport: transportSchema, ...where, seq: z.int().nonnegative() }),
+  z.object({
+    type: z.literal('probe.received'),
+    t,
+    probe: z.string(),
+    transport: transportSchema,
+    ...where,
+    seq: z.int().nonnegative(),
+    latencyMs: z.number().nonnegative(),
+    /** Which subscriber of the probe channel received it; one delivery stream per subscriber. */
+    subscriber: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('rest.request'),
+    t,
+    probe: z.string(),
+    id: z.string(),
+    ...where,
+    kind: z.string(),
+    /** A request the server should accept (not deliberately oversized). */
+    valid: z.boolean(),
+    connection: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('rest.response'),
+    t,
+    probe: z.string(),
+    id: z.string(),
+    ...where,
+    status: z.int(),
+    /** Fingerprint the response should carry (derived from the request)... */
+    expected: z.string(),
+    /** ...and the one it carried. Different = the response belongs to another request. */
+    got: z.string(),
+    latencyMs: z.number().nonnegative().optional(),
+  }),
+  z.object({
+    type: z.literal('webhook.expected'),
+    t,
+    key: z.string(),
+    transport: transportSchema,
+    event: z.enum(WEBHOOK_EVENTS),
+    channel: z.string(),
+    ...where,
+  }),
+  z.object({
+    type: z.literal('webhook.received'),
+    t,
+    key: z.string(),
+    event: z.string(),
+    channel: z.string(),
+    signatureValid: z.boolean(),
+  }),
+  z.object({ type: z.literal('log.line'), t, source: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string(), tag: z.string().optional() }),
+] as const;
+
+export const historyEventSchema = z.discriminatedUnion('type', [...schemas]);
+export type HistoryEvent = z.output<typeof historyEventSchema>;
+/** What the runtime passes to `append`: defaults (e.g. empty tags) may be omitted. */
+export type HistoryEventInput = z.input<typeof historyEventSchema>;
+export type EventOf<T extends HistoryEvent['type']> = Extract<HistoryEvent, { type: T }>;
+
+/** `close:1006`, `http:502`, `refused`: the label failures are grouped by. */
+export function reasonKey(e: { reason?: FailureReason | undefined; code?: number | undefined }): string {
+  const reason = e.reason ?? 'error';
+  return (reason === 'close' || reason === 'http') && e.code !== undefined ? `${reason}:${e.code}` : reason;
+}
