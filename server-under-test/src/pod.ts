@@ -14,7 +14,7 @@ import { MemoryState } from './state/memory-state.ts';
 import { RedisState } from './state/redis-state.ts';
 import type { SharedState } from './state/shared-state.ts';
 import { FallbackTransport } from './transports/fallback/fallback-transport.ts';
-import type { SessionOptions } from './transports/fallback/session.ts';
+import { DEFAULT_SESSION_OPTIONS, type SessionOptions } from './transports/fallback/session.ts';
 import { WsTransport } from './transports/ws/ws-transport.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { MemoryQueue, RedisStreamQueue, type WebhookQueue } from './webhooks/webhook-queue.ts';
@@ -32,7 +32,7 @@ export interface StartedPod {
 }
 
 export interface PodOptions {
-  sessionOptions?: SessionOptions;
+  sessionOptions?: Partial<SessionOptions>;
 }
 
 export async function startPod(config: ServerConfig, log: Logger, options: PodOptions = {}): Promise<StartedPod> {
@@ -60,7 +60,11 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   const fallbackWebhooks = new WebhookWriter(queue, config.switches.fallbackWebhookStreamEnabled, metrics, onWriteError);
 
   const ws = config.roles.has('ws') ? new WsTransport(config, hub, wsWebhooks, metrics, log) : undefined;
-  const fallback = config.roles.has('fallback') ? new FallbackTransport(config, hub, fallbackWebhooks, metrics, log, options.sessionOptions) : undefined;
+  const fallback = config.roles.has('fallback') ? new FallbackTransport(config, hub, fallbackWebhooks, metrics, log, {
+        ...DEFAULT_SESSION_OPTIONS,
+        disconnectDelayMs: config.fallbackDisconnectDelayMs,
+        ...options.sessionOptions,
+      }) : undefined;
   const rest = config.roles.has('rest') ? new RestApi(config, hub, state, metrics, log) : undefined;
   let dispatcher: WebhookDispatcher | undefined;
   if (config.roles.has('webhook-dispatcher')) {

@@ -26,6 +26,8 @@ export interface ServerConfig {
   webhookStream: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownGraceMs: number;
+  /** A fallback session ends when no receiving request was attached for this long. */
+  fallbackDisconnectDelayMs: number;
   switches: Switches;
 }
 
@@ -72,6 +74,7 @@ export const ENV_DEFAULTS = {
   WEBHOOK_STREAM: 'sut:webhooks',
   LOG_LEVEL: 'info',
   SHUTDOWN_GRACE_MS: '5000',
+  FALLBACK_DISCONNECT_DELAY_MS: '5000',
   MAX_CONNECTIONS: '0',
   OVER_CAP_MODE: 'drop',
   RETAINED_BYTES_PER_CONNECTION: '0',
@@ -158,6 +161,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     webhookStream: str(env, 'WEBHOOK_STREAM'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 0, 600_000),
+    fallbackDisconnectDelayMs: int(env, 'FALLBACK_DISCONNECT_DELAY_MS', 100, 600_000),
     switches: {
       maxConnections: int(env, 'MAX_CONNECTIONS', 0),
       overCapMode: oneOf(env, 'OVER_CAP_MODE', OVER_CAP_MODES),

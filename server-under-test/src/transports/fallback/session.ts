@@ -34,7 +34,7 @@ export interface SessionOptions {
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   streamLimit: 256 * 1024,
-  disconnectDelayMs: 10_000,
+  disconnectDelayMs: 5_000,
   heartbeatMs: 25_000,
   pollTimeoutMs: 25_000,
   maxChunk: 16 * 1024,
