@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../history/events.ts';
+import { observeSync } from './fold.ts';
+
+const outcome = (t: number, deployment: string | undefined, ok: boolean, extra: Partial<HistoryEvent> = {}): HistoryEvent =>
+  ({ type: 'connect.outcome', t, client: `c${t}`, transport: 'ws', source: 'k6', ok, ...(deployment ? { deployment } : {}), ...extra }) as HistoryEvent;
+const sample = (t: number, pod: string, state: 'running' | 'oomKilled' | 'exited', restarts: number, ws: number, memoryMb?: number): HistoryEvent => ({
+  type: 'pod.sample',
+  t,
+  deployment: pod.split('-')[0]!,
+  pod,
+  state,
+  ready: state === 'running',
+  restarts,
+  connections: { ws },
+  ...(memoryMb !== undefined ? { memoryMb } : {}),
+});
+
+describe('metrics fold', () => {
+  it('counts attempts, successes and failures by reason, per deployment and merged', () => {
+    const h = [
+      outcome(100, 'old', true),
+      outcome(200, 'new', true),
+      outcome(300, 'new', false, { reason: 'close', code: 1006 }),
+      outcome(1100, 'new', false, { reason: 'close', code: 1006 }),
+      outcome(1200, undefined, false, { reason: 'http', code: 502 }),
+    ];
+    const m = observeSync(h).metrics;
+    expect(m.durationS).toBe(2);
+    expect(m.counter('connect.attempts')).toEqual([3, 2]);
+    expect(m.counter('connect.failures', { deployment: 'new' })).toEqual([1, 1]);
+    expect(m.counterTotal('connect.failures', { reason: 'close:1006' })).toBe(2);
+    expect(m.counterTotal('connect.failures', { reason: 'http:502', deployment: 'edge' })).toBe(1);
+    expect(m.counterTotal('connect.successes', { deployment: 'old' })).toBe(1);
+    expect(m.labelValues('connect.attempts', 'deployment')).toEqual(['edge', 'new', 'old']);
+  });
+
+  it('sums connection gauges per deployment and across pods, carrying samples over short gaps', () => {
+    const h = [sample(0, 'new-0', 'running', 0, 10), sample(0, 'new-1', 'running', 0, 5), sample(1000, 'new-0', 'running', 0, 12), sample(0, 'old-0', 'running', 0, 7)];
+    const o = observeSync(h, { durationS: 8 });
+    expect(o.metrics.gauge('connections', { deployment: 'new' }).slice(0, 6)).toEqual([15, 17, 17, 17, 12, null]);
+    expect(o.metrics.gauge('connections')[0]).toBe(22);
+    expect(o.metrics.gauge('connections', { deployment: 'new' })[7]).toBeNull();
+  });
+
+  it('counts OOM kills on the transition and restarts from the counter delta', () => {
+    const h = [
+      sample(0, 'new-0', 'running', 0, 10, 90),
+      sample(1000, 'new-0', 'oomKilled', 0, 0, 0),
+      sample(2000, 'new-0', 'oomKilled', 0, 0, 0),
+      sample(3000, 'new-0', 'running', 1, 0, 20),
+    ];
+    const m = observeSync(h).metrics;
+    expect(m.counterTotal('pod.oomKills')).toBe(1);
+    expect(m.counter('pod.restarts')).toEqual([0, 0, 0, 1]);
+    expect(m.gauge('pods.unhealthy')).toEqual([0, 1, 1, 0]);
+    expect(m.gauge('pod.memoryMb', { pod: 'new-0' })).toEqual([90, 0, 0, 20]);
+  });
+
+  it('collects actions with evidence, first matches and tagged log lines', () => {
+    const h: HistoryEvent[] = [
+      { type: 'action.started', t: 5000, index: 1, action: 'pod.kill', target: 'new/0', at: 5 },
+      { type: 'action.applied', t: 5100, index: 1, action: 'pod.kill', target: 'new/0', evidence: { state: 'exited', oomKilled: false } },
+      outcome(6000, 'new', false, { reason: 'close', code: 1006 }),
+      outcome(7000, 'new', false, { reason: 'close', code: 1006 }),
+      { type: 'log.line', t: 6500, source: 'new-0', stream: 'stdout', line: 'boot ok' },
+      { type: 'log.line', t: 6600, source: 'new-0', stream: 'stderr', line: 'unknown config key metricsUrl', tag: 'config-refused' },
+    ];
+    const o = observeSync(h, { matchers: [{ type: 'connect.outcome', where: { ok: false } }] });
+    expect(o.actions).toEqual([{ index: 1, action: 'pod.kill', target: 'new/0', at: 5, startedMs: 5000, appliedMs: 5100, failedMs: undefined, error: undefined, evidence: { state: 'exited', oomKilled: false } }]);
+    expect(Object.values(o.firstMatch)).toEqual([6000]);
+    expect(o.logs.map((l) => l.tag)).toEqual(['config-refused']);
+  });
+
+  it('passes k6 points through as k6.<name>, trends also as distributions', () => {
+    const h: HistoryEvent[] = [
+      { type: 'k6.point', t: 0, metric: 'ws_connecting', value: 12, tags: { transport: 'ws' } },
+      { type: 'k6.point', t: 10, metric: 'ws_connecting', value: 30, tags: { transport: 'ws' } },
+      { type: 'k6.point', t: 20, metric: 'ws_msgs_received', value: 1, tags: {} },
+    ];
+    const m = observeSync(h).metrics;
+    expect(m.counterTotal('k6.ws_msgs_received')).toBe(1);
+    expect(m.counterTotal('k6.points')).toBe(3);
+    expect(m.trend('k6.ws_connecting', { transport: 'ws' })!.totalCount).toBe(2);
+    expect(m.trend('k6.ws_msgs_received')).toBeUndefined();
+  });
+});

@@ -1,0 +1,221 @@
+import type { EventMatcher } from '../scenario/conditions.ts';
+import type { EventOf, HistoryEvent } from '../history/events.ts';
+import { reasonKey } from '../history/events.ts';
+import { matcherKey, matchesEvent } from '../history/event-matcher.ts';
+import { DeliveryChecker, type DeliveryStreamSummary } from './delivery-checker.ts';
+import { EDGE, labels, secondOf } from './labels.ts';
+import { RestChecker, type RestSummary } from './rest-checker.ts';
+import { SeriesStore } from './series-store.ts';
+import { WebhookChecker, type WebhookTransportSummary } from './webhook-checker.ts';
+
+// One streaming pass over the history. Memory grows with seconds x series (and with in-flight probe
+// messages), not with the number of events, so a saved history of any length can be folded.
+
+export interface ActionRecord {
+  index: number;
+  action: string;
+  target: string;
+  /** Planned replay second. */
+  at: number;
+  startedMs: number | undefined;
+  appliedMs: number | undefined;
+  failedMs: number | undefined;
+  error: string | undefined;
+  evidence: Record<string, unknown> | undefined;
+}
+
+export interface LogRecord {
+  t: number;
+  source: string;
+  stream: string;
+  line: string;
+  tag: string | undefined;
+}
+
+export interface Observation {
+  meta: EventOf<'run.meta'> | undefined;
+  phases: { phase: string; t: number }[];
+  endMs: number;
+  events: number;
+  metrics: SeriesStore;
+  actions: ActionRecord[];
+  /** Tagged and stderr log lines (bounded). */
+  logs: LogRecord[];
+  /** First time (ms) each watched matcher matched, by matcherKey. */
+  firstMatch: Record<string, number>;
+  delivery: DeliveryStreamSummary[];
+  rest: RestSummary;
+  webhooks: { transports: WebhookTransportSummary[]; unexpected: number };
+}
+
+export interface FoldOptions {
+  /** Matchers whose first matching event time is wanted (detection faults, recovery starts). */
+  matchers?: EventMatcher[];
+  webhookDeadlineMs?: number;
+  /** Probe messages sent this close to the end are pending, not lost. */
+  deliveryGraceMs?: number;
+  /** The run's planned length: series cover it even when the last seconds were quiet. */
+  durationS?: number;
+  maxLogs?: number;
+}
+
+const K6_TREND = /(_duration|_connecting|_waiting|_sending|_receiving|_blocked|_handshaking|latency)$/;
+
+export class MetricsFold {
+  private readonly store = new SeriesStore();
+  private readonly delivery = new DeliveryChecker(this.store);
+  private readonly rest = new RestChecker(this.store);
+  private readonly webhooks: WebhookChecker;
+  private readonly pods = new Map<string, { restarts: number; state: string }>();
+  private readonly actions = new Map<number, ActionRecord>();
+  private readonly logs: LogRecord[] = [];
+  private readonly phases: { phase: string; t: number }[] = [];
+  private readonly firstMatch: Record<string, number> = {};
+  private meta: EventOf<'run.meta'> | undefined;
+  private endMs = 0;
+  private count = 0;
+
+  constructor(private readonly options: FoldOptions = {}) {
+    this.webhooks = new WebhookChecker(this.store, options.webhookDeadlineMs ?? 5000);
+  }
+
+  add(e: HistoryEvent): void {
+    this.count++;
+    if (e.t > this.endMs) this.endMs = e.t;
+    for (const m of this.options.matchers ?? []) {
+      const key = matcherKey(m);
+      if (this.firstMatch[key] === undefined && matchesEvent(e, m)) this.firstMatch[key] = e.t;
+    }
+    const sec = secondOf(e.t);
+    switch (e.type) {
+      case 'run.meta':
+        this.meta = e;
+        break;
+      case 'run.phase':
+        this.phases.push({ phase: e.phase, t: e.t });
+        break;
+      case 'action.started':
+        this.action(e).startedMs = e.t;
+        break;
+      case 'action.applied': {
+        const a = this.action(e);
+        a.appliedMs = e.t;
+        a.evidence = e.evidence;
+        break;
+      }
+      case 'action.failed': {
+        const a = this.action(e);
+        a.failedMs = e.t;
+        a.error = e.error;
+        a.evidence = e.evidence ?? a.evidence;
+        break;
+      }
+      case 'connect.attempt':
+        break; // attempts are counted from outcomes, so attempts = successes + failures exactly
+      case 'connect.outcome': {
+        const l = labels({ deployment: e.deployment ?? EDGE, pod: e.pod, transport: e.transport, source: e.source });
+        this.store.add('connect.attempts', l, sec);
+        if (e.ok) this.store.add('connect.successes', l, sec);
+        else this.store.add('connect.failures', { ...l, reason: reasonKey(e) }, sec);
+        if (e.latencyMs !== undefined) this.store.record('connect.latency', l, sec, e.latencyMs);
+        break;
+      }
+      case 'connect.closed': {
+        const l = labels({ deployment: e.deployment ?? EDGE, pod: e.pod, transport: e.transport, source: e.source });
+        this.store.add('connections.closed', l, sec);
+        if (e.abnormal) this.store.add('connections.dropped', { ...l, reason: e.code === undefined ? 'unknown' : String(e.code) }, sec);
+        break;
+      }
+      case 'pod.sample':
+        this.podSample(e, sec);
+        break;
+      case 'k6.point': {
+        const l = labels({ deployment: e.tags.deployment, pod: e.tags.pod, transport: e.tags.transport });
+        this.store.add('k6.points', {}, sec);
+        this.store.add(`k6.${e.metric}`, l, sec, e.value);
+        if (K6_TREND.test(e.metric)) this.store.record(`k6.${e.metric}`, l, sec, e.value);
+        break;
+      }
+      case 'probe.sent':
+        this.delivery.sentEvent(e);
+        break;
+      case 'probe.received':
+        this.delivery.receivedEvent(e);
+        break;
+      case 'rest.request':
+        this.rest.request(e);
+        break;
+      case 'rest.response':
+        this.rest.response(e);
+        break;
+      case 'webhook.expected':
+        this.webhooks.expectedEvent(e);
+        break;
+      case 'webhook.received':
+        this.webhooks.receivedEvent(e);
+        break;
+      case 'log.line':
+        this.store.add('log.lines', labels({ tag: e.tag }), sec);
+        if ((e.tag !== undefined || e.stream === 'stderr') && this.logs.length < (this.options.maxLogs ?? 500)) {
+          this.logs.push({ t: e.t, source: e.source, stream: e.stream, line: e.line, tag: e.tag });
+        }
+        break;
+    }
+  }
+
+  finish(): Observation {
+    if (this.options.durationS !== undefined) this.store.extendTo(this.options.durationS);
+    this.store.extendTo(secondOf(this.endMs) + 1);
+    return {
+      meta: this.meta,
+      phases: this.phases,
+      endMs: this.endMs,
+      events: this.count,
+      metrics: this.store,
+      actions: [...this.actions.values()].sort((a, b) => a.index - b.index),
+      logs: this.logs,
+      firstMatch: this.firstMatch,
+      delivery: this.delivery.finish(this.endMs, this.options.deliveryGraceMs ?? 5000),
+      rest: this.rest.finish(),
+      webhooks: this.webhooks.finish(this.endMs),
+    };
+  }
+
+  private action(e: { index: number; action: string; target: string; at?: number }): ActionRecord {
+    let a = this.actions.get(e.index);
+    if (!a) {
+      a = { index: e.index, action: e.action, target: e.target, at: e.at ?? 0, startedMs: undefined, appliedMs: undefined, failedMs: undefined, error: undefined, evidence: undefined };
+      this.actions.set(e.index, a);
+    }
+    if (e.at !== undefined) a.at = e.at;
+    return a;
+  }
+
+  private podSample(e: EventOf<'pod.sample'>, sec: number): void {
+    const l = { deployment: e.deployment, pod: e.pod };
+    const prev = this.pods.get(e.pod);
+    this.store.add('pod.samples', l, sec);
+    if (prev && e.restarts > prev.restarts) this.store.add('pod.restarts', l, sec, e.restarts - prev.restarts);
+    if (e.state === 'oomKilled' && prev?.state !== 'oomKilled') this.store.add('pod.oomKills', l, sec);
+    this.pods.set(e.pod, { restarts: e.restarts, state: e.state });
+    const healthy = e.state === 'running' && e.ready;
+    this.store.set('pods.unhealthy', l, sec, healthy ? 0 : 1);
+    this.store.set('pods.running', l, sec, e.state === 'running' ? 1 : 0);
+    if (e.memoryMb !== undefined) this.store.set('pod.memoryMb', l, sec, e.memoryMb);
+    for (const [transport, n] of Object.entries(e.connections)) this.store.set('connections', { ...l, transport }, sec, n ?? 0);
+  }
+}
+
+/** Fold a whole history (array, generator or NDJSON stream). */
+export async function observe(events: Iterable<HistoryEvent> | AsyncIterable<HistoryEvent>, options: FoldOptions = {}): Promise<Observation> {
+  const fold = new MetricsFold(options);
+  for await (const e of events) fold.add(e);
+  return fold.finish();
+}
+
+/** Synchronous variant for in-memory histories and tests. */
+export function observeSync(events: Iterable<HistoryEvent>, options: FoldOptions = {}): Observation {
+  const fold = new MetricsFold(options);
+  for (const e of events) fold.add(e);
+  return fold.finish();
+}
