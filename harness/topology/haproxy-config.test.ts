@@ -39,7 +39,7 @@ describe('renderHaproxyConfig', () => {
     expect(cfg).toContain('use_backend %[rand(100),map_int(/edge/public-ws.map)] if { path_beg /app/ }');
     expect(cfg).toContain('use_backend %[rand(100),map_int(/edge/public-fallback.map)] if { path_beg /pusher/ }');
     expect(cfg).toContain('server new-2 127.0.0.1:7003 check inter 1000 fall 2 rise 1');
-    expect(cfg).toContain('option httpchk GET /healthz');
+    expect(cfg).toContain('option httpchk GET /readyz');
   });
 
   it('closes server connections after each response in close mode (the proxy that masked the 2020 bug)', () => {

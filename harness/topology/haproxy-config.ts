@@ -130,7 +130,7 @@ export function renderHaproxyConfig(spec: EdgeConfigSpec): string {
     if (modes.size > 1) throw new Error('edge: all listeners must be tcp or all http (a backend has one mode)');
     const mode = [...modes][0] ?? 'http';
     out.push(`  mode ${mode}`, '  balance roundrobin');
-    if (hc.enabled) out.push(mode === 'http' ? '  option httpchk GET /healthz' : '  option tcp-check');
+    if (hc.enabled) out.push(mode === 'http' ? '  option httpchk GET /readyz' : '  option tcp-check');
     for (const p of d.pods) {
       const check = hc.enabled ? ` check inter ${hc.intervalMs} fall ${hc.fall} rise ${hc.rise}` : '';
       out.push(`  server ${p.name} 127.0.0.1:${p.port}${check}`);

@@ -20,6 +20,17 @@ export async function startToxiproxy(opts: { image: string; runId: string; apiPo
     .withStartupTimeout(30_000)
     .start();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  // The log line comes just before the API listens: wait until it answers.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ok = await fetch(`${apiUrl}/version`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await container.stop({ remove: true, timeout: 0 });
+      throw new Error(`toxiproxy: API on ${apiUrl} did not answer within 10 s`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     apiUrl,
     client: new Toxiproxy(apiUrl),

@@ -1,0 +1,27 @@
+import type { ActionType } from '../scenario/actions.ts';
+import type { Fault } from './fault.ts';
+import { podKill } from './pod-kill.ts';
+import { podPause } from './pod-pause.ts';
+import { podRestart } from './pod-restart.ts';
+import { proxyDisable, proxyEnable } from './proxy-toggle.ts';
+import { toxicAdd, toxicRemove } from './toxic-add.ts';
+import { weightsShift } from './weights-shift.ts';
+
+/**
+ * Runtime implementations keyed by action type. A scenario using a type missing here is refused
+ * before anything starts (see `unimplementedActions`), never skipped at run time.
+ */
+export const faults: Partial<{ [T in ActionType]: Fault<T> }> = {
+  'weights.shift': weightsShift,
+  'pod.kill': podKill,
+  'pod.restart': podRestart,
+  'pod.pause': podPause,
+  'toxic.add': toxicAdd,
+  'toxic.remove': toxicRemove,
+  'proxy.disable': proxyDisable,
+  'proxy.enable': proxyEnable,
+};
+
+export function unimplementedActions(types: Iterable<ActionType>): ActionType[] {
+  return [...new Set(types)].filter((t) => !faults[t]);
+}

@@ -1,0 +1,23 @@
+import type { EdgeRoute } from '../topology/haproxy-config.ts';
+import { FaultError, type Fault } from './fault.ts';
+
+/** Sets the edge weights (the reports' weighted DNS) and reads them back from HAProxy's live maps. */
+export const weightsShift: Fault<'weights.shift'> = {
+  type: 'weights.shift',
+  async apply(ctx, _target, params) {
+    const edge = ctx.topology.edge;
+    if (!edge) throw new FaultError('the topology has no edge');
+    const readBack: Record<string, Record<string, number>> = {};
+    for (const listener of edge.spec.listeners) {
+      for (const route of Object.keys(listener.routes) as EdgeRoute[]) {
+        const current = listener.routes[route]!;
+        // Only deployments already serving this route take part; others keep their place.
+        const next = Object.fromEntries(Object.keys(current).map((d) => [d, params.weights[d] ?? current[d]!]));
+        if (Object.values(next).every((w) => w === 0)) continue;
+        readBack[`${listener.name}/${route}`] = await edge.setWeights(listener.name, route, next);
+        listener.routes[route] = next;
+      }
+    }
+    return { requested: params.weights, readBack };
+  },
+};

@@ -1,0 +1,69 @@
+import type { History } from '../history/history.ts';
+import type { StartedPod } from './pod.ts';
+
+export interface LivenessProbe {
+  periodS: number;
+  failureThreshold: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Kubernetes-like liveness where Docker has none: probe each pod's /healthz every period, and after
+ * `failureThreshold` consecutive failures restart its container (a dead container fails too, so an
+ * OOM-killed pod comes back even without a Docker restart policy, as under a kubelet).
+ */
+export function startSupervisor(opts: {
+  history: History;
+  pods: () => StartedPod[];
+  probeFor: (pod: StartedPod) => LivenessProbe | undefined;
+}): { stop(): Promise<void> } {
+  const failures = new Map<string, number>();
+  const lastProbe = new Map<string, number>();
+  const restarting = new Set<string>();
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+
+  const probeOnce = async (pod: StartedPod, probe: LivenessProbe) => {
+    let alive = false;
+    try {
+      const res = await fetch(`${pod.url}/healthz`, { signal: AbortSignal.timeout(probe.timeoutMs ?? 1000) });
+      alive = res.status === 200;
+    } catch {
+      alive = false;
+    }
+    const key = pod.spec.name;
+    const count = alive ? 0 : (failures.get(key) ?? 0) + 1;
+    failures.set(key, count);
+    if (count < probe.failureThreshold || stopped || restarting.has(key)) return;
+    restarting.add(key);
+    opts.history.record({ type: 'log.line', source: 'supervisor', stream: 'stdout', tag: 'liveness.restart', line: `${key}: liveness failed ${count} times; restarting` });
+    try {
+      await pod.restart();
+      failures.set(key, 0);
+    } catch (err) {
+      opts.history.record({ type: 'log.line', source: 'supervisor', stream: 'stderr', tag: 'liveness.restart-failed', line: `${key}: restart failed: ${(err as Error).message}` });
+    } finally {
+      restarting.delete(key);
+    }
+  };
+
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const pod of opts.pods()) {
+      const probe = opts.probeFor(pod);
+      if (!probe) continue;
+      if (now - (lastProbe.get(pod.spec.name) ?? 0) < probe.periodS * 1000) continue;
+      lastProbe.set(pod.spec.name, now);
+      const p = probeOnce(pod, probe).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+  }, 200);
+
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(inFlight);
+    },
+  };
+}
