@@ -15,6 +15,7 @@ export class Metrics {
   readonly webhookWritten: Counter<'transport'>;
   readonly webhookDelivered: Counter<'result'>;
   readonly fallbackSessions: Gauge;
+  readonly fallbackReceives: Counter<'transport'>;
   readonly fallbackQueued: Gauge;
   readonly retainedBytes: Gauge;
 
@@ -47,6 +48,12 @@ export class Metrics {
     });
     this.webhookDelivered = new Counter({ name: 'sut_webhook_posts_total', help: 'Webhook POST attempts by result', labelNames: ['result'], registers });
     this.fallbackSessions = new Gauge({ name: 'sut_fallback_sessions', help: 'Live HTTP fallback sessions', registers });
+    this.fallbackReceives = new Counter({
+      name: 'sut_fallback_receive_requests_total',
+      help: 'Receiving requests (xhr_streaming, xhr) attached to fallback sessions',
+      labelNames: ['transport'],
+      registers,
+    });
     this.fallbackQueued = new Gauge({ name: 'sut_fallback_queued_requests', help: 'Fallback requests waiting for a slot', registers });
     this.retainedBytes = new Gauge({ name: 'sut_retained_bytes', help: 'Bytes held by RETAINED_BYTES_PER_CONNECTION', registers });
     for (const t of ['ws', 'xhr_streaming', 'xhr_polling'] as Transport[]) {

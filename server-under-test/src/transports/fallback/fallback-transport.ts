@@ -84,6 +84,7 @@ export class FallbackTransport {
       }
       entry = this.createSession(id, key, transport);
     }
+    this.metrics.fallbackReceives.labels(transport).inc();
     res.writeHead(200, {
       'Content-Type': 'application/javascript; charset=UTF-8',
       'Cache-Control': 'no-store, no-cache, no-transform, must-revalidate, max-age=0',
