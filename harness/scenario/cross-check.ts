@@ -63,9 +63,14 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     if (s.window && s.window.to > body.durationS) add(`${at}.window.to`, `expected a time within durationS (${body.durationS}), got ${s.window.to}`);
     switch (s.kind) {
       case 'ratio':
-      case 'recovery':
         checkSelector(s.numerator, `${at}.numerator`, add, 'counter');
         checkSelector(s.denominator, `${at}.denominator`, add, 'counter');
+        break;
+      case 'recovery':
+        if (s.signal.kind === 'ratio') {
+          checkSelector(s.signal.numerator, `${at}.signal.numerator`, add, 'counter');
+          checkSelector(s.signal.denominator, `${at}.signal.denominator`, add, 'counter');
+        } else checkSelector(s.signal, `${at}.signal`, add, 'gauge');
         break;
       case 'trend':
         if (!isTrendLike(s.metric)) add(`${at}.metric`, `expected a trend metric (delivery.latency, rest.latency, connect.latency or k6.*), got ${JSON.stringify(s.metric)}`);

@@ -194,6 +194,15 @@ const sloBase = {
   window: windowSecondsSchema.optional(),
 };
 
+export const recoverySignalSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('ratio'), numerator: selectorSchema, denominator: selectorSchema }),
+    z.strictObject({ kind: z.literal('gauge'), metric: z.string().min(1), where: labelsSchema.optional(), baselineS: z.int().positive().default(5) }),
+  ],
+  kindError(['ratio', 'gauge']),
+);
+
 export const sloSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...sloBase, kind: z.literal('ratio'), numerator: selectorSchema, denominator: selectorSchema }),
   z.strictObject({ ...sloBase, kind: z.literal('trend'), metric: z.string().min(1), where: labelsSchema.optional() }),
@@ -208,13 +217,16 @@ export const sloSchema = z.discriminatedUnion('kind', [
     /** When the fault never happened: `pass` (nothing to detect, stated in the verdict) or `unknown`. */
     whenNoFault: z.enum(['pass', 'unknown']).default('unknown'),
   }),
-  /** Seconds from an event until a ratio is back at `level` for `holdS` seconds. */
+  /**
+   * Seconds from an event until a signal is back at `level` for `holdS` seconds: a per-second ratio
+   * (e.g. publish success), or a gauge against its mean over the `baselineS` before the event (e.g.
+   * connected clients: "time until every client is connected again").
+   */
   z.strictObject({
     ...sloBase,
     kind: z.literal('recovery'),
     from: eventMatcherSchema,
-    numerator: selectorSchema,
-    denominator: selectorSchema,
+    signal: recoverySignalSchema,
     level: z.number().min(0).max(1),
     holdS: z.int().positive().default(3),
     whenNoFault: z.enum(['pass', 'unknown']).default('unknown'),

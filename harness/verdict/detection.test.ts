@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { observeSync } from '../metrics/fold.ts';
+import type { Slo } from '../scenario/schema.ts';
+import { foldOptionsFor } from './judge.ts';
+import { judgeSlo } from './slo.ts';
+import type { AlertFiring } from './types.ts';
+import { connects } from './fixtures/histories.ts';
+
+const slo = (whenNoFault: 'pass' | 'unknown' = 'unknown'): Extract<Slo, { kind: 'detection' }> => ({
+  id: 'detect',
+  title: 'detection',
+  why: 'w',
+  kind: 'detection',
+  alert: 'connect-failures',
+  fault: { type: 'connect.outcome', where: { ok: false } },
+  threshold: 'value<=20',
+  whenNoFault,
+  window: undefined,
+});
+const firing = (firedAtS: number, resolvedAtS: number | null = null): AlertFiring => ({ alert: 'connect-failures', title: '', firedAtS, resolvedAtS, subject: undefined });
+const options = { matchers: [slo().fault] };
+// The first rejected connection is at 12.0 s (the first attempt of second 12 fails).
+const history = connects({ seconds: 60, perS: 100, deployment: 'new', fail: (s) => (s >= 12 ? 10 : 0) });
+
+describe('detection time', () => {
+  it('is the first firing after the fault minus the fault time', () => {
+    const r = judgeSlo(slo(), observeSync(history, options), [firing(30)]);
+    expect(r).toMatchObject({ status: 'pass', value: 18, detail: 'fault at 12 s, alert connect-failures fired at 30 s' });
+  });
+
+  it('fails when the alert fires too late', () => {
+    expect(judgeSlo(slo(), observeSync(history, options), [firing(40)])).toMatchObject({ status: 'fail', value: 28 });
+  });
+
+  it('fails, with no value, when the alert never fires (the customers noticed first)', () => {
+    const r = judgeSlo(slo(), observeSync(history, options), []);
+    expect(r).toMatchObject({ status: 'fail', value: null });
+    expect(r.detail).toBe('not detected: alert connect-failures never fired after the fault at 12 s');
+  });
+
+  it('ignores firings that ended before the fault; one still firing detects at once', () => {
+    expect(judgeSlo(slo(), observeSync(history, options), [firing(2, 5), firing(25)])).toMatchObject({ value: 13 });
+    expect(judgeSlo(slo(), observeSync(history, options), [firing(5, null)])).toMatchObject({ value: 0, status: 'pass' });
+  });
+
+  it('with no fault in the history, says so: pass only when the scenario chose so', () => {
+    const clean = connects({ seconds: 30, perS: 10, deployment: 'new' });
+    expect(judgeSlo(slo('unknown'), observeSync(clean, options), []).status).toBe('unknown');
+    const r = judgeSlo(slo('pass'), observeSync(clean, options), []);
+    expect(r.status).toBe('pass');
+    expect(r.detail).toMatch(/never happened/);
+  });
+
+  it('foldOptionsFor watches every detection fault and recovery start', () => {
+    const scenario = { slos: [slo()], topology: { webhooks: { deadlineS: 3 } }, durationS: 60 } as unknown as Parameters<typeof foldOptionsFor>[0];
+    expect(foldOptionsFor(scenario)).toEqual({ matchers: [slo().fault], webhookDeadlineMs: 3000, durationS: 60 });
+  });
+});

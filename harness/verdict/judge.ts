@@ -1,0 +1,60 @@
+import type { HistoryEvent } from '../history/events.ts';
+import type { HistoryStats } from '../history/history.ts';
+import { observe, type FoldOptions, type Observation } from '../metrics/fold.ts';
+import type { EventMatcher } from '../scenario/conditions.ts';
+import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { evaluateAlerts } from './alerts.ts';
+import { composeVariant } from './compose.ts';
+import { detect } from './detection.ts';
+import { judgeSlo } from './slo.ts';
+import type { AlertFiring, Detection, SloResult, VariantVerdict } from './types.ts';
+
+// From history to verdict for one variant: fold, evaluate alerts, judge each SLO, compose.
+
+export interface VariantJudgement {
+  scenario: ResolvedScenario;
+  observation: Observation;
+  firings: AlertFiring[];
+  slos: SloResult[];
+  detections: Detection[];
+  verdict: VariantVerdict;
+  /** Warnings that lowered confidence (e.g. events dropped by a full history budget). */
+  warnings: string[];
+}
+
+/** What the fold must watch for this scenario: detection faults, recovery starts, the webhook deadline. */
+export function foldOptionsFor(scenario: ResolvedScenario): FoldOptions {
+  const matchers: EventMatcher[] = [];
+  for (const s of scenario.slos) {
+    if (s.kind === 'detection') matchers.push(s.fault);
+    if (s.kind === 'recovery') matchers.push(s.from);
+  }
+  return { matchers, webhookDeadlineMs: scenario.topology.webhooks.deadlineS * 1000, durationS: scenario.durationS };
+}
+
+/** Judge an already folded observation (e.g. re-judging with a changed scenario). */
+export function judgeObservation(scenario: ResolvedScenario, observation: Observation, stats?: Pick<HistoryStats, 'dropped'>): VariantJudgement {
+  const firings = evaluateAlerts(scenario.alerts, observation.metrics);
+  const warnings: string[] = [];
+  const dropped = Object.entries(stats?.dropped ?? {}).filter(([, n]) => n > 0);
+  let slos = scenario.slos.map((s) => judgeSlo(s, observation, firings));
+  if (dropped.length > 0) {
+    const text = dropped.map(([type, n]) => `${n} ${type}`).join(', ');
+    warnings.push(`history incomplete: ${text} events were dropped (budget full); passes are downgraded to unknown`);
+    // A breach seen in part of the data is still a breach; a pass on partial data proves nothing.
+    slos = slos.map((s) => (s.status === 'pass' ? { ...s, status: 'unknown' as const, detail: `${s.detail}; history incomplete (${text} dropped)` } : s));
+  }
+  const detections = scenario.slos.flatMap((s) => (s.kind === 'detection' ? [detect(s, observation, firings)] : []));
+  const verdict = composeVariant(scenario.variant, scenario.expectation, slos);
+  return { scenario, observation, firings, slos, detections, verdict, warnings };
+}
+
+/** Fold a history (in memory or streamed from NDJSON) and judge it. */
+export async function judgeVariant(
+  scenario: ResolvedScenario,
+  events: Iterable<HistoryEvent> | AsyncIterable<HistoryEvent>,
+  stats?: Pick<HistoryStats, 'dropped'>,
+): Promise<VariantJudgement> {
+  const observation = await observe(events, foldOptionsFor(scenario));
+  return judgeObservation(scenario, observation, stats);
+}
