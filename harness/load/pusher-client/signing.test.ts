@@ -8,12 +8,12 @@ const app = { id: '3', key: '278d425bdf160c739803', secret: '7ad3773142a6692b25b
 
 describe('local signing agrees with the pusher npm client', () => {
   it('private channel auth', () => {
-    const pusher = new Pusher({ appId: app.id, key: app.key, secret: app.secret });
+    const pusher = new Pusher({ appId: app.id, key: app.key, secret: app.secret, host: '127.0.0.1' });
     expect(authorizeChannel(app, '1234.1234', 'private-foobar').auth).toBe(pusher.authorizeChannel('1234.1234', 'private-foobar').auth);
   });
 
   it('presence channel auth signs the exact channel_data sent', () => {
-    const pusher = new Pusher({ appId: app.id, key: app.key, secret: app.secret });
+    const pusher = new Pusher({ appId: app.id, key: app.key, secret: app.secret, host: '127.0.0.1' });
     const mine = authorizeChannel(app, '1.2', 'presence-x', { userId: 'u1', userInfo: { n: 1 } });
     const theirs = pusher.authorizeChannel('1.2', 'presence-x', { user_id: 'u1', user_info: { n: 1 } });
     expect(mine).toEqual({ auth: theirs.auth, channelData: theirs.channel_data });
