@@ -1,11 +1,13 @@
 /**
- * Switch KEEPALIVE_DOUBLE_4XX (2020-01 report): a rejected request's 4XX response is written to
- * the connection a second time. On a keep-alive connection the client reads the copy as the
- * answer to its next request, and every later response is shifted by one. When the connection is
- * closed after the response (a proxy without keep-alive, or `Connection: close`) the copy cannot be
- * written and the bug stays masked.
+ * Switch KEEPALIVE_DOUBLE_4XX (2020-01 report): a rejected request's 4XX response is sent twice on
+ * its connection. The copy stays in the connection's output and goes out ahead of the response to
+ * the next request on that connection, so the client reads it as the answer to that request and
+ * every later response is shifted by one. When the connection is closed after each response (the
+ * proxy without keep-alive that masked the bug for years, or `Connection: close`), there is no
+ * next request on it and the copy is never seen.
  */
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 export function rawResponse(status: number, body: string, contentType = 'application/json'): string {
   return (
@@ -16,11 +18,24 @@ export function rawResponse(status: number, body: string, contentType = 'applica
   );
 }
 
-/** After `res` finished, write its copy on the same socket if that socket is still usable. */
-export function writeResponseTwice(res: ServerResponse, status: number, body: string, contentType?: string): void {
-  const socket = res.socket;
-  res.once('finish', () => {
-    if (!socket || socket.destroyed || !socket.writable || socket.writableEnded) return;
-    socket.write(rawResponse(status, body, contentType));
-  });
+export class DoubleResponder {
+  private readonly pending = new WeakMap<Socket, string[]>();
+
+  /** Remember a second copy of a 4XX response that was just written on `res`'s connection. */
+  duplicate(res: ServerResponse, status: number, body: string): void {
+    const socket = res.socket;
+    if (!socket) return;
+    const list = this.pending.get(socket) ?? [];
+    list.push(rawResponse(status, body));
+    this.pending.set(socket, list);
+  }
+
+  /** A new request on a connection: whatever copies it holds are written first. */
+  beforeRequest(req: IncomingMessage): void {
+    const socket = req.socket;
+    const list = this.pending.get(socket);
+    if (!list) return;
+    this.pending.delete(socket);
+    if (!socket.destroyed && socket.writable) for (const raw of list) socket.write(raw);
+  }
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { channelKind, isValidChannelName, MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME, SOCKET_ID_RE } from '../protocol/messages.ts';
 import type { SharedState } from '../state/shared-state.ts';
-import { writeResponseTwice } from './keepalive-double.ts';
+import { DoubleResponder } from './keepalive-double.ts';
 
 const MAX_BODY = 1024 * 1024;
 const MAX_CHANNELS = 100;
@@ -29,6 +29,8 @@ class HttpError extends Error {
 type Route = 'events' | 'batch_events' | 'channels' | 'channel' | 'users';
 
 export class RestApi {
+  private readonly doubler = new DoubleResponder();
+
   constructor(
     private readonly config: ServerConfig,
     private readonly hub: Hub,
@@ -42,6 +44,7 @@ export class RestApi {
     const url = new URL(req.url ?? '/', 'http://x');
     const m = /^\/apps\/([^/]+)(\/.*)$/.exec(url.pathname);
     if (!m) return false;
+    if (this.config.switches.keepaliveDouble4xx) this.doubler.beforeRequest(req);
     void this.serve(req, res, url, decodeURIComponent(m[1]!), m[2]!);
     return true;
   }
@@ -106,7 +109,7 @@ export class RestApi {
     this.metrics.restRequests.labels(route, String(status)).inc();
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
-    if (status >= 400 && status < 500 && this.config.switches.keepaliveDouble4xx) writeResponseTwice(res, status, body);
+    if (status >= 400 && status < 500 && this.config.switches.keepaliveDouble4xx) this.doubler.duplicate(res, status, body);
   }
 
   private validateEvent(e: Record<string, unknown>, channels: unknown[]): { name: string; data: string; socketId?: string | undefined } {

@@ -101,3 +101,21 @@ export function collect<T = unknown>(ch: Channel, event: string, n: number, time
 export function disconnectAll(clients: PusherJsClient[]): void {
   for (const c of clients.splice(0)) c.disconnect();
 }
+
+/**
+ * Round trip over the client's connection (pusher:ping -> pusher:pong). On one ordered connection,
+ * everything the server sent before the pong has arrived once this resolves.
+ */
+export function barrier(client: PusherJsClient, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no pusher:pong after ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (m: { event?: string }): void => {
+      if (m.event !== 'pusher:pong') return;
+      clearTimeout(t);
+      client.connection.unbind('message', onMessage);
+      resolve();
+    };
+    client.connection.bind('message', onMessage);
+    client.connection.send_event('pusher:ping', {});
+  });
+}
