@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { sampleReport } from './fixtures/sample-run.ts';
+import { renderMarkdown } from './markdown-reporter.ts';
+
+describe('markdown summary', () => {
+  it('gives the verdict per variant, the SLO table and detection times', async () => {
+    const md = renderMarkdown(await sampleReport());
+    expect(md).toContain('| incident | breach conn-success | 🔴 reproduced (as expected) |');
+    expect(md).toContain('| remediated | hold all | 🟢 held (as expected) |');
+    expect(md).toContain('| Connection success | `rate>=0.99` | 0.8750 | ❌ fail |');
+    expect(md).toContain('Detection (connect-failures): 3.0 s after the fault');
+    expect(md).toContain('Exit code 0.');
+  });
+
+  it('lists the reasons when a variant missed its expectation', async () => {
+    const r = await sampleReport();
+    r.variants[1]!.verdict = { status: 'broken', met: false, reasons: ['conn-success: breached (x)'], unexpectedBreaches: ['conn-success'] };
+    expect(renderMarkdown(r)).toContain('❌ broken (**not as expected**)');
+    expect(renderMarkdown(r)).toContain('- conn-success: breached (x)');
+  });
+});

@@ -1,0 +1,33 @@
+import type { RunReport } from './report-data.ts';
+import type { Reporter } from './reporter.ts';
+
+// A short summary for CI job pages (GitHub step summary and the like): verdict per variant, the SLO
+// table, detection times. Details live in report.html.
+
+const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', unknown: '❔ unknown' };
+const VERDICT: Record<string, string> = { reproduced: '🔴 reproduced', rotted: '⚠️ rotted', held: '🟢 held', broken: '❌ broken', inconclusive: '❔ inconclusive' };
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const num = (v: number | null, unit: string) => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(unit === 'ratio' ? 4 : 1)}${unit === 'ms' ? ' ms' : unit === 's' ? ' s' : ''}`);
+
+export function renderMarkdown(report: RunReport): string {
+  const out: string[] = [`## ${report.scenario.title} (\`${report.scenario.id}\`)`, '', report.scenario.summary, ''];
+  out.push('| variant | expectation | verdict |', '|---|---|---|');
+  for (const v of report.variants) {
+    const exp = 'breach' in v.expectation ? `breach ${v.expectation.breach.join(', ')}` : 'hold all';
+    out.push(`| ${v.variant} | ${cell(exp)} | ${VERDICT[v.verdict.status]} ${v.verdict.met ? '(as expected)' : '(**not as expected**)'} |`);
+  }
+  for (const v of report.variants) {
+    out.push('', `### ${v.variant}`, '');
+    if (v.description) out.push(v.description, '');
+    out.push('| SLO | threshold | value | status |', '|---|---|---|---|');
+    for (const s of v.slos) out.push(`| ${cell(s.title)} | \`${cell(s.threshold)}\` | ${num(s.value, s.unit)} | ${ICON[s.status]} |`);
+    for (const d of v.detections) {
+      out.push('', d.seconds === null ? `Detection (${d.alert}): ${d.faultAtS === null ? 'no fault occurred' : 'not detected'}` : `Detection (${d.alert}): ${d.seconds.toFixed(1)} s after the fault`);
+    }
+    if (!v.verdict.met) out.push('', ...v.verdict.reasons.map((r) => `- ${r}`));
+  }
+  out.push('', `Exit code ${report.exitCode}. Run \`${report.runId}\`; full report in report.html.`, '');
+  return out.join('\n');
+}
+
+export const markdownReporter: Reporter = { name: 'markdown', file: 'summary.md', render: renderMarkdown };

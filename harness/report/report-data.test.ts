@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { sampleReport } from './fixtures/sample-run.ts';
+
+describe('report data', () => {
+  it('carries verdicts, SLO values, detections and action evidence per variant', async () => {
+    const r = await sampleReport();
+    expect(r.exitCode).toBe(0);
+    const [incident, remediated] = r.variants;
+    expect(incident!.verdict.status).toBe('reproduced');
+    expect(remediated!.verdict.status).toBe('held');
+    expect(incident!.slos.find((s) => s.id === 'conn-success')).toMatchObject({ status: 'fail', value: 0.875 });
+    expect(incident!.detections).toEqual([{ slo: 'detect', alert: 'connect-failures', faultAtS: 10, firedAtS: 13, seconds: 3 }]);
+    expect(incident!.actions[1]).toMatchObject({ type: 'pod.kill', target: 'new/0', appliedAtS: 10.12, evidence: { state: 'exited', exitCode: 137, oomKilled: false } });
+  });
+
+  it('marks the timeline actions, the fault and the alert firings on the charts', async () => {
+    const marks = (await sampleReport()).variants[0]!.marks;
+    expect(marks).toEqual([
+      { t: 5.04, label: 'weights.shift edge', kind: 'action' },
+      { t: 10, label: 'fault (detect)', kind: 'fault' },
+      { t: 10.12, label: 'pod.kill new/0', kind: 'action' },
+      { t: 13, label: 'alert: connect-failures', kind: 'alert' },
+    ]);
+  });
+
+  it('charts connections per deployment and transport, failures by reason, latency and memory; leaves out empty ones', async () => {
+    const v = (await sampleReport()).variants[0]!;
+    expect(v.charts.map((c) => c.id)).toEqual(['connections-deployment', 'connections-transport', 'connect-failures', 'delivery-latency', 'pod-memory', 'pods-unhealthy']);
+    const byDeployment = v.charts[0]!;
+    expect(byDeployment.series.map((s) => s.label)).toEqual(['new', 'old']);
+    expect(byDeployment.series[0]!.values[5]).toBe(54); // new-0 + new-1 (25 ws + 2 xhr each)
+    expect(byDeployment.series[0]!.values[15]).toBe(41); // new-0 dead: 25 + 8 + 8 (fallback grew)
+    expect(v.charts[2]!.series.map((s) => s.label)).toEqual(['attempts', 'close:1006']);
+  });
+
+  it('tells the story in sentences, evidence included', async () => {
+    const n = (await sampleReport()).variants[0]!.narrative;
+    expect(n[0]).toMatch(/^Two pods behind the edge/);
+    expect(n).toContain('At 10.1 s: pod.kill on new/0 (evidence: state=exited, exitCode=137, oomKilled=false).');
+    expect(n).toContain('The fault first showed at 10.0 s; alert "connect-failures" fired at 13.0 s, 3.0 s later.');
+    expect(n[n.length - 1]).toMatch(/^The incident was reproduced/);
+  });
+});

@@ -1,0 +1,89 @@
+import type { VariantJudgement } from '../verdict/judge.ts';
+import { exitCodeFor } from '../verdict/exit-code.ts';
+import { buildCharts, type Chart } from './charts.ts';
+import { narrate } from './narrative.ts';
+import { SUMMARY_SCHEMA_VERSION, type Summary, type VariantSummary } from './summary-schema.ts';
+
+// Everything a reporter renders, computed once from the judgements: the summary (what summary.json
+// holds) plus, per variant, the chart series and the marks to draw on them.
+
+export interface Mark {
+  /** Replay second. */
+  t: number;
+  label: string;
+  kind: 'action' | 'action-failed' | 'alert' | 'fault';
+}
+
+export interface VariantReport extends VariantSummary {
+  charts: Chart[];
+  marks: Mark[];
+}
+
+export interface RunReport extends Omit<Summary, 'variants'> {
+  variants: VariantReport[];
+}
+
+const sec = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
+
+export function buildVariantReport(j: VariantJudgement): VariantReport {
+  const sc = j.scenario;
+  const o = j.observation;
+  const actions = o.actions.map((a) => ({
+    index: a.index,
+    type: a.action,
+    target: a.target,
+    at: a.at,
+    label: sc.timeline[a.index]?.label ?? `${a.action} ${a.target}`,
+    startedAtS: sec(a.startedMs),
+    appliedAtS: sec(a.appliedMs),
+    failedAtS: sec(a.failedMs),
+    error: a.error ?? null,
+    evidence: a.evidence ?? null,
+  }));
+  const marks: Mark[] = [
+    ...actions.map((a) => ({ t: a.appliedAtS ?? a.failedAtS ?? a.startedAtS ?? a.at, label: a.label, kind: a.failedAtS !== null ? ('action-failed' as const) : ('action' as const) })),
+    ...j.detections.filter((d) => d.faultAtS !== null).map((d) => ({ t: d.faultAtS!, label: `fault (${d.slo})`, kind: 'fault' as const })),
+    ...j.firings.map((f) => ({ t: f.firedAtS, label: `alert: ${f.alert}`, kind: 'alert' as const })),
+  ].sort((a, b) => a.t - b.t);
+  return {
+    variant: sc.variant,
+    description: sc.variantDescription ?? null,
+    seed: o.meta?.seed ?? sc.seed,
+    startedAt: o.meta?.startedAt ?? null,
+    durationS: o.metrics.durationS,
+    events: o.events,
+    expectation: sc.expectation,
+    verdict: { status: j.verdict.status, met: j.verdict.met, reasons: j.verdict.reasons, unexpectedBreaches: j.verdict.unexpectedBreaches },
+    slos: j.slos.map((s) => ({ ...s, window: s.window ?? null })),
+    alerts: j.firings.map((f) => ({ ...f, subject: f.subject ?? null })),
+    detections: j.detections,
+    actions,
+    delivery: o.delivery.map((d) => ({ ...d, deployment: d.deployment ?? null })),
+    rest: o.rest,
+    webhooks: o.webhooks,
+    logs: o.logs.slice(0, 100).map((l) => ({ ...l, tag: l.tag ?? null })),
+    warnings: j.warnings,
+    narrative: narrate(j),
+    charts: buildCharts(o),
+    marks,
+  };
+}
+
+export function buildRunReport(runId: string, judgements: readonly VariantJudgement[], now: Date = new Date()): RunReport {
+  const first = judgements[0];
+  if (!first) throw new Error('buildRunReport needs at least one judged variant');
+  const sc = first.scenario;
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    runId,
+    generatedAt: now.toISOString(),
+    scenario: { id: sc.id, title: sc.title, postmortem: sc.postmortem, summary: sc.summary, file: sc.file ?? null },
+    exitCode: exitCodeFor(judgements.map((j) => j.verdict)) as 0 | 1 | 2,
+    variants: judgements.map(buildVariantReport),
+  };
+}
+
+/** The summary.json view: the report without chart series. */
+export function toSummary(report: RunReport): Summary {
+  return { ...report, variants: report.variants.map(({ charts: _c, marks: _m, ...v }) => v) };
+}
