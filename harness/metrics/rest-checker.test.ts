@@ -29,3 +29,17 @@ describe('REST alignment checker', () => {
     expect(o.metrics.counterTotal('rest.status2xx') / o.metrics.counterTotal('rest.requests')).toBe(0.5);
   });
 });
+
+describe('REST series labels', () => {
+  it('labels responses with their request kind, so publish success can be judged alone', () => {
+    const o = observeSync([
+      { type: 'rest.request', t: 0, probe: 'rest', id: 'p1', kind: 'publish', valid: true },
+      { type: 'rest.response', t: 5, probe: 'rest', id: 'p1', status: 503, expected: 'p1', got: 'p1' },
+      { type: 'rest.request', t: 10, probe: 'rest', id: 'q1', kind: 'channel-info', valid: true },
+      { type: 'rest.response', t: 15, probe: 'rest', id: 'q1', status: 200, expected: 'q1', got: 'q1' },
+    ]);
+    expect(o.metrics.counterTotal('rest.status2xx', { kind: 'publish' })).toBe(0);
+    expect(o.metrics.counterTotal('rest.requests', { kind: 'publish' })).toBe(1);
+    expect(o.metrics.counterTotal('rest.status5xx', { kind: 'publish' })).toBe(1);
+  });
+});

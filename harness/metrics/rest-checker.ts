@@ -24,7 +24,7 @@ export function statusClass(status: number): string {
 }
 
 export class RestChecker {
-  private readonly open = new Map<string, { valid: boolean }>();
+  private readonly open = new Map<string, { valid: boolean; kind: string }>();
   private readonly summary: RestSummary = {
     requests: 0,
     responses: 0,
@@ -40,9 +40,9 @@ export class RestChecker {
   constructor(private readonly store: SeriesStore) {}
 
   request(e: EventOf<'rest.request'>): void {
-    const l = labels({ probe: e.probe, deployment: e.deployment ?? EDGE });
+    const l = labels({ probe: e.probe, deployment: e.deployment ?? EDGE, kind: e.kind });
     const sec = secondOf(e.t);
-    this.open.set(`${e.probe}/${e.id}`, { valid: e.valid });
+    this.open.set(`${e.probe}/${e.id}`, { valid: e.valid, kind: e.kind });
     this.summary.requests++;
     this.store.add('rest.requests', l, sec);
     if (e.valid) {
@@ -53,9 +53,10 @@ export class RestChecker {
 
   response(e: EventOf<'rest.response'>): void {
     const cls = statusClass(e.status);
-    const l = labels({ probe: e.probe, deployment: e.deployment ?? EDGE });
-    const sec = secondOf(e.t);
     const req = this.open.get(`${e.probe}/${e.id}`);
+    // The request kind (publish, channel-info) labels the response so "publish success" is selectable.
+    const l = labels({ probe: e.probe, deployment: e.deployment ?? EDGE, kind: req?.kind ?? 'unknown' });
+    const sec = secondOf(e.t);
     this.open.delete(`${e.probe}/${e.id}`);
     this.summary.responses++;
     this.summary.byStatusClass[cls] = (this.summary.byStatusClass[cls] ?? 0) + 1;

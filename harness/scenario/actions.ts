@@ -32,7 +32,11 @@ export const actionRegistry = {
   'weights.shift': {
     target: 'edge',
     summary: 'set edge weights (where new connections go)',
-    params: z.strictObject({ weights: z.record(idSchema, z.number().int().min(0).max(256)) }),
+    params: z.strictObject({
+      weights: z.record(idSchema, z.number().int().min(0).max(256)),
+      /** Checked before shifting: a failed gate leaves the weights as they are (a guarded roll-out). */
+      gate: gateSchema.optional(),
+    }),
   },
   'pod.kill': {
     target: 'pods',

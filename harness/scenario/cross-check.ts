@@ -1,6 +1,7 @@
 import { actionRegistry, type TimelineAction } from './actions.ts';
 import type { ScenarioIssue } from './errors.ts';
-import { isTrendLike, metricKind } from './metric-names.ts';
+import type { Condition } from './conditions.ts';
+import { isTrendLike, LABELS, metricKind } from './metric-names.ts';
 import type { ScenarioBody } from './scenario-schema.ts';
 import type { Expectation, Selector } from './schema.ts';
 import { AGGREGATIONS_FOR, parseThreshold } from './threshold.ts';
@@ -31,7 +32,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     }
   });
 
-  body.timeline.forEach((a, i) => checkAction(a, `timeline[${i}]`, { deployments, links, list, add }));
+  body.timeline.forEach((a, i) => checkAction(a, `timeline[${i}]`, { deployments, links, alerts, list, add }));
   if (body.timeline.some((a) => a.at > body.durationS)) {
     const i = body.timeline.findIndex((a) => a.at > body.durationS);
     add(`timeline[${i}].at`, `expected a time within durationS (${body.durationS}), got ${body.timeline[i]!.at}`);
@@ -47,7 +48,11 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
       checkSelector(r.numerator, `alerts[${i}].rule.numerator`, add, 'counter');
       checkSelector(r.denominator, `alerts[${i}].rule.denominator`, add, 'counter');
     } else if (r.kind === 'threshold') {
-      checkSelector({ metric: r.metric }, `alerts[${i}].rule`, add);
+      checkSelector({ metric: r.metric, where: r.where }, `alerts[${i}].rule`, add);
+      const wantsTrend = r.stat.startsWith('p');
+      if (metricKind(r.metric) !== undefined && wantsTrend !== isTrendLike(r.metric)) {
+        add(`alerts[${i}].rule.stat`, wantsTrend ? `expected sum, max, min or last for the non-trend metric ${JSON.stringify(r.metric)}, got ${JSON.stringify(r.stat)}` : `expected a percentile stat (p50, p90, p95, p99) for the trend ${JSON.stringify(r.metric)}, got ${JSON.stringify(r.stat)}`);
+      }
     } else if (r.deployment !== undefined && !deployments.has(r.deployment)) {
       add(`alerts[${i}].rule.deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(r.deployment)}`);
     }
@@ -74,6 +79,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
         break;
       case 'trend':
         if (!isTrendLike(s.metric)) add(`${at}.metric`, `expected a trend metric (delivery.latency, rest.latency, connect.latency or k6.*), got ${JSON.stringify(s.metric)}`);
+        else checkLabels(s.where, at, add);
         break;
       case 'count':
         checkSelector(s, at, add, 'counter');
@@ -100,6 +106,21 @@ function checkSelector(sel: Selector, at: string, add: (p: string, m: string) =>
   const kind = metricKind(sel.metric);
   if (kind === undefined) add(`${at}.metric`, `expected a known metric name (see harness/scenario/metric-names.ts), got ${JSON.stringify(sel.metric)}`);
   else if (want !== undefined && kind !== want) add(`${at}.metric`, `expected a ${want} metric, got the ${kind} ${JSON.stringify(sel.metric)}`);
+  checkLabels(sel.where, at, add);
+}
+
+/** A misspelt label key would silently match nothing and judge a different question. */
+function checkLabels(where: Record<string, string> | undefined, at: string, add: (p: string, m: string) => void) {
+  for (const key of Object.keys(where ?? {})) {
+    if (!(LABELS as readonly string[]).includes(key)) add(`${at}.where.${key}`, `expected a label among ${LABELS.join(', ')}, got ${JSON.stringify(key)}`);
+  }
+}
+
+function checkCondition(c: Condition, at: string, ctx: { deployments: Set<string>; alerts: Set<string>; list: (s: Set<string>) => string; add: (p: string, m: string) => void }) {
+  const { deployments, alerts, list, add } = ctx;
+  if (c.kind === 'metric') checkSelector({ metric: c.metric, where: c.where }, at, add);
+  if (c.kind === 'alert.fired' && !alerts.has(c.alert)) add(`${at}.alert`, `expected an alert id (${list(alerts)}), got ${JSON.stringify(c.alert)}`);
+  if (c.kind === 'pods.ready' && !deployments.has(c.deployment)) add(`${at}.deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(c.deployment)}`);
 }
 
 function duplicates(values: string[], at: string, key: string, add: (p: string, m: string) => void) {
@@ -113,7 +134,7 @@ function duplicates(values: string[], at: string, key: string, add: (p: string, 
 function checkAction(
   a: TimelineAction,
   at: string,
-  ctx: { deployments: Set<string>; links: Set<string>; list: (s: Set<string>) => string; add: (p: string, m: string) => void },
+  ctx: { deployments: Set<string>; links: Set<string>; alerts: Set<string>; list: (s: Set<string>) => string; add: (p: string, m: string) => void },
 ) {
   const kind = actionRegistry[a.type].target;
   const { deployments, links, list, add } = ctx;
@@ -130,4 +151,6 @@ function checkAction(
       if (!deployments.has(name)) add(`${at}.params.weights.${name}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(name)}`);
     }
   }
+  if (a.type === 'wait.until') checkCondition(a.params.condition, `${at}.params.condition`, ctx);
+  if ((a.type === 'weights.shift' || a.type === 'deploy.rollout') && a.params.gate) checkCondition(a.params.gate.condition, `${at}.params.gate.condition`, ctx);
 }

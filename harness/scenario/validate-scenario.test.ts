@@ -156,3 +156,29 @@ describe('validateScenario: union kinds', () => {
     expect(messageOf(s)).toBe('scenarios/x.ts: slos[1].kind: expected kind to be one of ratio, trend, count, gauge, detection, recovery, got "counter"');
   });
 });
+
+describe('validateScenario: references inside conditions and filters', () => {
+  it('a misspelt label key in a filter', () => {
+    const s = base();
+    s.slos[0].numerator.where = { deploy: 'new' };
+    expect(messageOf(s)).toBe('scenarios/x.ts: slos[0].numerator.where.deploy: expected a label among deployment, pod, transport, reason, source, probe, event, status, kind, tag, got "deploy"');
+  });
+
+  it('a roll-out gate waiting on an alert that does not exist', () => {
+    const s = base();
+    s.timeline[0].params.gate = { condition: { kind: 'alert.fired', alert: 'nope' }, timeoutS: 5 };
+    expect(messageOf(s)).toBe('scenarios/x.ts: timeline[0].params.gate.condition.alert: expected an alert id ("connect-failures"), got "nope"');
+  });
+
+  it('wait.until on an unknown metric', () => {
+    const s = base();
+    s.timeline.push({ at: 20, type: 'wait.until', target: 'edge', params: { condition: { kind: 'metric', metric: 'conections', op: '>', value: 10 }, timeoutS: 5 } });
+    expect(messageOf(s)).toMatch(/^scenarios\/x\.ts: timeline\[2\]\.params\.condition\.metric: expected a known metric name/);
+  });
+
+  it('a percentile alert stat on a counter', () => {
+    const s = base();
+    s.alerts.push({ id: 'p99-of-counter', title: 'x', rule: { kind: 'threshold', metric: 'connect.failures', stat: 'p99', op: '>', value: 1 } });
+    expect(messageOf(s)).toBe('scenarios/x.ts: alerts[1].rule.stat: expected sum, max, min or last for the non-trend metric "connect.failures", got "p99"');
+  });
+});
