@@ -3,6 +3,9 @@ import { applyHarnessEnv } from '../platform/env.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
 import { registerImages } from './commands/images.ts';
+import { registerList } from './commands/list.ts';
+import { registerReport } from './commands/report.ts';
+import { registerRun } from './commands/run.ts';
 import { EXIT } from './exit-codes.ts';
 
 export function buildProgram(): Command {
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .description('Replays pub/sub incidents in containers under real load, and judges them against SLOs.')
     .showHelpAfterError()
     .exitOverride();
+  registerList(program);
+  registerRun(program);
+  registerReport(program);
   registerDoctor(program);
   registerDown(program);
   registerImages(program);
@@ -26,7 +32,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT.usage;
       return;
     }
+    // Usage and set-up errors (bad scenario, missing tool or image, port in use) name the fix; exit 2.
     console.error(`harness: ${(err as Error).message}`);
+    if (process.env.HARNESS_DEBUG) console.error((err as Error).stack);
     process.exitCode = EXIT.usage;
   }
 }

@@ -53,7 +53,9 @@ describe('a memory-limited container from the local Node image', () => {
       .withCommand(['node', '-e', hog])
       .withWaitStrategy(Wait.forLogMessage('allocating'))
       .start();
-    onTestFinished(() => started.stop({ remove: true, timeout: 0 }));
+    onTestFinished(async () => {
+      await started.stop({ remove: true, timeout: 0 });
+    });
     const container = (await docker()).getContainer(started.getId());
 
     const logsOf = async () => (await container.logs({ stdout: true, stderr: true })).toString();
@@ -80,7 +82,9 @@ describe('a memory-limited container from the local Node image', () => {
       .withCommand(['node', '-e', hog])
       .withWaitStrategy(Wait.forLogMessage('allocating'))
       .start();
-    onTestFinished(() => started.stop({ remove: true, timeout: 0 }));
+    onTestFinished(async () => {
+      await started.stop({ remove: true, timeout: 0 });
+    });
     const container = (await docker()).getContainer(started.getId());
     const deadline = Date.now() + 60_000;
     let info = await container.inspect();

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { HISTORY_FILE, readHistoryFile } from '../../history/ndjson.ts';
+import { readRunMeta } from '../../history/run-meta.ts';
+import { writeRunReports } from '../../report/write-run-reports.ts';
+import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
+import { resolveVariant } from '../../scenario/resolve.ts';
+import { judgeVariant } from '../../verdict/judge.ts';
+import { exitCodeFor } from '../../verdict/exit-code.ts';
+import { EXIT } from '../exit-codes.ts';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('re-judge a saved run from its history and re-render its reports (nothing is re-run)')
+    .argument('<run-dir>', 'a run directory under reports/out/<scenario>/')
+    .option('--scenario <file>', 'judge with this scenario file instead of scenarios/<id>.ts (e.g. after changing an SLO)')
+    .action(async (dir: string, opts: { scenario?: string }) => {
+      const runDir = resolve(dir);
+      const historyFile = join(runDir, HISTORY_FILE);
+      if (!existsSync(historyFile)) {
+        console.error(`harness report: ${join(dir, HISTORY_FILE)} not found: expected a run directory written by \`harness run\``);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const meta = await readRunMeta(historyFile);
+      if (!meta) throw new Error(`${historyFile}: no run.meta event: not a harness history`);
+      const [scenario] = await loadScenarios([await resolveScenarioArg(opts.scenario ?? meta.scenarioId)]);
+      const plan = resolveVariant(scenario!, meta.variant);
+      const judgement = await judgeVariant(plan, readHistoryFile(historyFile));
+      const written = await writeRunReports({ runId: meta.runId || basename(runDir), runDir }, judgement);
+      const v = judgement.verdict;
+      console.log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}`);
+      for (const r of v.reasons) console.log(`    ${r}`);
+      console.log(`  report: ${written.html}`);
+      process.exitCode = exitCodeFor([v]);
+    });
+}

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { readHistoryFile } from '../../history/ndjson.ts';
+import { writeRunReports } from '../../report/write-run-reports.ts';
+import { preflight } from '../../run/preflight.ts';
+import { makeRunId, runVariant } from '../../run/run-variant.ts';
+import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
+import { Teardown, teardownOnExit } from '../../run/teardown.ts';
+import { selectVariants } from '../../scenario/resolve.ts';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
+import { judgeVariant } from '../../verdict/judge.ts';
+import { exitCodeFor } from '../../verdict/exit-code.ts';
+import type { VariantVerdict } from '../../verdict/types.ts';
+import { EXIT } from '../exit-codes.ts';
+
+export const DEFAULT_OUT = resolve(import.meta.dirname, '../../../reports/out');
+
+interface RunOpts {
+  all?: boolean;
+  variant: string;
+  seed?: string;
+  out: string;
+  json?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('replay scenarios in containers under load and judge them against their SLOs')
+    .argument('[scenarios...]', 'scenario ids (see `harness list`) or file paths')
+    .option('--all', 'every scenario in scenarios/')
+    .option('--variant <name>', 'incident | remediated | both | all | another variant name', 'both')
+    .option('--seed <n>', 'seed for the timeline and client schedule (default: the scenario\'s)')
+    .option('--out <dir>', 'where run directories go', DEFAULT_OUT)
+    .option('--json', 'print one JSON summary line per variant instead of text')
+    .action(async (names: string[], opts: RunOpts) => {
+      const files = opts.all ? await scenarioFiles() : await Promise.all(names.map(resolveScenarioArg));
+      if (files.length === 0) {
+        console.error(opts.all ? 'harness run --all: there are no scenarios in scenarios/ yet' : 'harness run: name a scenario or pass --all (see `harness list`)');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
+      const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
+      const images = await preflight(plans);
+      const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+
+      const verdicts: VariantVerdict[] = [];
+      for (const plan of plans) {
+        const runId = makeRunId(plan);
+        const teardown = new Teardown(runId);
+        const release = teardownOnExit(teardown);
+        try {
+          const run = await runVariant(plan, runId, { images, outRoot: resolve(opts.out), seed, log, teardown });
+          const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
+          const written = await writeRunReports(run, judgement);
+          verdicts.push(judgement.verdict);
+          const v = judgement.verdict;
+          if (opts.json) console.log(JSON.stringify({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir }));
+          else {
+            log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${v.met ? '' : ' (expectation not met)'}`);
+            for (const r of v.reasons) log(`    ${r}`);
+            log(`  report: ${written.html}`);
+          }
+        } finally {
+          const errors = await teardown.run();
+          for (const e of errors) log(`  cleanup: ${e}`);
+          release();
+        }
+      }
+      process.exitCode = exitCodeFor(verdicts);
+    });
+}

@@ -1,0 +1,121 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileHistory } from '../history/file-history.ts';
+import { HISTORY_FILE } from '../history/ndjson.ts';
+import type { ImageName } from '../platform/images.ts';
+import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { startPodSampler } from '../topology/pod-sampler.ts';
+import { startSupervisor } from '../topology/supervisor.ts';
+import { startTopology, type StartedTopology } from '../topology/topology.ts';
+import { sleep } from '../faults/targets.ts';
+import { Teardown } from './teardown.ts';
+import { runTimeline } from './timeline.ts';
+import { planTopology } from './topology-plan.ts';
+import { prepareWorkload } from './workload.ts';
+
+export interface RunVariantOptions {
+  images: Record<ImageName, string>;
+  /** Parent of the run directories: `<outRoot>/<scenario>/<run-id>/`. */
+  outRoot: string;
+  seed?: number;
+  log: (line: string) => void;
+  /** The caller's teardown (signal handlers point at it); the run adds its steps. */
+  teardown: Teardown;
+}
+
+export interface CompletedRun {
+  runId: string;
+  runDir: string;
+  historyFile: string;
+  scenario: ResolvedScenario;
+  seed: number;
+}
+
+export function makeRunId(scenario: ResolvedScenario, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${scenario.id}-${scenario.variant}-${stamp}`;
+}
+
+/**
+ * One variant, start to finish: topology up → history from replay-second 0 → sampler, supervisor,
+ * probes and load → the timeline → the rest of `durationS` → everything stopped and removed.
+ * The run directory is written as `<id>.partial` and renamed only when the replay completed, so an
+ * interrupted or failed run never leaves something that looks like a report.
+ */
+export async function runVariant(scenario: ResolvedScenario, runId: string, opts: RunVariantOptions): Promise<CompletedRun> {
+  const seed = opts.seed ?? scenario.seed;
+  const finalDir = join(opts.outRoot, scenario.id, runId);
+  const partialDir = `${finalDir}.partial`;
+  const { teardown, log } = opts;
+  let completed = false;
+  await mkdir(partialDir, { recursive: true });
+  teardown.add('remove unfinished run directory', async () => {
+    if (!completed) await rm(partialDir, { recursive: true, force: true });
+  });
+
+  log(`▶ ${scenario.id}/${scenario.variant}: starting topology (${scenario.topology.deployments.map((d) => `${d.name}×${d.replicas}`).join(', ')})`);
+  const spec = planTopology(scenario, { runId, workDir: join(partialDir, 'work'), images: opts.images as never });
+  let topology: StartedTopology | undefined;
+  teardown.add('stop topology', () => topology?.stop());
+  const prepared = await prepareWorkload(scenario, { seed, log });
+  teardown.add('dispose workload', () => prepared.dispose());
+  spec.webhookUrl = prepared.webhookUrl;
+  topology = await startTopology(spec);
+  const notReady = topology.pods().filter((p) => !p.ready && p.spec.deployment !== 'webhook-dispatcher');
+  if (notReady.length) log(`  note: ${notReady.map((p) => p.spec.name).join(', ')} did not become ready`);
+
+  const historyFile = join(partialDir, HISTORY_FILE);
+  const history = new FileHistory(historyFile);
+  teardown.add('close history', () => history.close());
+  history.record({ type: 'run.meta', runId, scenarioId: scenario.id, variant: scenario.variant, seed, startedAt: new Date().toISOString() });
+  history.record({ type: 'run.phase', phase: 'steady', note: 'topology up; load and probes starting' });
+
+  const sampler = startPodSampler({ history, pods: () => topology!.pods() });
+  teardown.add('stop pod sampler', () => sampler.stop());
+  const livenessOf = new Map(spec.deployments.map((d) => [d.name, d.liveness]));
+  const supervisor = startSupervisor({ history, pods: () => topology!.pods(), probeFor: (p) => livenessOf.get(p.spec.deployment) });
+  teardown.add('stop supervisor', () => supervisor.stop());
+
+  const abort = new AbortController();
+  teardown.add('abort timeline', () => abort.abort());
+  const workload = await prepared.start({ topology, history, signal: abort.signal });
+  teardown.add('stop load and probes', () => workload.stop());
+
+  const progress = setInterval(() => log(`  t=${(history.now() / 1000).toFixed(0)}s ${workload.status()}`), 5000);
+  teardown.add('stop progress', () => clearInterval(progress));
+
+  const ctx = { scenario, topology, history, teardown, signal: abort.signal };
+  let timelineStarted = false;
+  await runTimeline(ctx, scenario.timeline, 0, (a) => {
+    if (!timelineStarted) {
+      timelineStarted = true;
+      history.record({ type: 'run.phase', phase: 'timeline' });
+    }
+    log(`  t=${(history.now() / 1000).toFixed(1)}s ${a.label ?? `${a.type} ${a.target}`}`);
+  });
+  history.record({ type: 'run.phase', phase: 'recover' });
+  const remaining = scenario.durationS * 1000 - history.now();
+  if (remaining > 0) await sleep(remaining, abort.signal);
+
+  history.record({ type: 'run.phase', phase: 'teardown' });
+  clearInterval(progress);
+  await workload.stop();
+  await supervisor.stop();
+  await sampler.stop();
+  // Final evidence from the pods before they go: state, restarts, OOM kills, last log lines.
+  for (const pod of topology.pods()) {
+    const state = await pod.state().catch(() => undefined);
+    const logs = await pod.logs(5).catch(() => '');
+    history.record({ type: 'log.line', source: pod.spec.name, stream: 'stdout', tag: 'pod.final', line: JSON.stringify({ deployment: pod.spec.deployment, ...state, tail: logs.trim().split('\n').slice(-3) }) });
+  }
+  history.record({ type: 'run.phase', phase: 'done' });
+  await history.close();
+  await topology.stop();
+  topology = undefined;
+
+  await rm(join(partialDir, 'work'), { recursive: true, force: true });
+  await rm(finalDir, { recursive: true, force: true });
+  await rename(partialDir, finalDir);
+  completed = true;
+  return { runId, runDir: finalDir, historyFile: join(finalDir, HISTORY_FILE), scenario, seed };
+}

@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import type { History } from '../history/history.ts';
+import { runK6, type K6Result } from '../load/k6-runner.ts';
+import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import type { StartedTopology } from '../topology/topology.ts';
+import { freePort } from '../platform/ports.ts';
+import { startProbes, startWebhookReceiver, type ProbeTargets, type StartedProbe, type StartedWebhookReceiver } from '../probes/index.ts';
+import { APP, PUBLIC_LISTENER } from './topology-plan.ts';
+
+export const LOAD_SCRIPTS_DIR = resolve(import.meta.dirname, '../../scenarios/load');
+
+export interface Workload {
+  /** One short line for the progress display. */
+  status(): string;
+  stop(): Promise<void>;
+}
+
+export interface PreparedWorkload {
+  /** Where the webhook dispatcher must POST (the receiver runs before the topology starts). */
+  webhookUrl?: string;
+  start(ctx: { topology: StartedTopology; history: History; signal: AbortSignal }): Promise<Workload>;
+  dispose(): Promise<void>;
+}
+
+/** Parameters every k6 script receives, besides the scenario's own `params`. */
+export function k6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string | number> {
+  const edgePort = topology.edgePorts.get(PUBLIC_LISTENER);
+  return {
+    EDGE_HTTP: `http://127.0.0.1:${edgePort}`,
+    EDGE_WS: `ws://127.0.0.1:${edgePort}`,
+    APP_ID: APP.id,
+    APP_KEY: APP.key,
+    APP_SECRET: APP.secret,
+    VUS: script.vus,
+    DURATION_S: Math.min(script.durationS, scenario.load.maxDurationS),
+    MAX_CONNECTIONS: scenario.load.maxConnections,
+    SEED: seed,
+    ...script.params,
+  };
+}
+
+/** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
+export function probeTargets(topology: StartedTopology): ProbeTargets {
+  const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)! };
+  return {
+    edge,
+    podOf: (deployment) => {
+      const pods = topology.pods(deployment);
+      // Prefer a pod that answered ready at start; a dead one still yields its endpoint (refusals are data).
+      const pod = pods.find((p) => p.ready) ?? pods[0];
+      return pod ? { port: pod.spec.port, deployment, pod: pod.spec.name } : undefined;
+    },
+  };
+}
+
+/** Load and probes of one variant: the webhook receiver, synthetic probes and k6 scripts. */
+export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: number; log: (l: string) => void }): Promise<PreparedWorkload> {
+  // The dispatcher needs the receiver's URL before the pods start; the receiver itself starts with the
+  // history (replay-second 0). Until then the dispatcher's retries keep the stream's events waiting.
+  const receiverPort = scenario.topology.webhooks.enabled ? await freePort() : undefined;
+  let receiver: StartedWebhookReceiver | undefined;
+  let probes: StartedProbe[] = [];
+  return {
+    webhookUrl: receiverPort ? `http://127.0.0.1:${receiverPort}/webhooks` : undefined,
+    async start({ topology, history, signal }) {
+      if (receiverPort) receiver = await startWebhookReceiver({ history, app: APP, port: receiverPort });
+      probes = await startProbes(scenario.probes, { history, app: APP, targets: probeTargets(topology), maxDurationS: scenario.durationS + 10 });
+      const k6Runs: Promise<K6Result>[] = scenario.load.k6.map((script) =>
+        runK6({
+          script: resolve(LOAD_SCRIPTS_DIR, script.script),
+          env: k6Env(scenario, topology, script, opts.seed),
+          // The hard bound: a script can never outlive the replay (plus a grace for its own teardown).
+          maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
+          signal,
+          onPoint: (p) => history.record({ type: 'k6.point', metric: p.metric, value: p.value, tags: p.tags }),
+        }).then((r) => {
+          if (r.outcome === 'error') opts.log(`  k6 ${script.script} ended with exit ${r.exitCode}: ${r.stderrTail.slice(-3).join(' | ')}`);
+          return r;
+        }),
+      );
+      return {
+        status: () => `probes ${probes.length}, k6 scripts ${k6Runs.length}, history ${history.size} events`,
+        stop: async () => {
+          await Promise.allSettled(probes.map((p) => p.stop()));
+          await Promise.allSettled(k6Runs);
+        },
+      };
+    },
+    dispose: async () => {
+      await Promise.allSettled(probes.map((p) => p.stop()));
+      await receiver?.stop();
+    },
+  };
+}
