@@ -34,3 +34,10 @@ export async function connectRecorded(history: History, labels: ConnectLabels, o
     .catch(() => undefined);
   return conn;
 }
+
+/** A pinned client whose deployment has no pod to connect to: a failed attempt all the same. */
+export function recordNoTarget(history: History, labels: ConnectLabels, transport: ConnectOptions['transport'], deployment: string): void {
+  const base = { client: labels.client, transport, source: labels.source, deployment };
+  history.record({ type: 'connect.attempt', ...base });
+  history.record({ type: 'connect.outcome', ...base, ok: false, reason: 'error' });
+}

@@ -1,0 +1,131 @@
+/**
+ * REST probe: a mix of publishes and channel queries over one keep-alive connection, every Nth
+ * request an oversized publish (413 expected). Each response's fingerprint is recorded next to
+ * the one its request expects, so a response that belongs to another request is visible in the
+ * history; responses the server sent beyond the requests are kept as raw bytes for evidence.
+ */
+import type { Probe } from '../scenario/schema.ts';
+import { channelInfoRequest, publishRequest, type SignedRequest } from '../load/pusher-client/index.ts';
+import { runTicker } from '../load/timing.ts';
+import type { ParsedResponse } from './http-response-reader.ts';
+import { RawHttpConnection } from './raw-http-connection.ts';
+import { expectedFingerprint, responseFingerprint, type RestRequestKind } from './rest-fingerprint.ts';
+import { endpointFor, ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
+
+export type RestProbeSpec = Extract<Probe, { kind: 'rest' }>;
+
+/** Event data over the API's 10 KB limit. */
+export const OVERSIZED_DATA_BYTES = 10 * 1024 + 1024;
+const WIRE_KEPT = 20;
+const EVIDENCE_KEPT = 5;
+const EVIDENCE_CONTEXT = 4;
+
+export interface WireRecord {
+  connection: string;
+  /** 1-based position of the response on its connection. */
+  index: number;
+  status: number;
+  /** The response bytes as they came off the wire (latin1, so every byte maps to one character). */
+  raw: string;
+}
+
+export interface WireCapture {
+  /** The last responses read, in arrival order. */
+  recent: WireRecord[];
+  /**
+   * Each time a connection carried more responses than requests: the responses that led up to it
+   * (the duplicated one among them), as evidence.
+   */
+  evidence: WireRecord[][];
+}
+
+export interface StartedRestProbe extends StartedProbe {
+  wire(): WireCapture;
+}
+
+/** The nth request (1-based) of a probe: its kind and whether the server should accept it. */
+export function planRequest(spec: Pick<RestProbeSpec, 'mix' | 'oversizedEvery'>, n: number): { kind: RestRequestKind; valid: boolean } {
+  if (spec.oversizedEvery > 0 && n % spec.oversizedEvery === 0) return { kind: 'publish', valid: false };
+  return { kind: spec.mix[(n - 1) % spec.mix.length] ?? 'publish', valid: true };
+}
+
+export function startRestProbe(spec: RestProbeSpec, ctx: ProbeContext): StartedRestProbe {
+  const { history } = ctx;
+  const endpoint = spec.deployment === undefined ? (ctx.targets.rest ?? ctx.targets.edge) : endpointFor(ctx.targets, spec.deployment);
+  if (!endpoint) throw new ProbeTargetError(`rest probe ${spec.id}: deployment ${spec.deployment} has no pod`);
+  const where = {
+    ...(endpoint.deployment !== undefined ? { deployment: endpoint.deployment } : {}),
+    ...(endpoint.pod !== undefined ? { pod: endpoint.pod } : {}),
+  };
+  const channel = `probe-${spec.id}-rest`;
+  const recent: WireRecord[] = [];
+  const evidence: WireRecord[][] = [];
+  const onResponse = (r: ParsedResponse, connection: string, index: number): void => {
+    recent.push({ connection, index, status: r.status, raw: r.raw.toString('latin1') });
+    if (recent.length > WIRE_KEPT) recent.shift();
+  };
+  const onUnsolicited = (_r: ParsedResponse, connection: string): void => {
+    if (evidence.length >= EVIDENCE_KEPT) return;
+    const context = recent.filter((w) => w.connection === connection).slice(-EVIDENCE_CONTEXT);
+    evidence.push(context);
+    const shown = context.map((w) => `#${w.index} ${JSON.stringify(w.raw.slice(0, 300))}`).join(' | ');
+    history.record({
+      type: 'log.line',
+      source: `probe:${spec.id}`,
+      stream: 'stdout',
+      tag: 'wire',
+      line: `connection ${connection} carried more responses than requests; last responses on the wire: ${shown}`,
+    });
+  };
+  const conn = new RawHttpConnection(endpoint, { keepAlive: spec.keepAlive, timeoutMs: 5000, onResponse, onUnsolicited });
+  const abort = new AbortController();
+  let busy = false;
+  let count = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const build = (kind: RestRequestKind, valid: boolean, n: number): SignedRequest =>
+    kind === 'channel-info'
+      ? channelInfoRequest(ctx.app, channel, ['subscription_count'])
+      : publishRequest(ctx.app, [channel], 'probe-rest', valid ? JSON.stringify({ n }) : 'x'.repeat(OVERSIZED_DATA_BYTES));
+
+  const send = async (n: number): Promise<void> => {
+    const { kind, valid } = planRequest(spec, n);
+    const id = `${spec.id}-${n}`;
+    const expected = expectedFingerprint(kind, valid);
+    const req = build(kind, valid, n);
+    const started = performance.now();
+    const answer = conn.request(req); // opens a connection if needed, so its id is known below
+    history.record({ type: 'rest.request', probe: spec.id, id, ...where, kind, valid, connection: conn.connectionId });
+    try {
+      const res = await answer;
+      const got = responseFingerprint(res.status, res.body.toString('utf8'));
+      history.record({ type: 'rest.response', probe: spec.id, id, ...where, status: res.status, expected, got, latencyMs: performance.now() - started });
+    } catch (err) {
+      history.record({ type: 'rest.response', probe: spec.id, id, ...where, status: 0, expected, got: `no-response: ${(err as Error).message}` });
+    }
+  };
+
+  const loop = runTicker({
+    ratePerS: spec.ratePerS,
+    maxDurationMs: ctx.maxDurationS * 1000,
+    signal: abort.signal,
+    onTick: () => {
+      // One request at a time on the connection: a slow answer skips ticks, never queues them.
+      if (busy) return;
+      busy = true;
+      inFlight = send(++count).finally(() => (busy = false));
+    },
+  });
+
+  return {
+    id: spec.id,
+    kind: 'rest',
+    wire: () => ({ recent: [...recent], evidence: evidence.map((e) => [...e]) }),
+    stop: async () => {
+      abort.abort();
+      await loop;
+      await inFlight;
+      conn.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Webhook probe: at a fixed rate, a fresh client on one transport joins a fresh channel, sends a
+ * client event, and leaves, which makes the server emit channel_occupied, member_added,
+ * client_event, member_removed and channel_vacated. Each asked-for event is recorded as
+ * webhook.expected once the server has acted on it; the receiver records what arrives.
+ */
+import type { Probe } from '../scenario/schema.ts';
+import type { WebhookEvent } from '../scenario/vocabulary.ts';
+import { connectRecorded, recordNoTarget } from '../load/recorded-connect.ts';
+import { runTicker, sleep } from '../load/timing.ts';
+import type { PusherConnection } from '../load/pusher-client/index.ts';
+import { probeTransport } from './delivery-probe.ts';
+import { endpointFor, type ProbeContext, type StartedProbe } from './probe.ts';
+import { webhookKey } from './webhook-key.ts';
+
+export type WebhookProbeSpec = Extract<Probe, { kind: 'webhook' }>;
+
+/** Activities still running beyond this are skipped: a stuck transport must not pile clients up. */
+const MAX_CONCURRENT = 5;
+/** Time between the client event and leaving, so the event is handled before the unsubscribe. */
+const HOLD_MS = 50;
+
+/** member_* need a presence channel; client events need private or presence. */
+export function channelFor(spec: Pick<WebhookProbeSpec, 'id' | 'events'>, n: number): string {
+  const presence = spec.events.includes('member_added') || spec.events.includes('member_removed');
+  return `${presence ? 'presence' : 'private'}-wh-${spec.id}-${n}`;
+}
+
+export function startWebhookProbe(spec: WebhookProbeSpec, ctx: ProbeContext): StartedProbe {
+  const transport = probeTransport(spec.transport);
+  const { history } = ctx;
+  const wants = new Set<WebhookEvent>(spec.events);
+  const abort = new AbortController();
+  const open = new Set<PusherConnection>();
+  const running = new Set<Promise<void>>();
+
+  const expect = (event: WebhookEvent, channel: string, deployment: string | undefined): void => {
+    if (!wants.has(event)) return;
+    history.record({ type: 'webhook.expected', key: webhookKey(event, channel), transport, event, channel, ...(deployment !== undefined ? { deployment } : {}) });
+  };
+
+  const activity = async (n: number): Promise<void> => {
+    const client = `${spec.id}/wh-${n}`;
+    const endpoint = endpointFor(ctx.targets, spec.deployment);
+    if (!endpoint) return recordNoTarget(history, { client, source: 'probe' }, transport, spec.deployment ?? '');
+    let conn: PusherConnection;
+    try {
+      conn = await connectRecorded(history, { client, source: 'probe' }, { endpoint, app: ctx.app, transport, timeoutMs: ctx.connectTimeoutMs ?? 5000 });
+    } catch {
+      return; // the failed connect is in the history; nothing was triggered, nothing is expected
+    }
+    open.add(conn);
+    const channel = channelFor(spec, n);
+    const dep = endpoint.deployment;
+    try {
+      await conn.subscribe(channel, { userId: `probe-user-${n}` });
+      expect('channel_occupied', channel, dep);
+      if (channel.startsWith('presence-')) expect('member_added', channel, dep);
+      if (wants.has('client_event')) {
+        conn.trigger(channel, 'client-probe', { n });
+        expect('client_event', channel, dep);
+      }
+      await sleep(HOLD_MS, abort.signal);
+      // Leave explicitly: a fallback session would otherwise linger until the server times it out.
+      conn.unsubscribe(channel);
+      if (channel.startsWith('presence-')) expect('member_removed', channel, dep);
+      expect('channel_vacated', channel, dep);
+      await sleep(HOLD_MS, abort.signal);
+    } catch {
+      // subscription refused or connection lost: the connect.closed event tells the story
+    } finally {
+      conn.close();
+      await conn.closed;
+      open.delete(conn);
+    }
+  };
+
+  let count = 0;
+  const loop = runTicker({
+    ratePerS: spec.ratePerS,
+    maxDurationMs: ctx.maxDurationS * 1000,
+    signal: abort.signal,
+    onTick: () => {
+      if (running.size >= MAX_CONCURRENT) return;
+      const p = activity(++count).finally(() => running.delete(p));
+      running.add(p);
+    },
+  });
+
+  return {
+    id: spec.id,
+    kind: 'webhook',
+    stop: async () => {
+      abort.abort();
+      await loop;
+      await Promise.all([...running]);
+      for (const c of open) c.close();
+    },
+  };
+}
