@@ -35,7 +35,15 @@ export interface LogRecord {
 export interface Observation {
   meta: EventOf<'run.meta'> | undefined;
   phases: { phase: string; t: number }[];
+  /** Time of the last event. */
   endMs: number;
+  /**
+   * End of the replay proper: the start of the teardown phase if recorded, else the last event.
+   * Whole-run SLOs and lost/missing decisions stop here, so tear-down noise is not judged.
+   */
+  replayEndMs: number;
+  /** Seconds judged as "the whole run": [0, replayS). */
+  replayS: number;
   events: number;
   metrics: SeriesStore;
   actions: ActionRecord[];
@@ -73,6 +81,7 @@ export class MetricsFold {
   private readonly firstMatch: Record<string, number> = {};
   private meta: EventOf<'run.meta'> | undefined;
   private endMs = 0;
+  private teardownMs: number | undefined;
   private count = 0;
 
   constructor(private readonly options: FoldOptions = {}) {
@@ -93,6 +102,7 @@ export class MetricsFold {
         break;
       case 'run.phase':
         this.phases.push({ phase: e.phase, t: e.t });
+        if (e.phase === 'teardown' && this.teardownMs === undefined) this.teardownMs = e.t;
         break;
       case 'action.started':
         this.action(e).startedMs = e.t;
@@ -166,18 +176,21 @@ export class MetricsFold {
   finish(): Observation {
     if (this.options.durationS !== undefined) this.store.extendTo(this.options.durationS);
     this.store.extendTo(secondOf(this.endMs) + 1);
+    const replayEndMs = this.teardownMs ?? this.endMs;
     return {
       meta: this.meta,
       phases: this.phases,
       endMs: this.endMs,
+      replayEndMs,
+      replayS: this.teardownMs !== undefined ? Math.ceil(this.teardownMs / 1000) : this.count > 0 ? secondOf(this.endMs) + 1 : 0,
       events: this.count,
       metrics: this.store,
       actions: [...this.actions.values()].sort((a, b) => a.index - b.index),
       logs: this.logs,
       firstMatch: this.firstMatch,
-      delivery: this.delivery.finish(this.endMs, this.options.deliveryGraceMs ?? 5000),
+      delivery: this.delivery.finish(replayEndMs, this.options.deliveryGraceMs ?? 5000),
       rest: this.rest.finish(),
-      webhooks: this.webhooks.finish(this.endMs),
+      webhooks: this.webhooks.finish(replayEndMs),
     };
   }
 

@@ -11,7 +11,7 @@ export interface Mark {
   /** Replay second. */
   t: number;
   label: string;
-  kind: 'action' | 'action-failed' | 'alert' | 'fault';
+  kind: 'action' | 'action-failed' | 'alert' | 'fault' | 'phase';
 }
 
 export interface VariantReport extends VariantSummary {
@@ -44,6 +44,8 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     ...actions.map((a) => ({ t: a.appliedAtS ?? a.failedAtS ?? a.startedAtS ?? a.at, label: a.label, kind: a.failedAtS !== null ? ('action-failed' as const) : ('action' as const) })),
     ...j.detections.filter((d) => d.faultAtS !== null).map((d) => ({ t: d.faultAtS!, label: `fault (${d.slo})`, kind: 'fault' as const })),
     ...j.firings.map((f) => ({ t: f.firedAtS, label: `alert: ${f.alert}`, kind: 'alert' as const })),
+    // After this line the harness is stopping things: what the charts show there is not judged.
+    ...o.phases.filter((p) => p.phase === 'teardown').map((p) => ({ t: p.t / 1000, label: 'tear-down (not judged)', kind: 'phase' as const })),
   ].sort((a, b) => a.t - b.t);
   return {
     variant: sc.variant,

@@ -68,3 +68,25 @@ describe('SLO maths', () => {
     expect(judgeSlo(slo, observeSync(events), [])).toMatchObject({ status: 'fail', value: 240 });
   });
 });
+
+describe('the whole run is the replay, not the tear-down', () => {
+  it('failures and unanswered probes after the teardown phase starts are not judged', () => {
+    const events: HistoryEvent[] = [
+      ...connects({ seconds: 10, perS: 10, deployment: 'new' }),
+      { type: 'probe.sent', t: 9_800, probe: 'p', transport: 'ws', seq: 0 },
+      { type: 'run.phase', t: 10_000, phase: 'teardown' },
+      ...connects({ seconds: 13, perS: 10, deployment: 'new', fail: () => 10 }).filter((e) => e.t >= 11_000),
+      { type: 'run.phase', t: 20_000, phase: 'done' },
+    ];
+    const obs = observeSync(events);
+    expect(obs.replayS).toBe(10);
+    expect(judgeSlo(ratio('rate>=0.99'), obs, [])).toMatchObject({ status: 'pass', value: 1 });
+    expect(obs.delivery[0]).toMatchObject({ lost: 0, pending: 1 });
+  });
+
+  it('without a teardown phase, the last event\'s second is included', () => {
+    const obs = observeSync(connects({ seconds: 3, perS: 1, deployment: 'new', fail: (s) => (s === 2 ? 1 : 0) }));
+    expect(obs.replayS).toBe(3);
+    expect(judgeSlo(ratio('rate>=0.99'), obs, []).value).toBeCloseTo(2 / 3, 10);
+  });
+});

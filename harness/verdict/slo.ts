@@ -26,7 +26,8 @@ export function judgeSlo(slo: Slo, obs: Observation, firings: readonly AlertFiri
   if (!parsed.ok) return judged(slo, { source: slo.threshold, agg: { kind: 'value' }, op: '==', value: 0 }, null, 'value', `threshold does not parse: ${parsed.expected}`);
   const t = parsed.threshold;
   const m = obs.metrics;
-  const win = slo.window;
+  // "The whole run" is the replay: tear-down (clients stopping, pods removed) is not judged.
+  const win = slo.window ?? { from: 0, to: obs.replayS };
 
   switch (slo.kind) {
     case 'ratio': {

@@ -10,6 +10,7 @@
     'action-failed': { color: '#b91c1c', dash: [5, 4] },
     fault: { color: '#7c3aed', dash: [2, 3] },
     alert: { color: '#c2410c', dash: [] },
+    phase: { color: '#9ca3af', dash: [1, 3] },
   };
 
   function marksPlugin(marks) {
