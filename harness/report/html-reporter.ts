@@ -87,7 +87,7 @@ function variantSection(v: VariantReport): string {
   const exp = 'breach' in v.expectation ? `expected to breach: ${v.expectation.breach.join(', ')}` : 'expected to hold every SLO';
   return `<section class="variant" id="variant-${esc(v.variant)}">
 <h2>Variant “${esc(v.variant)}” <span class="badge ${v.verdict.status}">${v.verdict.status}</span> <span class="${v.verdict.met ? 'met' : 'unmet'}">${v.verdict.met ? 'as expected' : 'NOT as expected'}</span></h2>
-<p class="meta">${esc(exp)} · seed ${v.seed} · ${v.durationS} s replayed · ${v.events} history events${v.startedAt ? ` · started ${esc(v.startedAt)}` : ''}</p>
+<p class="meta">${esc(exp)} · seed ${v.seed} · ${v.replayS} s replayed and judged · ${v.events} history events${v.startedAt ? ` · started ${esc(v.startedAt)}` : ''}</p>
 ${v.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join('')}
 <h3>What happened</h3>
 <ol class="narrative">${v.narrative.map((l) => `<li>${esc(l)}</li>`).join('')}</ol>
@@ -99,6 +99,7 @@ ${detectionTable(v)}
 <p class="legend-marks"><span><i style="border-color:#374151"></i>timeline action</span><span><i style="border-color:#7c3aed"></i>fault first seen</span><span><i style="border-color:#c2410c;border-top-style:solid"></i>alert fired</span><span><i style="border-color:#b91c1c"></i>action failed</span></p>
 <div class="charts" id="charts-${esc(v.variant)}"></div>
 ${v.charts.length === 0 ? '<p>No time series were recorded.</p>' : ''}
+<h3>Timeline actions and the evidence that they took effect</h3>
 ${actionTable(v)}
 ${probeTables(v)}
 ${logs(v)}

@@ -53,6 +53,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     seed: o.meta?.seed ?? sc.seed,
     startedAt: o.meta?.startedAt ?? null,
     durationS: o.metrics.durationS,
+    replayS: o.replayS,
     events: o.events,
     expectation: sc.expectation,
     verdict: { status: j.verdict.status, met: j.verdict.met, reasons: j.verdict.reasons, unexpectedBreaches: j.verdict.unexpectedBreaches },

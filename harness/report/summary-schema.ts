@@ -26,7 +26,10 @@ export const variantSummarySchema = z.object({
   description: z.string().nullable(),
   seed: z.number(),
   startedAt: z.string().nullable(),
+  /** Seconds covered by the chart series (replay + tear-down). */
   durationS: z.number(),
+  /** Seconds judged as the whole run: [0, replayS). */
+  replayS: z.number(),
   events: z.number().int(),
   expectation: z.union([z.object({ breach: z.array(z.string()) }), z.object({ hold: z.literal('all') })]),
   verdict: z.object({
