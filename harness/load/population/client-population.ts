@@ -1,0 +1,100 @@
+/**
+ * The Node client population (`source: 'client'`): N clients that behave as pusher-js clients do,
+ * driven by the scenario's `load.clients`. Bounded: never more clients than `maxConnections`, never
+ * longer than `maxDurationS`, only 127.0.0.1; stop() closes every connection.
+ */
+import type { History } from '../../history/history.ts';
+import type { Load } from '../../scenario/schema.ts';
+import { assertLoopback, type AppCredentials, type Endpoint } from '../pusher-client/index.ts';
+import { planClients, type ClientPlan } from './client-plan.ts';
+import { emptyStats, PopulationClient, type PopulationStats } from './population-client.ts';
+
+export type ClientsSpec = NonNullable<Load['clients']>;
+
+export interface ClientPopulationOptions {
+  history: History;
+  app: AppCredentials;
+  /** Where clients connect: the edge (WebSocket and fallback routes on one listener). */
+  target: Endpoint;
+  clients: ClientsSpec;
+  seed: number;
+  /** Starts are spread over this (the scenario's `load.ramp.upS`). */
+  rampUpS: number;
+  /** The scenario's `load.maxDurationS`: the population closes everything after it. */
+  maxDurationS: number;
+  /** The scenario's `load.maxConnections`. */
+  maxConnections: number;
+  /** Channels the load publishes on (`load.publish.channels`); clients pick theirs from these. */
+  channelPool?: number;
+  idPrefix?: string;
+  connectTimeoutMs?: number;
+  activityTimeoutMs?: number;
+  pongTimeoutMs?: number;
+  minRetryMs?: number;
+  maxAttemptsPerClient?: number;
+}
+
+export interface StartedClientPopulation {
+  readonly plan: readonly ClientPlan[];
+  stats(): PopulationStats;
+  /** Resolves when every client has stopped (stop(), deadline, or all gave up). */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class PopulationBoundsError extends Error {
+  readonly code = 'POPULATION_BOUNDS';
+}
+
+export function startClientPopulation(o: ClientPopulationOptions): StartedClientPopulation {
+  assertLoopback(o.target);
+  if (o.clients.count > o.maxConnections) {
+    throw new PopulationBoundsError(`load.clients.count ${o.clients.count} is above load.maxConnections ${o.maxConnections}`);
+  }
+  if (!(o.maxDurationS > 0)) throw new PopulationBoundsError(`maxDurationS must be > 0, got ${o.maxDurationS}`);
+  const plan = planClients({
+    seed: o.seed,
+    count: o.clients.count,
+    rampUpMs: o.rampUpS * 1000,
+    channelsPerClient: o.clients.channelsPerClient,
+    channelKind: o.clients.channelKind,
+    channelPool: o.channelPool ?? 1,
+    idPrefix: o.idPrefix ?? 'client',
+  });
+  const abort = new AbortController();
+  const stats = emptyStats(plan.length);
+  const clients = plan.map(
+    (p) =>
+      new PopulationClient(p, {
+        history: o.history,
+        app: o.app,
+        target: o.target,
+        policy: o.clients.reconnect,
+        signal: abort.signal,
+        deadline: performance.now() + o.maxDurationS * 1000,
+        stats,
+        connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+        ...(o.activityTimeoutMs !== undefined ? { activityTimeoutMs: o.activityTimeoutMs } : {}),
+        ...(o.pongTimeoutMs !== undefined ? { pongTimeoutMs: o.pongTimeoutMs } : {}),
+        minRetryMs: o.minRetryMs ?? 100,
+        maxAttempts: o.maxAttemptsPerClient ?? 10_000,
+      }),
+  );
+  const stop = async (): Promise<void> => {
+    abort.abort();
+    for (const c of clients) c.close();
+    await Promise.all(clients.map((c) => c.done));
+  };
+  const hardStop = setTimeout(() => void stop(), o.maxDurationS * 1000);
+  hardStop.unref();
+  const done = Promise.all(clients.map((c) => c.done)).then(() => clearTimeout(hardStop));
+  return {
+    plan,
+    stats: () => ({ ...stats, connected: { ...stats.connected }, failures: { ...stats.failures } }),
+    done,
+    stop: async () => {
+      clearTimeout(hardStop);
+      await stop();
+    },
+  };
+}
