@@ -12,6 +12,7 @@ import { Teardown } from './teardown.ts';
 import { runTimeline } from './timeline.ts';
 import { planTopology } from './topology-plan.ts';
 import { prepareWorkload } from './workload.ts';
+import { saveScenario } from './saved-scenario.ts';
 
 export interface RunVariantOptions {
   images: Record<ImageName, string>;
@@ -49,6 +50,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   const { teardown, log } = opts;
   let completed = false;
   await mkdir(partialDir, { recursive: true });
+  await saveScenario(partialDir, scenario);
   teardown.add('remove unfinished run directory', async () => {
     if (!completed) await rm(partialDir, { recursive: true, force: true });
   });

@@ -5,6 +5,7 @@ import { HISTORY_FILE, readHistoryFile } from '../../history/ndjson.ts';
 import { readRunMeta } from '../../history/run-meta.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
 import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
+import { readSavedScenario, SCENARIO_FILE } from '../../run/saved-scenario.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
 import { judgeVariant } from '../../verdict/judge.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
@@ -26,8 +27,12 @@ export function registerReport(program: Command): void {
       }
       const meta = await readRunMeta(historyFile);
       if (!meta) throw new Error(`${historyFile}: no run.meta event: not a harness history`);
-      const [scenario] = await loadScenarios([await resolveScenarioArg(opts.scenario ?? meta.scenarioId)]);
-      const plan = resolveVariant(scenario!, meta.variant);
+      // By default the plan the run executed (saved beside the history); --scenario judges with a file.
+      const plan = opts.scenario
+        ? resolveVariant((await loadScenarios([await resolveScenarioArg(opts.scenario)]))[0]!, meta.variant)
+        : existsSync(join(runDir, SCENARIO_FILE))
+          ? await readSavedScenario(runDir)
+          : resolveVariant((await loadScenarios([await resolveScenarioArg(meta.scenarioId)]))[0]!, meta.variant);
       const judgement = await judgeVariant(plan, readHistoryFile(historyFile));
       const written = await writeRunReports({ runId: meta.runId || basename(runDir), runDir }, judgement);
       const v = judgement.verdict;
