@@ -47,6 +47,7 @@ export { HistoryParseError, HistoryClosedError } from './history/errors.ts';
 
 // Metrics, verdicts, reports: pure functions of a history and a resolved scenario.
 export { MetricsFold, observe, observeSync, type Observation, type FoldOptions } from './metrics/fold.ts';
+export { mergedView, type MergedView } from './metrics/merged-view.ts';
 export { judgeVariant, judgeObservation, foldOptionsFor, type VariantJudgement } from './verdict/judge.ts';
 export { exitCodeFor, EXIT_OK, EXIT_UNMET, EXIT_USAGE } from './verdict/exit-code.ts';
 export type { Status, SloResult, AlertFiring, Detection, VariantVerdict, VariantStatus } from './verdict/types.ts';

@@ -82,6 +82,7 @@ export class MetricsFold {
   private meta: EventOf<'run.meta'> | undefined;
   private endMs = 0;
   private teardownMs: number | undefined;
+  private finished: Observation | undefined;
   private count = 0;
 
   constructor(private readonly options: FoldOptions = {}) {
@@ -89,6 +90,7 @@ export class MetricsFold {
   }
 
   add(e: HistoryEvent): void {
+    if (this.finished) throw new Error('MetricsFold: add() after finish()');
     this.count++;
     if (e.t > this.endMs) this.endMs = e.t;
     for (const m of this.options.matchers ?? []) {
@@ -173,11 +175,13 @@ export class MetricsFold {
     }
   }
 
+  /** Decides lost/missing/pending once; later calls return the same observation. */
   finish(): Observation {
+    if (this.finished) return this.finished;
     if (this.options.durationS !== undefined) this.store.extendTo(this.options.durationS);
     this.store.extendTo(secondOf(this.endMs) + 1);
     const replayEndMs = this.teardownMs ?? this.endMs;
-    return {
+    return (this.finished = {
       meta: this.meta,
       phases: this.phases,
       endMs: this.endMs,
@@ -191,7 +195,7 @@ export class MetricsFold {
       delivery: this.delivery.finish(replayEndMs, this.options.deliveryGraceMs ?? 5000),
       rest: this.rest.finish(),
       webhooks: this.webhooks.finish(replayEndMs),
-    };
+    });
   }
 
   private action(e: { index: number; action: string; target: string; at?: number }): ActionRecord {

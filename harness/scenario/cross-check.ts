@@ -4,6 +4,7 @@ import type { Condition } from './conditions.ts';
 import { isTrendLike, LABELS, metricKind } from './metric-names.ts';
 import type { ScenarioBody } from './scenario-schema.ts';
 import type { Expectation, Selector } from './schema.ts';
+import type { Role } from './vocabulary.ts';
 import { AGGREGATIONS_FOR, parseThreshold } from './threshold.ts';
 
 // Checks the schema cannot express on its own: names that must refer to something declared elsewhere
@@ -38,9 +39,21 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     add(`timeline[${i}].at`, `expected a time within durationS (${body.durationS}), got ${body.timeline[i]!.at}`);
   }
 
+  // Traffic needs a deployment that serves it: a fallback probe pinned to a WebSocket-only
+  // deployment would measure nothing and look healthy.
+  const roleOf = (transport: string | undefined): Role => (transport === undefined ? 'rest' : transport === 'ws' ? 'ws' : 'fallback');
+  const serving = (role: Role) => new Set(body.topology.deployments.filter((d) => d.roles.includes(role)).map((d) => d.name));
   body.probes.forEach((p, i) => {
+    const role = roleOf(p.kind === 'rest' ? undefined : p.transport);
+    const candidates = serving(role);
     if (p.deployment !== undefined && !deployments.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(p.deployment)}`);
+    else if (p.deployment !== undefined && !candidates.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment with role "${role}" (${list(candidates)}), got ${JSON.stringify(p.deployment)}`);
+    else if (candidates.size === 0) add(`probes[${i}]`, `expected a deployment with role "${role}" to serve this probe, but none has it`);
   });
+  for (const transport of Object.keys(body.load.connections)) {
+    const role = roleOf(transport);
+    if (serving(role).size === 0) add(`load.connections.${transport}`, `expected a deployment with role "${role}" to serve ${transport} clients, but none has it`);
+  }
 
   body.alerts.forEach((a, i) => {
     const r = a.rule;

@@ -36,4 +36,12 @@ describe('loadScenario', () => {
     expect(err).toBeInstanceOf(ScenarioLoadError);
     expect((err as Error).message).toMatch(/no-export\.ts: expected a default export made with defineScenario/);
   });
+
+  it('names a missing k6 script once, with the folder it was looked for in', async () => {
+    const err = await loadScenario('harness/scenario/fixtures/missing-k6.ts', root).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioValidationError);
+    expect((err as Error).message).toBe(
+      'harness/scenario/fixtures/missing-k6.ts: variants.incident.load.k6[0].script: expected a file in harness/scenario/fixtures/load/, got "nope.ts"',
+    );
+  });
 });

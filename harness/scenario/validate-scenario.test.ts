@@ -182,3 +182,22 @@ describe('validateScenario: references inside conditions and filters', () => {
     expect(messageOf(s)).toBe('scenarios/x.ts: alerts[1].rule.stat: expected sum, max, min or last for the non-trend metric "connect.failures", got "p99"');
   });
 });
+
+describe('validateScenario: traffic needs a deployment that serves it', () => {
+  it('a fallback probe pinned to a WebSocket-only deployment', () => {
+    const s = base();
+    s.probes.push({ kind: 'delivery', id: 'fallback-alone', transport: 'xhr_streaming', deployment: 'old' });
+    expect(messageOf(s)).toBe('scenarios/x.ts: probes[1].deployment: expected a deployment with role "fallback" ("new"), got "old"');
+  });
+
+  it('a REST probe with no REST deployment, and REST-less clients on a transport nobody serves', () => {
+    const s = base();
+    s.probes.push({ kind: 'rest', id: 'rest' });
+    s.load.connections.sockjs = 5;
+    s.topology.deployments[1].roles = ['ws'];
+    const msg = messageOf(s);
+    expect(msg).toContain('probes[1]: expected a deployment with role "rest" to serve this probe, but none has it');
+    expect(msg).toContain('load.connections.xhr_streaming: expected a deployment with role "fallback" to serve xhr_streaming clients, but none has it');
+    expect(msg).toContain('load.connections.sockjs: expected a deployment with role "fallback"');
+  });
+});
