@@ -85,3 +85,15 @@ describe('metrics fold', () => {
     expect(m.trend('k6.ws_msgs_received')).toBeUndefined();
   });
 });
+
+describe('dropped connections', () => {
+  it('counts only abnormal closes as drops, labelled like connect failures', () => {
+    const m = observeSync([
+      { type: 'connect.closed', t: 100, client: 'a', transport: 'ws', source: 'client', deployment: 'new', code: 1006, abnormal: true, by: 'network' },
+      { type: 'connect.closed', t: 200, client: 'b', transport: 'ws', source: 'client', deployment: 'new', code: 1000, abnormal: false, by: 'client' },
+    ]).metrics;
+    expect(m.counterTotal('connections.closed')).toBe(2);
+    expect(m.counterTotal('connections.dropped')).toBe(1);
+    expect(m.counterTotal('connections.dropped', { reason: 'close:1006' })).toBe(1);
+  });
+});

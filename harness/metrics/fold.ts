@@ -135,7 +135,8 @@ export class MetricsFold {
       case 'connect.closed': {
         const l = labels({ deployment: e.deployment ?? EDGE, pod: e.pod, transport: e.transport, source: e.source });
         this.store.add('connections.closed', l, sec);
-        if (e.abnormal) this.store.add('connections.dropped', { ...l, reason: e.code === undefined ? 'unknown' : String(e.code) }, sec);
+        // Same label format as connect failures (close:1006), so one filter reads both.
+        if (e.abnormal) this.store.add('connections.dropped', { ...l, reason: e.code === undefined ? 'unknown' : `close:${e.code}` }, sec);
         break;
       }
       case 'pod.sample':
