@@ -41,3 +41,14 @@ describe('report data', () => {
     expect(n[n.length - 1]).toMatch(/^The incident was reproduced/);
   });
 });
+
+describe('report data: SLO lines', () => {
+  it('draws p(N) delivery-latency SLOs as horizontal lines on the latency chart', async () => {
+    const { buildCharts } = await import('./charts.ts');
+    const [incident] = await (await import('./fixtures/sample-run.ts')).sampleJudgements();
+    const slo = { id: 'fb', title: 't', why: 'w', kind: 'trend' as const, metric: 'delivery.latency', where: { transport: 'ws' }, threshold: 'p(99)<250', window: undefined };
+    const charts = buildCharts(incident!.observation, [slo]);
+    expect(charts.find((c) => c.id === 'delivery-latency')!.lines).toEqual([{ value: 250, label: 'SLO p(99)<250 (ws)' }]);
+    expect(charts.find((c) => c.id === 'pod-memory')!.lines).toEqual([]);
+  });
+});

@@ -32,7 +32,8 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     index: a.index,
     type: a.action,
     target: a.target,
-    at: a.at,
+    // The plan is the authority on when an action was meant to run; the history on when it did.
+    at: sc.timeline[a.index]?.at ?? a.at,
     label: sc.timeline[a.index]?.label ?? `${a.action} ${a.target}`,
     startedAtS: sec(a.startedMs),
     appliedAtS: sec(a.appliedMs),
@@ -67,7 +68,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     logs: o.logs.slice(0, 100).map((l) => ({ ...l, tag: l.tag ?? null })),
     warnings: j.warnings,
     narrative: narrate(j),
-    charts: buildCharts(o),
+    charts: buildCharts(o, sc.slos),
     marks,
   };
 }

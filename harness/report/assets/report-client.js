@@ -13,6 +13,38 @@
     phase: { color: '#9ca3af', dash: [1, 3] },
   };
 
+  // SLO limits as horizontal lines, so "how far over" is visible without reading the table.
+  function linesPlugin(lines) {
+    return {
+      hooks: {
+        draw: [
+          function (u) {
+            var ctx = u.ctx;
+            var pxr = window.devicePixelRatio || 1;
+            ctx.save();
+            ctx.font = 11 * pxr + 'px system-ui, sans-serif';
+            ctx.textAlign = 'right';
+            ctx.textBaseline = 'bottom';
+            lines.forEach(function (l) {
+              var y = Math.round(u.valToPos(l.value, 'y', true));
+              if (y < u.bbox.top || y > u.bbox.top + u.bbox.height) return;
+              ctx.strokeStyle = '#b91c1c';
+              ctx.lineWidth = 1 * pxr;
+              ctx.setLineDash([6 * pxr, 4 * pxr]);
+              ctx.beginPath();
+              ctx.moveTo(u.bbox.left, y);
+              ctx.lineTo(u.bbox.left + u.bbox.width, y);
+              ctx.stroke();
+              ctx.fillStyle = '#b91c1c';
+              ctx.fillText(l.label, u.bbox.left + u.bbox.width - 4 * pxr, y - 2 * pxr);
+            });
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }
+
   function marksPlugin(marks) {
     return {
       hooks: {
@@ -92,12 +124,21 @@
           width: width,
           height: 260,
           padding: [LABEL_ROWS * 13 + 8, 16, 0, 0],
-          scales: { x: { time: false } },
+          // The y range always includes SLO lines, so a limit above the data is still drawn.
+          scales: {
+            x: { time: false },
+            y: {
+              range: function (u, min, max) {
+                chart.lines.forEach(function (l) { max = Math.max(max, l.value * 1.1); });
+                return [Math.min(0, min), max > 0 ? max : 1];
+              },
+            },
+          },
           axes: [{ label: 'replay second' }, { label: chart.unit, size: 60 }],
           series: series,
           legend: { live: false },
           cursor: { drag: { x: true, y: false } },
-          plugins: [marksPlugin(variant.marks)],
+          plugins: [linesPlugin(chart.lines), marksPlugin(variant.marks)],
         },
         data,
         box,
