@@ -1,0 +1,161 @@
+// Many Pusher WebSocket subscribers per VU (k6/websockets): connect, wait for
+// connection_established, subscribe (private/presence signed locally with the app secret), count
+// received events, and record connect failures and closes as tagged custom metrics. Message counts
+// are flushed once per REPORT_EVERY_MS per VU, never one sample per message.
+//
+// Parameters (__ENV): EDGE_WS (ws://127.0.0.1:port, required), APP_KEY, APP_SECRET, VUS,
+// DURATION_S, SOCKETS_PER_VU, MAX_CONNECTIONS, CHANNELS, CHANNEL_KIND (public|private|presence),
+// RAMP_S, RECONNECT (true|false), RECONNECT_DELAY_MS, REPORT_EVERY_MS.
+import { WebSocket } from 'k6/websockets';
+import { Counter, Trend } from 'k6/metrics';
+import { clearInterval, setInterval, setTimeout } from 'k6/timers';
+import crypto from 'k6/crypto';
+import type { Options } from 'k6/options';
+
+function num(name: string, fallback: number): number {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!isFinite(v) || v < 0) throw new Error(`${name}=${raw}: expected a number >= 0`);
+  return v;
+}
+
+const EDGE_WS = __ENV.EDGE_WS || '';
+// Load goes to this machine only: a wrong parameter must never aim it anywhere else.
+if (!/^ws:\/\/127\.0\.0\.1:\d+$/.test(EDGE_WS)) throw new Error(`EDGE_WS=${EDGE_WS}: expected ws://127.0.0.1:<port>`);
+const APP_KEY = __ENV.APP_KEY || 'app-key';
+const APP_SECRET = __ENV.APP_SECRET || 'app-secret';
+const VUS = Math.max(1, Math.floor(num('VUS', 1)));
+const DURATION_S = num('DURATION_S', 30);
+const MAX_CONNECTIONS = Math.max(1, Math.floor(num('MAX_CONNECTIONS', 5000)));
+// Never more sockets in total than the scenario's connection bound.
+const SOCKETS_PER_VU = Math.max(1, Math.min(Math.floor(num('SOCKETS_PER_VU', 10)), Math.floor(MAX_CONNECTIONS / VUS)));
+const CHANNELS = Math.max(1, Math.floor(num('CHANNELS', 1)));
+const CHANNEL_KIND = __ENV.CHANNEL_KIND || 'public';
+if (!['public', 'private', 'presence'].includes(CHANNEL_KIND)) throw new Error(`CHANNEL_KIND=${CHANNEL_KIND}: expected public, private or presence`);
+const RAMP_MS = num('RAMP_S', 0) * 1000;
+const RECONNECT = (__ENV.RECONNECT || 'true') === 'true';
+const RECONNECT_DELAY_MS = num('RECONNECT_DELAY_MS', 1000);
+const REPORT_EVERY_MS = Math.max(100, num('REPORT_EVERY_MS', 1000));
+const MAX_ATTEMPTS_PER_SOCKET = Math.max(1, Math.floor(num('MAX_ATTEMPTS_PER_SOCKET', 1000)));
+
+export const options: Options = {
+  scenarios: {
+    subscribers: {
+      executor: 'per-vu-iterations',
+      vus: VUS,
+      iterations: 1,
+      // The iteration ends itself at DURATION_S; this is the hard stop behind it.
+      maxDuration: `${Math.ceil(DURATION_S) + 10}s`,
+      gracefulStop: '3s',
+    },
+  },
+};
+
+const TAGS = { transport: 'ws' };
+const attempts = new Counter('pusher_connect_attempts');
+const connected = new Counter('pusher_connected');
+const failures = new Counter('pusher_connect_failures');
+const closes = new Counter('pusher_closes');
+const subscribed = new Counter('pusher_subscribed');
+const received = new Counter('pusher_messages_received');
+const connectTime = new Trend('pusher_connect_time', true);
+
+interface CloseEventLike {
+  code?: number;
+  reason?: string;
+}
+
+/** k6 gives a close code only when a close frame came; otherwise the error text says what broke. */
+export function classify(error: string, code: number | undefined): { reason: string; code: string } {
+  if (code !== undefined && code !== 1005) return { reason: 'close', code: String(code) };
+  if (/refused/i.test(error)) return { reason: 'refused', code: '' };
+  // A non-101 answer to the upgrade (502/503 from the edge); the status is on k6's ws_sessions tag.
+  if (/bad handshake/i.test(error)) return { reason: 'http', code: '' };
+  if (/EOF|reset|broken pipe|abnormal/i.test(error)) return { reason: 'close', code: '1006' };
+  if (/timeout|deadline/i.test(error)) return { reason: 'timeout', code: '' };
+  return { reason: 'error', code: '' };
+}
+
+function channelAuth(socketId: string, channel: string, channelData?: string): string {
+  const toSign = channelData === undefined ? `${socketId}:${channel}` : `${socketId}:${channel}:${channelData}`;
+  return `${APP_KEY}:${crypto.hmac('sha256', APP_SECRET, toSign, 'hex')}`;
+}
+
+function subscribeFrame(socketId: string, channel: string, userId: string): string {
+  const data: Record<string, string> = { channel };
+  if (CHANNEL_KIND === 'private') data.auth = channelAuth(socketId, channel);
+  if (CHANNEL_KIND === 'presence') {
+    data.channel_data = JSON.stringify({ user_id: userId });
+    data.auth = channelAuth(socketId, channel, data.channel_data);
+  }
+  return JSON.stringify({ event: 'pusher:subscribe', data });
+}
+
+function channelFor(vu: number, slot: number): string {
+  const prefix = CHANNEL_KIND === 'public' ? '' : `${CHANNEL_KIND}-`;
+  return `${prefix}load-${(vu * SOCKETS_PER_VU + slot) % CHANNELS}`;
+}
+
+export default function (): void {
+  const endAt = Date.now() + DURATION_S * 1000;
+  const sockets: (WebSocket | undefined)[] = [];
+  let messages = 0;
+  let stopping = false;
+
+  const open = (slot: number, attempt: number): void => {
+    if (stopping || Date.now() >= endAt || attempt >= MAX_ATTEMPTS_PER_SOCKET) return;
+    attempts.add(1, TAGS);
+    const started = Date.now();
+    const ws = new WebSocket(`${EDGE_WS}/app/${APP_KEY}?protocol=7&client=k6&version=8.4.0`);
+    sockets[slot] = ws;
+    let established = false;
+    let lastError = '';
+    ws.addEventListener('message', (e) => {
+      const text = typeof (e as { data?: unknown }).data === 'string' ? ((e as { data: string }).data) : '';
+      // Cheap test first: only protocol frames are parsed, app events are just counted.
+      if (text.indexOf('"pusher') < 0) {
+        messages++;
+        return;
+      }
+      const frame = JSON.parse(text) as { event?: string; data?: unknown };
+      if (frame.event === 'pusher:connection_established' && !established) {
+        established = true;
+        connected.add(1, TAGS);
+        connectTime.add(Date.now() - started, TAGS);
+        const data = JSON.parse(String(frame.data)) as { socket_id: string };
+        ws.send(subscribeFrame(data.socket_id, channelFor(__VU, slot), `k6-${__VU}-${slot}`));
+      } else if (frame.event === 'pusher_internal:subscription_succeeded') {
+        subscribed.add(1, TAGS);
+      } else if (frame.event === 'pusher:ping') {
+        ws.send('{"event":"pusher:pong","data":{}}');
+      }
+    });
+    ws.addEventListener('error', (e) => {
+      lastError = String((e as { error?: unknown }).error ?? '');
+    });
+    ws.addEventListener('close', (e) => {
+      const c = classify(lastError, (e as unknown as CloseEventLike).code);
+      if (!established) failures.add(1, { ...TAGS, reason: c.reason, code: c.code });
+      else closes.add(1, { ...TAGS, code: c.code, abnormal: String(!stopping), reason: c.reason });
+      if (sockets[slot] === ws) sockets[slot] = undefined;
+      if (RECONNECT && !stopping) setTimeout(() => open(slot, attempt + 1), RECONNECT_DELAY_MS);
+    });
+  };
+
+  for (let slot = 0; slot < SOCKETS_PER_VU; slot++) {
+    setTimeout(() => open(slot, 0), (slot * RAMP_MS) / SOCKETS_PER_VU);
+  }
+  const flush = (): void => {
+    if (messages > 0) received.add(messages, TAGS);
+    messages = 0;
+  };
+  const reporter = setInterval(flush, REPORT_EVERY_MS);
+  setTimeout(() => {
+    stopping = true;
+    clearInterval(reporter);
+    flush();
+    // 0 connecting, 1 open (numbers: the class constants are types only in k6).
+    for (const ws of sockets) if (ws && (ws.readyState === 0 || ws.readyState === 1)) ws.close();
+  }, Math.max(0, endAt - Date.now()));
+}
