@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, TEST_APP, type ServerProcess } from '../testing/server-process.ts';
 import { freePort } from '../../platform/ports.ts';
@@ -150,5 +152,54 @@ describe('pusher client: a pod that drops or refuses', () => {
     const [a, b] = await Promise.all([ws.closed, xs.closed]);
     expect([a.code, a.by]).toEqual([4200, 'server']);
     expect([b.code, b.by]).toEqual([4200, 'server']);
+  });
+});
+
+describe('pusher client: an edge answering with an HTTP error', () => {
+  let edge: Server | undefined;
+  afterEach(async () => {
+    closeAll();
+    edge?.closeAllConnections();
+    await new Promise<void>((r) => (edge ? edge.close(() => r()) : r()));
+    edge = undefined;
+  });
+
+  async function answering(status: number): Promise<number> {
+    // What HAProxy does with no backend up: an HTTP error, to upgrades and to plain requests alike.
+    edge = createServer((req, res) => {
+      req.resume();
+      res.writeHead(status, { 'Content-Type': 'text/html' }).end(`<html>${status}</html>`);
+    });
+    edge.on('upgrade', (_req, socket) => socket.end(`HTTP/1.1 ${status} Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+    await new Promise<void>((r) => edge!.listen(0, '127.0.0.1', () => r()));
+    return (edge.address() as AddressInfo).port;
+  }
+
+  it.each([
+    ['ws', 503],
+    ['ws', 502],
+    ['xhr_streaming', 502],
+    ['xhr_polling', 503],
+  ] as const)('%s: HTTP %i is a failed connect with reason http and the status', async (transport, status) => {
+    const port = await answering(status);
+    const err = await connectError(connect({ endpoint: { port }, app: TEST_APP, transport }));
+    expect([err.reason, err.code]).toEqual(['http', status]);
+  });
+});
+
+describe('pusher client: a paused pod (SIGSTOP)', () => {
+  let s: ServerProcess | undefined;
+  afterEach(async () => {
+    closeAll();
+    await s?.stop();
+  });
+
+  it.each(['ws', 'xhr_streaming'] as const)('%s: the unanswered ping drops the connection as 1006 by the network', async (transport) => {
+    s = await startServerProcess();
+    const c = await connect({ endpoint: { port: s.port }, app: TEST_APP, transport, activityTimeoutMs: 200, pongTimeoutMs: 300 });
+    open.push(c);
+    s.pause();
+    expect(await c.closed).toEqual({ code: 1006, reason: 'Pong reply not received', by: 'network' });
+    s.resume();
   });
 });

@@ -20,6 +20,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** SIGKILL: sockets die without close frames. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a wedged pod that keeps its sockets open but answers nothing. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServerProcess> {
@@ -79,7 +82,18 @@ export async function startServerProcess(env: Record<string, string> = {}, timeo
       });
       child.kill(signal);
     });
-  return { port, pod, logs, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return {
+    port,
+    pod,
+    logs,
+    stop: () => {
+      child.kill('SIGCONT'); // a paused pod could not handle SIGTERM
+      return end('SIGTERM');
+    },
+    kill: () => end('SIGKILL'),
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+  };
 }
 
 /** Waits until `check()` is true, polling every `everyMs`; false after `timeoutMs`. */
