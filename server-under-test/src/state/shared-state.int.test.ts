@@ -77,7 +77,8 @@ for (const [name, make] of Object.entries(factories)) {
       try {
         const m: FanoutMessage = { channel: 'c', frame: '{"event":"e","channel":"c","data":"x|y"}', exclude: '1.2', t: 5 };
         await a.publish(m);
-        await expect.poll(() => gb!.length).toBe(1);
+        // Each pod gets its copy from Redis independently: wait for both, not just one.
+        await expect.poll(() => [ga!.length, gb!.length]).toEqual([1, 1]);
         expect(ga![0]).toEqual(m);
         expect(gb![0]).toEqual(m);
       } finally {
