@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { History } from '../history/history.ts';
 import { runK6, type K6Result } from '../load/k6-runner.ts';
+import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { StartedTopology } from '../topology/topology.ts';
 import { freePort } from '../platform/ports.ts';
@@ -60,11 +61,26 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
   const receiverPort = scenario.topology.webhooks.enabled ? await freePort() : undefined;
   let receiver: StartedWebhookReceiver | undefined;
   let probes: StartedProbe[] = [];
+  let population: StartedClientPopulation | undefined;
   return {
     webhookUrl: receiverPort ? `http://127.0.0.1:${receiverPort}/webhooks` : undefined,
     async start({ topology, history, signal }) {
       if (receiverPort) receiver = await startWebhookReceiver({ history, app: APP, port: receiverPort });
       probes = await startProbes(scenario.probes, { history, app: APP, targets: probeTargets(topology), maxDurationS: scenario.durationS + 10 });
+      const clients = scenario.load.clients;
+      if (clients && clients.count > 0) {
+        population = startClientPopulation({
+          history,
+          app: APP,
+          target: { port: topology.edgePorts.get(PUBLIC_LISTENER)! },
+          clients,
+          seed: opts.seed,
+          rampUpS: scenario.load.ramp.upS,
+          maxDurationS: Math.min(scenario.load.maxDurationS, scenario.durationS + 5),
+          maxConnections: scenario.load.maxConnections,
+          channelPool: scenario.load.publish?.channels,
+        });
+      }
       const k6Runs: Promise<K6Result>[] = scenario.load.k6.map((script) =>
         runK6({
           script: resolve(LOAD_SCRIPTS_DIR, script.script),
@@ -79,14 +95,22 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
         }),
       );
       return {
-        status: () => `probes ${probes.length}, k6 scripts ${k6Runs.length}, history ${history.size} events`,
+        status: () => {
+          const p = population?.stats();
+          const clientsLine = p
+            ? `clients ${Object.entries(p.connected).map(([t, n]) => `${t}=${n}`).join(' ')}, failed connects ${Object.values(p.failures).reduce((a, b) => a + b, 0)}, drops ${p.drops}, fell back ${p.fellBack}; `
+            : '';
+          return `${clientsLine}probes ${probes.length}, k6 ${k6Runs.length}, history ${history.size} events`;
+        },
         stop: async () => {
+          await population?.stop();
           await Promise.allSettled(probes.map((p) => p.stop()));
           await Promise.allSettled(k6Runs);
         },
       };
     },
     dispose: async () => {
+      await population?.stop();
       await Promise.allSettled(probes.map((p) => p.stop()));
       await receiver?.stop();
     },
