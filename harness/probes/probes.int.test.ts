@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryHistory } from '../history/memory-history.ts';
 import type { EventOf, HistoryEvent } from '../history/events.ts';
 import { startServerProcess, TEST_APP, eventually, type ServerProcess } from '../load/testing/server-process.ts';
+import { startRedisProcess, type RedisProcess } from '../load/testing/redis-process.ts';
 import { sleep } from '../load/timing.ts';
 import { startDeliveryProbe } from './delivery-probe.ts';
 import { startRestProbe, type StartedRestProbe } from './rest-probe.ts';
@@ -12,10 +13,12 @@ import type { ProbeContext, StartedProbe } from './probe.ts';
 const servers: ServerProcess[] = [];
 const probes: StartedProbe[] = [];
 const receivers: StartedWebhookReceiver[] = [];
+const redises: RedisProcess[] = [];
 afterEach(async () => {
   await Promise.all(probes.splice(0).map((p) => p.stop()));
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   await Promise.all(receivers.splice(0).map((r) => r.stop()));
+  await Promise.all(redises.splice(0).map((r) => r.stop()));
 });
 
 async function pod(env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -153,6 +156,31 @@ describe('webhook probe and receiver', () => {
     probes.push(q);
     expect(await eventually(() => ofType(h, 'webhook.received').length >= 2, 15_000)).toBe(true);
     expect(ofType(h, 'webhook.received').every((r) => r.channel.includes('-w-on-'))).toBe(true);
+  });
+
+  it('through Redis: a fallback pod writes the stream, a separate dispatcher pod delivers to the receiver', async () => {
+    const redis = await startRedisProcess();
+    redises.push(redis);
+    const h = new MemoryHistory();
+    const receiver = await startWebhookReceiver({ history: h, app: TEST_APP });
+    receivers.push(receiver);
+    const fallback = await pod({ ROLES: 'fallback,rest', REDIS_URL: redis.url });
+    await pod({ ROLES: 'webhook-dispatcher', REDIS_URL: redis.url, WEBHOOK_URL: receiver.url });
+    const p = startWebhookProbe(
+      { kind: 'webhook', id: 'w-redis', transport: 'xhr_streaming', deployment: 'solo', events: ['channel_occupied', 'member_added', 'client_event'], ratePerS: 4 },
+      context(h, fallback),
+    );
+    probes.push(p);
+    expect(await eventually(() => ofType(h, 'webhook.expected').length >= 6, 15_000)).toBe(true);
+    await p.stop();
+    probes.length = 0;
+    const expected = ofType(h, 'webhook.expected');
+    const allArrived = (): boolean => {
+      const got = new Set(ofType(h, 'webhook.received').filter((r) => r.signatureValid).map((r) => r.key));
+      return expected.every((e) => got.has(e.key));
+    };
+    expect(await eventually(allArrived, 10_000)).toBe(true);
+    expect(expected.every((e) => e.transport === 'xhr_streaming' && e.deployment === 'solo')).toBe(true);
   });
 
   it('a webhook with a wrong signature is recorded as invalid', async () => {
