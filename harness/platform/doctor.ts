@@ -100,12 +100,14 @@ export async function runDoctor(): Promise<Check[]> {
     })),
   );
   for (const name of IMAGE_NAMES) {
+    const env = `HARNESS_IMAGE_${name.toUpperCase()}`;
+    const fix = process.env[env] ? `docker pull ${process.env[env]}   (or unset ${env} to use the local image)` : 'node harness/cli/bin.js images   (or npm run setup)';
     checks.push(
-      await safely(`image ${name}`, 'node harness/cli/bin.js images', async () => {
+      await safely(`image ${name}`, fix, async () => {
         if (!engine.ok) throw new Error('needs the docker engine');
         const image = await resolveImage(name);
         const present = await imageExists(image.ref);
-        return { ok: present, detail: `${image.ref}${present ? '' : ' not built'}${image.overridden ? ' (from HARNESS_IMAGE_' + name.toUpperCase() + ')' : ''}` };
+        return { ok: present, detail: `${image.ref}${present ? '' : ' not present'}${image.overridden ? ` (from ${env})` : ''}` };
       }),
     );
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, realpathSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { docker } from './docker.ts';
 import { run } from './exec.ts';
 import { cacheDir, SETUP_COMMAND, toolPath } from './paths.ts';
 
@@ -93,7 +94,14 @@ export async function resolveImage(name: ImageName): Promise<ResolvedImage> {
 }
 
 export async function imageExists(ref: string): Promise<boolean> {
-  return (await run('docker', ['image', 'inspect', ref], { timeoutMs: 30_000 })).code === 0;
+  // The same API client as everything else, so doctor and runs agree on which engine they asked.
+  try {
+    await (await docker()).getImage(ref).inspect();
+    return true;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return false;
+    throw err;
+  }
 }
 
 export type BuildOutcome = 'built' | 'already there' | 'external';

@@ -12,19 +12,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-export class PortInUseError extends Error {
-  readonly code = 'PORT_IN_USE';
-  constructor(port: number, what: string) {
-    super(`port 127.0.0.1:${port} (${what}) is already in use; stop what holds it (\`ss -ltnp 'sport = :${port}'\` shows it) or choose another port`);
-  }
-}
-
-/** Throws PortInUseError when something already listens on the port. */
-export function assertPortFree(port: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, what) : err));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
-  });
-}

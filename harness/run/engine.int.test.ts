@@ -123,14 +123,14 @@ describe('bad input is refused before anything starts', () => {
     expect(r.stderr).toMatch(/no scenario "no-such-scenario"/);
   });
 
-  it('names the fix when a tool is missing, and starts nothing', async () => {
+  it('names the fix when an image is missing, and starts nothing', async () => {
     const r = await new Promise<CliResult>((done) =>
       execFile(process.execPath, [BIN, 'run', TINY, '--out', out], { env: { ...process.env, HARNESS_IMAGE_NODE: 'incident-harness/does-not-exist:0' } }, (err, stdout, stderr) =>
         done({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
       ),
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/image incident-harness\/does-not-exist:0 is missing; run `npm run setup`/);
+    expect(r.stderr).toMatch(/image incident-harness\/does-not-exist:0 \(from HARNESS_IMAGE_NODE\) is not present; run `docker pull incident-harness\/does-not-exist:0` or unset HARNESS_IMAGE_NODE/);
     expect(await ourContainers()).toBe(0);
     expect((await runDirs()).filter((d) => d.endsWith('.partial'))).toEqual([]);
   });

@@ -37,7 +37,13 @@ export async function preflight(scenarios: readonly ResolvedScenario[]): Promise
     try {
       for (const image of Object.values(await resolveImages())) {
         refs[image.name] = image.ref;
-        if (!(await imageExists(image.ref))) problems.push(`image ${image.ref} is missing; run \`${SETUP_COMMAND}\` (or \`node harness/cli/bin.js images\`)`);
+        if (await imageExists(image.ref)) continue;
+        const env = `HARNESS_IMAGE_${image.name.toUpperCase()}`;
+        problems.push(
+          image.overridden
+            ? `image ${image.ref} (from ${env}) is not present; run \`docker pull ${image.ref}\` or unset ${env}`
+            : `image ${image.ref} is missing; run \`${SETUP_COMMAND}\` (or \`node harness/cli/bin.js images\`)`,
+        );
       }
     } catch (err) {
       problems.push((err as Error).message);
