@@ -26,7 +26,7 @@ export async function startEdge(opts: { image: string; runId: string; workDir: s
   await writeFile(join(opts.workDir, 'haproxy.cfg'), config);
   for (const l of opts.spec.listeners) {
     for (const [route, weights] of Object.entries(l.routes) as [EdgeRoute, Record<string, number>][]) {
-      await writeFile(join(opts.workDir, mapFileName(l.name, route)), weightsToMapLines(weights).join('\n') + '\n');
+      await writeFile(join(opts.workDir, mapFileName(l.name, route)), weightsToMapLines(weights, route).join('\n') + '\n');
     }
   }
   const container = await new HarnessContainer(opts.image, opts.runId, 'edge')
@@ -42,7 +42,7 @@ export async function startEdge(opts: { image: string; runId: string; workDir: s
     container,
     spec: opts.spec,
     async setWeights(listener, route, weights) {
-      await runtime.setMapWeights(mapPath(listener, route), weights);
+      await runtime.setMapWeights(mapPath(listener, route), weights, route);
       return runtime.readMapWeights(mapPath(listener, route));
     },
     readWeights: (listener, route) => runtime.readMapWeights(mapPath(listener, route)),

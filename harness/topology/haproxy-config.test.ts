@@ -6,11 +6,13 @@ describe('edge weights as a map over 0..99', () => {
     expect(weightsToMapLines({ old: 30, new: 70 })).toEqual(['0:29 dep_old', '30:99 dep_new']);
     expect(weightsToMapLines({ old: 100, new: 0 })).toEqual(['0:99 dep_old']);
     expect(weightsToMapLines({ a: 1, b: 1, c: 1 })).toEqual(['0:32 dep_a', '33:66 dep_b', '67:99 dep_c']);
+    expect(weightsToMapLines({ old: 50, new: 50 }, 'fallback')).toEqual(['0:49 fb_old', '50:99 fb_new']);
   });
 
   it('reads back what it wrote, including `show map` output with entry ids', () => {
     const lines = weightsToMapLines({ old: 20, new: 80 }).map((l, i) => `0x55${i} ${l}`);
     expect(mapLinesToWeights(lines)).toEqual({ old: 20, new: 80 });
+    expect(mapLinesToWeights(weightsToMapLines({ old: 20, new: 80 }, 'fallback'))).toEqual({ old: 20, new: 80 });
   });
 
   it('refuses weights that send traffic nowhere', () => {
@@ -37,7 +39,11 @@ describe('renderHaproxyConfig', () => {
     expect(cfg).toContain('bind 127.0.0.1:8080');
     expect(cfg).not.toMatch(/bind (0\.0\.0\.0|\*|:)/);
     expect(cfg).toContain('use_backend %[rand(100),map_int(/edge/public-ws.map)] if { path_beg /app/ }');
-    expect(cfg).toContain('use_backend %[rand(100),map_int(/edge/public-fallback.map)] if { path_beg /pusher/ }');
+    expect(cfg).toContain('use_backend %[path,word(5,/),crc32(1),mod(100),map_int(/edge/public-fallback.map)] if { path_beg /pusher/ }');
+    // A fallback session sticks to one pod of its deployment; WebSockets round-robin.
+    expect(cfg).toMatch(/backend fb_fallback\n  mode http\n  balance uri depth 5\n/);
+    expect(cfg).toMatch(/backend dep_new\n  mode http\n  balance roundrobin\n/);
+    expect(cfg).not.toContain('backend fb_new');
     expect(cfg).toContain('server new-2 127.0.0.1:7003 check inter 1000 fall 2 rise 1');
     expect(cfg).toContain('option httpchk GET /readyz');
   });

@@ -52,15 +52,20 @@ export function mapFileName(listener: string, route: EdgeRoute): string {
   return `${listener}-${route}.map`;
 }
 
-export function backendName(deployment: string): string {
-  return `dep_${deployment.replace(/[^A-Za-z0-9_]/g, '_')}`;
+/**
+ * A deployment has one backend per kind of balancing: `dep_<name>` round-robins WebSockets and
+ * REST requests; `fb_<name>` hashes the fallback session path, because an HTTP-fallback session
+ * lives on one pod and every request of it (stream, poll, send) must reach that pod.
+ */
+export function backendName(deployment: string, route: EdgeRoute = 'ws'): string {
+  return `${route === 'fallback' ? 'fb' : 'dep'}_${deployment.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
 /**
  * Turns percentages per deployment into map lines over 0..99 (e.g. {old: 30, new: 70} →
  * "0:29 dep_old", "30:99 dep_new"). Weights are normalised, so they need not sum to 100.
  */
-export function weightsToMapLines(weights: Record<string, number>): string[] {
+export function weightsToMapLines(weights: Record<string, number>, route: EdgeRoute = 'ws'): string[] {
   const entries = Object.entries(weights).filter(([, w]) => w > 0);
   const total = entries.reduce((sum, [, w]) => sum + w, 0);
   if (total <= 0) throw new Error('edge weights: at least one deployment needs a weight above 0');
@@ -70,7 +75,7 @@ export function weightsToMapLines(weights: Record<string, number>): string[] {
   entries.forEach(([name, w], i) => {
     acc += w;
     const end = i === entries.length - 1 ? 99 : Math.round((acc / total) * 100) - 1;
-    if (end >= start) lines.push(`${start}:${end} ${backendName(name)}`);
+    if (end >= start) lines.push(`${start}:${end} ${backendName(name, route)}`);
     start = end + 1;
   });
   return lines;
@@ -80,7 +85,7 @@ export function weightsToMapLines(weights: Record<string, number>): string[] {
 export function mapLinesToWeights(lines: string[]): Record<string, number> {
   const weights: Record<string, number> = {};
   for (const line of lines) {
-    const m = /(\d+):(\d+)\s+dep_(\S+)\s*$/.exec(line.trim());
+    const m = /(\d+):(\d+)\s+(?:dep|fb)_(\S+)\s*$/.exec(line.trim());
     if (!m) continue;
     weights[m[3]!] = (weights[m[3]!] ?? 0) + Number(m[2]) - Number(m[1]) + 1;
   }
@@ -117,25 +122,33 @@ export function renderHaproxyConfig(spec: EdgeConfigSpec): string {
       for (const route of ['fallback', 'rest', 'ws'] as const) {
         if (!l.routes[route]) continue;
         const map = `${spec.mapDir}/${mapFileName(l.name, route)}`;
-        out.push(`  use_backend %[rand(100),map_int(${map})] if { path_beg ${prefixes[route]} }`);
+        // New connections pick a deployment at random by weight; a fallback session always
+        // hashes to the same one (path /pusher/app/<key>/<server>/<session>/...).
+        const pick = route === 'fallback' ? 'path,word(5,/),crc32(1),mod(100)' : 'rand(100)';
+        out.push(`  use_backend %[${pick},map_int(${map})] if { path_beg ${prefixes[route]} }`);
       }
     } else if (l.routes.ws) {
       out.push(`  use_backend %[rand(100),map_int(${spec.mapDir}/${mapFileName(l.name, 'ws')})]`);
     }
     out.push('');
   }
+  const modes = new Set(spec.listeners.map((l) => (l.mode === 'tcp' ? 'tcp' : 'http')));
+  if (modes.size > 1) throw new Error('edge: all listeners must be tcp or all http (a backend has one mode)');
+  const mode = [...modes][0] ?? 'http';
+  const fallbackServed = new Set(spec.listeners.flatMap((l) => Object.keys(l.routes.fallback ?? {})));
   for (const d of spec.deployments) {
-    out.push(`backend ${backendName(d.name)}`);
-    const modes = new Set(spec.listeners.map((l) => (l.mode === 'tcp' ? 'tcp' : 'http')));
-    if (modes.size > 1) throw new Error('edge: all listeners must be tcp or all http (a backend has one mode)');
-    const mode = [...modes][0] ?? 'http';
-    out.push(`  mode ${mode}`, '  balance roundrobin');
-    if (hc.enabled) out.push(mode === 'http' ? '  option httpchk GET /readyz' : '  option tcp-check');
-    for (const p of d.pods) {
-      const check = hc.enabled ? ` check inter ${hc.intervalMs} fall ${hc.fall} rise ${hc.rise}` : '';
-      out.push(`  server ${p.name} 127.0.0.1:${p.port}${check}`);
+    const kinds: EdgeRoute[] = mode === 'http' && fallbackServed.has(d.name) ? ['ws', 'fallback'] : ['ws'];
+    for (const kind of kinds) {
+      out.push(`backend ${backendName(d.name, kind)}`, `  mode ${mode}`);
+      // depth 5 = /pusher/app/<key>/<server>/<session>: one session, one pod.
+      out.push(kind === 'fallback' ? '  balance uri depth 5' : '  balance roundrobin');
+      if (hc.enabled) out.push(mode === 'http' ? '  option httpchk GET /readyz' : '  option tcp-check');
+      for (const p of d.pods) {
+        const check = hc.enabled ? ` check inter ${hc.intervalMs} fall ${hc.fall} rise ${hc.rise}` : '';
+        out.push(`  server ${p.name} 127.0.0.1:${p.port}${check}`);
+      }
+      out.push('');
     }
-    out.push('');
   }
   return out.join('\n');
 }

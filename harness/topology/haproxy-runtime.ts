@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { mapLinesToWeights, weightsToMapLines } from './haproxy-config.ts';
+import { mapLinesToWeights, weightsToMapLines, type EdgeRoute } from './haproxy-config.ts';
 
 export interface ServerState {
   backend: string;
@@ -33,11 +33,11 @@ export class HaproxyRuntime {
   }
 
   /** Replaces a weight map atomically (prepare → add → commit), so no request sees a half-written map. */
-  async setMapWeights(mapPath: string, weights: Record<string, number>): Promise<void> {
+  async setMapWeights(mapPath: string, weights: Record<string, number>, route: EdgeRoute = 'ws'): Promise<void> {
     const prepared = await this.command(`prepare map ${mapPath}`);
     const version = /version created:\s*(\d+)/i.exec(prepared)?.[1];
     if (!version) throw new Error(`haproxy: prepare map ${mapPath} failed: ${prepared.trim()}`);
-    for (const line of weightsToMapLines(weights)) {
+    for (const line of weightsToMapLines(weights, route)) {
       const [key, value] = line.split(' ');
       const res = await this.command(`add map @${version} ${mapPath} ${key} ${value}`);
       if (res.trim()) throw new Error(`haproxy: add map failed: ${res.trim()}`);

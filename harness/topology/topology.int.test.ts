@@ -14,6 +14,7 @@ import { LABEL_RUN_ID } from '../platform/labels.ts';
 import { removeContainers } from '../platform/cleanup.ts';
 import { MemoryHistory } from '../history/memory-history.ts';
 import { samplePod } from './pod-sampler.ts';
+import { connect } from '../load/pusher-client/index.ts';
 import { startTopology, type StartedTopology } from './topology.ts';
 
 applyHarnessEnv();
@@ -57,9 +58,10 @@ beforeAll(async () => {
     deployments: [
       { name: 'old', roles: ['ws', 'rest'], replicas: 1, appVersion: 'v1', env: {}, memoryMb: 128, restartPolicy: 'no' },
       { name: 'new', roles: ['ws', 'rest'], replicas: 2, appVersion: 'v1', env: {}, memoryMb: 128, restartPolicy: 'no' },
+      { name: 'fb', roles: ['fallback'], replicas: 2, appVersion: 'v1', env: {}, memoryMb: 128, restartPolicy: 'no' },
     ],
     edge: {
-      listeners: [{ name: 'public', mode: 'keep-alive', routes: { ws: { old: 100, new: 0 } } }],
+      listeners: [{ name: 'public', mode: 'keep-alive', routes: { ws: { old: 100, new: 0 }, fallback: { fb: 100 } } }],
       healthCheck: { enabled: true, intervalMs: 500, fall: 2, rise: 1 },
       maxconn: 2000,
     },
@@ -75,7 +77,7 @@ afterAll(async () => {
 
 describe('a started topology', () => {
   it('has every pod ready and reachable through Toxiproxy to Redis', async () => {
-    expect(topo.pods().map((p) => p.ready)).toEqual([true, true, true]);
+    expect(topo.pods().map((p) => p.ready)).toEqual([true, true, true, true, true]);
     expect(topo.podRedisUrl).not.toBe(topo.redis!.url);
     const health = (await (await fetch(`${topo.pods('new')[0]!.url}/healthz`)).json()) as { pod: string; version: string };
     expect(health.pod).toBe('new-1');
@@ -104,6 +106,21 @@ describe('a started topology', () => {
     expect(await podsCountOf('old')).toBe(10);
     expect(await podsCountOf('new')).toBe(10);
     for (const ws of open) ws.close();
+  });
+
+  it('keeps each HTTP-fallback session on one pod of a two-pod fallback deployment', async () => {
+    // Stream, sends and polls of one session must reach the pod holding it, or subscribing fails.
+    const port = topo.edgePorts.get('public')!;
+    const conns = await Promise.all(
+      Array.from({ length: 6 }, () => connect({ endpoint: { port }, app: { key: 'harness-key', secret: 'harness-secret' }, transport: 'xhr_streaming', timeoutMs: 5000 })),
+    );
+    try {
+      await Promise.all(conns.map((c, i) => c.subscribe(`sticky-${i}`)));
+      const perPod = (await Promise.all(topo.pods('fb').map((p) => samplePod(p)))).map((s) => (s.type === 'pod.sample' && s.connections?.xhr_streaming) || 0);
+      expect(perPod.reduce((a, b) => a + b, 0)).toBe(6);
+    } finally {
+      for (const c of conns) c.close();
+    }
   });
 
   it('records a SIGKILLed pod as exited with code 137 and not OOM-killed', async () => {
