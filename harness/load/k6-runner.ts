@@ -71,7 +71,8 @@ function outcomeOf(code: number | null, killed: boolean): K6Outcome {
 export function runK6(opts: K6RunOptions): Promise<K6Result> {
   const k6 = toolPath('k6');
   if (!existsSync(k6)) return Promise.reject(new K6MissingError(k6));
-  const args = ['run', '--quiet', '--summary-mode', 'disabled', '--out', 'json=-'];
+  // Fewer system tags on every JSON point (no url, proto, group…): the custom tags scripts set remain.
+  const args = ['run', '--quiet', '--summary-mode', 'disabled', '--out', 'json=-', '--system-tags', 'status,method,name,scenario,expected_response,error_code'];
   for (const [key, value] of Object.entries(opts.env ?? {})) args.push('-e', `${key}=${value}`);
   args.push(opts.script);
 

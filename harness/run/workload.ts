@@ -23,6 +23,26 @@ export interface PreparedWorkload {
   dispose(): Promise<void>;
 }
 
+/**
+ * k6 built-ins with a sample per message or per request phase: at load volumes they would flood the
+ * history without adding anything the scripts' own per-second metrics and http_req_duration don't say.
+ */
+export const K6_DROPPED_METRICS = new Set([
+  'ws_msgs_received',
+  'ws_msgs_sent',
+  'ws_ping',
+  'data_sent',
+  'data_received',
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_tls_handshaking',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+  'iteration_duration',
+  'iterations',
+]);
+
 /** Parameters every k6 script receives, besides the scenario's own `params`. */
 export function k6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string | number> {
   const edgePort = topology.edgePorts.get(PUBLIC_LISTENER);
@@ -88,7 +108,9 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           // The hard bound: a script can never outlive the replay (plus a grace for its own teardown).
           maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
           signal,
-          onPoint: (p) => history.record({ type: 'k6.point', metric: p.metric, value: p.value, tags: p.tags }),
+          onPoint: (p) => {
+            if (!K6_DROPPED_METRICS.has(p.metric)) history.record({ type: 'k6.point', metric: p.metric, value: p.value, tags: p.tags });
+          },
         }).then((r) => {
           if (r.outcome === 'error') opts.log(`  k6 ${script.script} ended with exit ${r.exitCode}: ${r.stderrTail.slice(-3).join(' | ')}`);
           return r;

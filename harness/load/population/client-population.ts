@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 /**
  * The Node client population (`source: 'client'`): N clients that behave as pusher-js clients do,
  * driven by the scenario's `load.clients`. Bounded: never more clients than `maxConnections`, never
@@ -62,6 +63,8 @@ export function startClientPopulation(o: ClientPopulationOptions): StartedClient
     idPrefix: o.idPrefix ?? 'client',
   });
   const abort = new AbortController();
+  // Every client of the population listens on this one signal: not a leak.
+  setMaxListeners(0, abort.signal);
   const stats = emptyStats(plan.length);
   const clients = plan.map(
     (p) =>
