@@ -34,9 +34,21 @@ afterAll(async () => {
   await removeContainers({ [LABEL_RUN_ID]: runId });
 });
 
+/** Starts a 64 MiB container that logs "allocating" before it starts eating memory; removed after the test. */
+async function startHog(script: string, configure: (c: HarnessContainer) => HarnessContainer = (c) => c) {
+  const image = await resolveImage('node');
+  const started = await configure(new HarnessContainer(image.ref, runId, 'oom-probe').withMemoryLimitMb(64))
+    .withCommand(['node', '-e', script])
+    .withWaitStrategy(Wait.forLogMessage('allocating'))
+    .start();
+  onTestFinished(async () => {
+    await started.stop({ remove: true, timeout: 0 });
+  });
+  return (await docker()).getContainer(started.getId());
+}
+
 describe('a memory-limited container from the local Node image', () => {
   it('is OOM-killed by the kernel at 64 MiB and comes back under a restart policy', async () => {
-    const image = await resolveImage('node');
     // First start: allocate and touch 4 MiB every 20 ms, far past 64 MiB within a second. The marker
     // on a bind mount makes the restarted process idle instead, so "it came back" can be observed.
     const state = await mkdtemp(join(tmpdir(), 'harness-oom-'));
@@ -46,17 +58,7 @@ describe('a memory-limited container from the local Node image', () => {
       'if (fs.existsSync("/state/first-run-done")) { console.log("restarted"); setInterval(()=>{},1000); }',
       'else { fs.writeFileSync("/state/first-run-done",""); console.log("allocating"); const a=[]; setInterval(()=>a.push(Buffer.alloc(4<<20,1)),20); }',
     ].join('');
-    const started = await new HarnessContainer(image.ref, runId, 'oom-probe')
-      .withMemoryLimitMb(64)
-      .withRestartPolicy('on-failure', 3)
-      .withBindMounts([{ source: state, target: '/state', mode: 'rw' }])
-      .withCommand(['node', '-e', hog])
-      .withWaitStrategy(Wait.forLogMessage('allocating'))
-      .start();
-    onTestFinished(async () => {
-      await started.stop({ remove: true, timeout: 0 });
-    });
-    const container = (await docker()).getContainer(started.getId());
+    const container = await startHog(hog, (c) => c.withRestartPolicy('on-failure', 3).withBindMounts([{ source: state, target: '/state', mode: 'rw' }]));
 
     const logsOf = async () => (await container.logs({ stdout: true, stderr: true })).toString();
     const deadline = Date.now() + 60_000;
@@ -75,17 +77,7 @@ describe('a memory-limited container from the local Node image', () => {
   });
 
   it('without a restart policy stays dead with OOMKilled=true and exit code 137', async () => {
-    const image = await resolveImage('node');
-    const hog = 'const a=[];console.log("allocating");setInterval(()=>a.push(Buffer.alloc(4<<20,1)),20)';
-    const started = await new HarnessContainer(image.ref, runId, 'oom-probe')
-      .withMemoryLimitMb(64)
-      .withCommand(['node', '-e', hog])
-      .withWaitStrategy(Wait.forLogMessage('allocating'))
-      .start();
-    onTestFinished(async () => {
-      await started.stop({ remove: true, timeout: 0 });
-    });
-    const container = (await docker()).getContainer(started.getId());
+    const container = await startHog('const a=[];console.log("allocating");setInterval(()=>a.push(Buffer.alloc(4<<20,1)),20)');
     const deadline = Date.now() + 60_000;
     let info = await container.inspect();
     while (info.State.Running && Date.now() < deadline) {
