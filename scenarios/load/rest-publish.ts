@@ -10,20 +10,10 @@ import crypto from 'k6/crypto';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { APP_KEY, APP_SECRET, loopbackUrl, num } from './lib/params.ts';
 
-function num(name: string, fallback: number): number {
-  const raw = __ENV[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!isFinite(v) || v < 0) throw new Error(`${name}=${raw}: expected a number >= 0`);
-  return v;
-}
-
-const EDGE_HTTP = __ENV.EDGE_HTTP || '';
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(EDGE_HTTP)) throw new Error(`EDGE_HTTP=${EDGE_HTTP}: expected http://127.0.0.1:<port>`);
+const EDGE_HTTP = loopbackUrl('EDGE_HTTP', 'http');
 const APP_ID = __ENV.APP_ID || '1';
-const APP_KEY = __ENV.APP_KEY || 'app-key';
-const APP_SECRET = __ENV.APP_SECRET || 'app-secret';
 const VUS = Math.max(1, Math.floor(num('VUS', 1)));
 const DURATION_S = Math.max(1, num('DURATION_S', 30));
 const RATE_PER_S = Math.max(1, Math.floor(num('RATE_PER_S', 10)));

@@ -11,20 +11,9 @@ import { Counter, Trend } from 'k6/metrics';
 import { clearInterval, setInterval, setTimeout } from 'k6/timers';
 import crypto from 'k6/crypto';
 import type { Options } from 'k6/options';
+import { APP_KEY, APP_SECRET, loopbackUrl, num } from './lib/params.ts';
 
-function num(name: string, fallback: number): number {
-  const raw = __ENV[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!isFinite(v) || v < 0) throw new Error(`${name}=${raw}: expected a number >= 0`);
-  return v;
-}
-
-const EDGE_WS = __ENV.EDGE_WS || '';
-// Load goes to this machine only: a wrong parameter must never aim it anywhere else.
-if (!/^ws:\/\/127\.0\.0\.1:\d+$/.test(EDGE_WS)) throw new Error(`EDGE_WS=${EDGE_WS}: expected ws://127.0.0.1:<port>`);
-const APP_KEY = __ENV.APP_KEY || 'app-key';
-const APP_SECRET = __ENV.APP_SECRET || 'app-secret';
+const EDGE_WS = loopbackUrl('EDGE_WS', 'ws');
 const VUS = Math.max(1, Math.floor(num('VUS', 1)));
 const DURATION_S = num('DURATION_S', 30);
 const MAX_CONNECTIONS = Math.max(1, Math.floor(num('MAX_CONNECTIONS', 5000)));
