@@ -60,9 +60,9 @@ describe('bundled server (dist/server.mjs)', () => {
     expect(p.lines.every((l) => l.startsWith('{'))).toBe(true);
   });
 
-  it('binds 127.0.0.1 by default', async () => {
+  it('binds 127.0.0.1 by default; prints the ready line even with LOG_LEVEL=error', async () => {
     const port = await freePort();
-    const p = run({ PORT: String(port) });
+    const p = run({ PORT: String(port), LOG_LEVEL: 'error' });
     expect(await p.ready).toMatchObject({ host: '127.0.0.1' });
   });
 

@@ -24,10 +24,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ pod: config.podName }, config.logLevel);
+  // Lifecycle lines (starting, ready, shutting down, stopped) are printed whatever LOG_LEVEL says:
+  // the harness waits for "ready".
+  const lifecycle = createLogger({ pod: config.podName }, 'debug');
   for (const key of config.ignoredConfigKeys) {
     log.warn('config key ignored', { key, appVersion: config.appVersion, configFile: config.configFile });
   }
-  log.info('starting', {
+  lifecycle.info('starting', {
     appVersion: config.appVersion,
     configVersion: config.file.configVersion,
     roles: [...config.roles],
@@ -35,15 +38,15 @@ async function main(): Promise<void> {
     switches: config.switches,
   });
   const pod = await startPod(config, log);
-  log.info('ready', { host: config.host, port: pod.port, url: pod.url });
+  lifecycle.info('ready', { host: config.host, port: pod.port, url: pod.url });
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (++signals > 1) process.exit(1);
-    log.info('shutting down', { signal });
+    lifecycle.info('shutting down', { signal });
     pod.stop().then(
       () => {
-        log.info('stopped');
+        lifecycle.info('stopped');
         process.exit(0);
       },
       (err: Error) => {

@@ -1,11 +1,12 @@
 /** What a transport gives the hub: a way to send frames to one client and to close it. */
 import type { Transport } from '../protocol/messages.ts';
+import type { SharedFrame } from '../protocol/shared-frame.ts';
 import type { WebhookWriter } from '../webhooks/webhook-writer.ts';
 
 export interface ClientConnection {
   readonly transport: Transport;
-  /** Send one Pusher frame (JSON text). */
-  send(frame: string): void;
+  /** Send one Pusher frame (JSON text); `shared` is the same frame, encoded once for a fan-out. */
+  send(frame: string, shared?: SharedFrame): void;
   /** Close with a Pusher close code (4000-4299) or a WebSocket code. */
   close(code: number, reason: string): void;
 }

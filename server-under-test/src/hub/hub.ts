@@ -22,6 +22,7 @@ import {
   type ClientMessage,
   type Transport,
 } from '../protocol/messages.ts';
+import { SharedFrame } from '../protocol/shared-frame.ts';
 import type { FanoutMessage, SharedState } from '../state/shared-state.ts';
 import type { WebhookWriter } from '../webhooks/webhook-writer.ts';
 import { LocalConnection, type ClientConnection } from './connection.ts';
@@ -290,9 +291,11 @@ export class Hub {
     let ws = 0;
     let xs = 0;
     let xp = 0;
+    // Encoded once for every subscriber instead of once per socket.
+    const shared = new SharedFrame(m.frame);
     for (const c of subs) {
       if (c.socketId === m.exclude || c.closed) continue;
-      c.conn.send(m.frame);
+      c.conn.send(m.frame, shared);
       if (c.transport === 'ws') ws++;
       else if (c.transport === 'xhr_streaming') xs++;
       else xp++;

@@ -4,6 +4,7 @@
  * socket before the handshake (clients see 1006), close-4100 completes it and closes with 4100.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from '../../config/env.ts';
@@ -15,6 +16,7 @@ import { CloseCode, errorFrame, PROTOCOL_VERSION } from '../../protocol/messages
 import type { WebhookWriter } from '../../webhooks/webhook-writer.ts';
 
 const PATH_RE = /^\/app\/([^/?]+)$/;
+const TEXT = { binary: false, compress: false, fin: true } as const;
 
 export class WsTransport {
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: false });
@@ -73,6 +75,9 @@ export class WsTransport {
 
   private accept(ws: WebSocket): void {
     this.sockets.add(ws);
+    // Fan-out frames are pre-framed once (SharedFrame.wsFrame) and written straight to the TCP
+    // socket. Safe with ws because compression is off: its own writes are never deferred.
+    const tcp = (ws as unknown as { _socket: Socket })._socket;
     let local: LocalConnection | undefined;
     ws.on('message', (data, isBinary) => {
       if (local && !isBinary) this.hub.message(local, data.toString());
@@ -85,8 +90,10 @@ export class WsTransport {
     local = this.hub.open(
       {
         transport: 'ws',
-        send: (f) => {
-          if (ws.readyState === ws.OPEN) ws.send(f);
+        send: (f, shared) => {
+          if (ws.readyState !== ws.OPEN) return;
+          if (shared) tcp.write(shared.wsFrame);
+          else ws.send(f, TEXT);
         },
         close: (code, reason) => ws.close(code, reason),
       },
