@@ -115,7 +115,7 @@ describe('FallbackSession', () => {
     expect(ended).toBe(0);
     const r = new FakeReceiver('polling');
     s.attach(r);
-    expect(r.text).toBe('c[4100,"Over capacity"]\n');
+    expect(r.text).toBe('o\nc[4100,"Over capacity"]\n');
     expect(ended).toBe(1);
   });
 

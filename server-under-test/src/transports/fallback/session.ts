@@ -82,7 +82,11 @@ export class FallbackSession {
   /** A receiving request arrived (xhr_streaming or xhr). */
   attach(r: Receiver): void {
     if (this.closing !== undefined) {
-      r.end(this.closing);
+      // Closed before any request came: open, hand over what was queued (e.g. the pusher:error), close.
+      const open = this.openSent ? '' : 'o\n';
+      this.openSent = true;
+      const pending = this.queue.length > 0 ? `a${asciiJson(this.queue.splice(0))}\n` : '';
+      r.end(open + pending + this.closing);
       this.finish();
       return;
     }
