@@ -13,4 +13,13 @@ trap 'exit 143' TERM
 
 npx tsc --noEmit -p tsconfig.json || exit 1
 npx tsc --noEmit -p scenarios/load/tsconfig.json || exit 1
-npx vitest run "$@"
+mkdir -p reports/out
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/out/vitest.json "$@"
+status=$?
+# One plain closing line for CI logs: counts from vitest's own JSON report.
+node -e '
+  const r = require("./reports/out/vitest.json");
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' 2>/dev/null || true
+exit $status
