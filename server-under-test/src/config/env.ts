@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigError } from './errors.ts';
 import { loadFileConfig, type FileConfig, type UnknownKeysPolicy } from './config-file.ts';
 import { APP_VERSIONS, VERSION_SPECS, type AppVersion, type VersionSpec } from './versions.ts';
@@ -61,7 +62,7 @@ export type Env = Record<string, string | undefined>;
 export const ENV_DEFAULTS = {
   HOST: '127.0.0.1',
   PORT: '6001',
-  POD_NAME: '(pod-<pid>)',
+  POD_NAME: '(the host name)',
   APP_ID: '1',
   APP_KEY: 'app-key',
   APP_SECRET: 'app-secret',
@@ -145,7 +146,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   return {
     host,
     port: int(env, 'PORT', 0, 65535),
-    podName: env.POD_NAME || `pod-${process.pid}`,
+    // In a container the host name is the container id: stable across restarts of that container
+    // (Redis leftovers of a killed pod are removed by its successor), distinct between pods.
+    podName: env.POD_NAME || hostname() || `pod-${process.pid}`,
     appId: str(env, 'APP_ID'),
     appKey: str(env, 'APP_KEY'),
     appSecret: str(env, 'APP_SECRET'),
