@@ -84,6 +84,8 @@ export class FallbackTransport {
       }
       entry = this.createSession(id, key, transport);
     }
+    // A receiving request is client activity (a polling client sends nothing else while idle).
+    if (entry.local) entry.local.lastActivity = Date.now();
     this.metrics.fallbackReceives.labels(transport).inc();
     res.writeHead(200, {
       'Content-Type': 'application/javascript; charset=UTF-8',
