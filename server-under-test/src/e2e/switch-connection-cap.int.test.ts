@@ -81,3 +81,29 @@ describe('connection cap', () => {
     expect(await connected(c)).toMatch(/^\d+\.\d+$/);
   });
 });
+
+describe('what clients do over the cap (2021-09)', () => {
+  it('pusher-js with its default strategy gets 1006 on ws and falls back to the HTTP transports', async () => {
+    const pod = await startTestPod({ MAX_CONNECTIONS: '1', OVER_CAP_MODE: 'drop' });
+    pods.push(pod);
+    expect((await attempt(pod).outcome).established).toBe(true); // the pod is now full
+    const c = pusherJs(pod, 'default');
+    clients.push(c);
+    const socketId = await connected(c, 20_000);
+    expect(socketId).toMatch(/^\d+\.\d+$/);
+    const mgr = c.connection as unknown as { connection: { transport: { name: string } } };
+    expect(['xhr_streaming', 'xhr_polling']).toContain(mgr.connection.transport.name);
+    expect(await refusedCount(pod, 'max_connections')).toBeGreaterThanOrEqual(1);
+    expect(pod.hub.count('ws')).toBe(1);
+  });
+
+  it('healthy default: pusher-js with its default strategy stays on ws', async () => {
+    const pod = await startTestPod();
+    pods.push(pod);
+    const c = pusherJs(pod, 'default');
+    clients.push(c);
+    await connected(c);
+    const mgr = c.connection as unknown as { connection: { transport: { name: string } } };
+    expect(mgr.connection.transport.name).toBe('ws');
+  });
+});

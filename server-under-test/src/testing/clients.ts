@@ -25,10 +25,10 @@ export function restClient(pod: StartedPod, opts: { keepAlive?: boolean; secret?
 }
 
 /**
- * A pusher-js client forced onto one transport. Private/presence channels are authorized by the
+ * A pusher-js client forced onto one transport ('default': pusher-js's own strategy, ws first). Private/presence channels are authorized by the
  * `pusher` REST client's own signing (as an app's auth endpoint would).
  */
-export function pusherJs(pod: StartedPod, transport: Transport, user?: { id: string; info?: Record<string, unknown> }): PusherJsClient {
+export function pusherJs(pod: StartedPod, transport: Transport | 'default', user?: { id: string; info?: Record<string, unknown> }): PusherJsClient {
   const signer = restClient(pod);
   return new PusherJs(APP.key, {
     cluster: 'local',
@@ -37,7 +37,7 @@ export function pusherJs(pod: StartedPod, transport: Transport, user?: { id: str
     wsPort: pod.port,
     httpHost: '127.0.0.1',
     httpPort: pod.port,
-    enabledTransports: [transport],
+    ...(transport === 'default' ? {} : { enabledTransports: [transport] }),
     disableStats: true,
     channelAuthorization: {
       endpoint: '/unused',
