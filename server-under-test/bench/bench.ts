@@ -4,7 +4,7 @@
  *   2. fan-out at full speed: REST publishes to C channels of N/C subscribers, delivered msgs/s
  *   3. fan-out at half that rate: publish-to-delivery latency (p50/p99/max) with an HDR histogram
  * Every loop is bounded in count and time. Run: npm run server:build && npm run bench:server
- * Options: --connections 10000 --channels 100 --batch 1 --seconds 10
+ * Options: --connections 10000 --channels 100 --batch 1 --seconds 10 [--redis]
  * Publishes go through POST /batch_events (BATCH events per request, one per channel).
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import Pusher from 'pusher';
 import WebSocket from 'ws';
-import { freePort } from '../src/testing/redis-server.ts';
+import { freePort, startRedis, type StartedRedis } from '../src/testing/redis-server.ts';
 import { rssBytes, spawnPod } from '../src/testing/process-pod.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +29,8 @@ const CHANNELS = arg('channels', 100);
 const BATCH = arg('batch', 1);
 const SECONDS = arg('seconds', 10);
 const APP = { id: '1', key: 'bench-key', secret: 'bench-secret' };
+/** --redis: the pod shares state through a private redis-server (fan-out goes through Redis pub/sub). */
+const WITH_REDIS = process.argv.includes('--redis');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const rss = (pid: number): number => rssBytes(pid, (f) => readFileSync(f, 'utf8'));
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
@@ -40,7 +42,10 @@ const cpuSeconds = (pid: number): number => {
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, 'build.mjs')], { stdio: 'inherit' });
   const port = await freePort();
-  const pod = spawnPod(join(root, 'dist', 'server.mjs'), { PORT: String(port), APP_ID: APP.id, APP_KEY: APP.key, APP_SECRET: APP.secret, LOG_LEVEL: 'warn', ROLES: 'ws,rest' }, root);
+  const redis: StartedRedis | undefined = WITH_REDIS ? await startRedis() : undefined;
+  const env: Record<string, string> = { PORT: String(port), APP_ID: APP.id, APP_KEY: APP.key, APP_SECRET: APP.secret, LOG_LEVEL: 'warn', ROLES: 'ws,rest' };
+  if (redis) env.REDIS_URL = redis.url;
+  const pod = spawnPod(join(root, 'dist', 'server.mjs'), env, root);
   const sockets: WebSocket[] = [];
   try {
     await Promise.race([pod.ready, sleep(30_000).then(() => Promise.reject(new Error(`server not ready after 30 s:\n${pod.lines.join('\n')}`)))]);
@@ -176,12 +181,14 @@ async function main(): Promise<void> {
         benchClientCpuCores: half.benchCpu,
       },
       rssEndMiB: Number((rss(pid) / 2 ** 20).toFixed(1)),
+      state: redis ? 'redis' : 'memory',
       node: process.version,
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
     for (const ws of sockets) ws.terminate();
     await pod.stop();
+    await redis?.stop();
   }
 }
 
