@@ -76,6 +76,12 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     }
   }
   hub.start();
+  state.onRecovered(() => {
+    hub.resync().then(
+      (n) => log.info('shared state re-registered after an outage', { subscriptions: n }),
+      (err: Error) => log.warn('re-registering shared state failed', { err: err.message }),
+    );
+  });
 
   let draining = false;
   const health = (): Record<string, unknown> => ({

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedPod } from '../pod.ts';
-import { barrier, connected, pusherJs, subscribed, type PusherJsClient } from '../testing/clients.ts';
+import { barrier, collect, connected, pusherJs, restClient, subscribed, type Presence, type PusherJsClient } from '../testing/clients.ts';
 import { startTestPod } from '../testing/pods.ts';
 import { startRedis, type StartedRedis } from '../testing/redis-server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
@@ -63,6 +63,38 @@ describe('graceful shutdown', () => {
     await own.stop();
     await expect.poll(async () => (await fetch(`${pod.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${pod.url}/healthz`)).status).toBe(200); // liveness is not readiness
+  });
+});
+
+describe('Redis restart (state lost)', () => {
+  it('pods re-register their subscriptions and presence members, and fan-out resumes', async () => {
+    const first = await startRedis();
+    const port = first.port;
+    const pod = await startTestPod({ REDIS_URL: first.url, POD_NAME: 'survivor' });
+    pods.push(pod);
+    const c = pusherJs(pod, 'ws', { id: 'stayer' });
+    clients.push(c);
+    await connected(c);
+    const pub = await subscribed(c, 'kept');
+    await subscribed<Presence>(c, 'presence-kept');
+    await first.stop();
+    await expect.poll(async () => (await fetch(`${pod.url}/readyz`)).status).toBe(503);
+    const second = await startRedis(10_000, port); // empty: no persistence
+    try {
+      await expect.poll(async () => (await fetch(`${pod.url}/readyz`)).status, { timeout: 15_000 }).toBe(200);
+      const rest = restClient(pod);
+      await expect
+        .poll(async () => (await (await rest.get({ path: '/channels/presence-kept/users' })).json()) as unknown, { timeout: 5_000 })
+        .toEqual({ users: [{ id: 'stayer' }] });
+      expect(await (await rest.get({ path: '/channels/kept' })).json()).toEqual({ occupied: true });
+      const got = collect(pub, 'after', 1);
+      await rest.trigger('kept', 'after', { ok: 1 });
+      expect(await got).toEqual([{ ok: 1 }]);
+    } finally {
+      for (const x of clients.splice(0)) x.disconnect();
+      for (const p of pods.splice(0)) await p.stop();
+      await second.stop();
+    }
   });
 });
 

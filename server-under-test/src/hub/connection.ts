@@ -33,6 +33,7 @@ export class RateLimiter {
 
 export interface Subscription {
   userId?: string;
+  userInfo?: unknown;
 }
 
 /** A client connection as the hub tracks it. */

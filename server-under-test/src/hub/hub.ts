@@ -55,6 +55,23 @@ export class Hub {
     this.lat = Object.fromEntries(TRANSPORTS.map((t) => [t, metrics.publishToSend.labels(t)])) as unknown as Record<Transport, { observe(v: number): void }>;
   }
 
+  /**
+   * Re-register every local subscription and presence member in the shared state, e.g. after a
+   * Redis restart lost them. Idempotent; writes no webhooks (nothing changed for the clients).
+   */
+  async resync(): Promise<number> {
+    let n = 0;
+    for (const c of [...this.connections.values()]) {
+      for (const [channel, sub] of [...c.channels]) {
+        if (c.closed) break;
+        await this.state.subscribe(channel, c.socketId);
+        if (sub.userId !== undefined) await this.state.addMember(channel, c.socketId, { userId: sub.userId, userInfo: sub.userInfo });
+        n++;
+      }
+    }
+    return n;
+  }
+
   start(): void {
     const timeoutMs = this.config.file.activityTimeout * 1000;
     this.sweeper = setInterval(() => this.sweep(timeoutMs), Math.min(15_000, timeoutMs));
@@ -181,7 +198,7 @@ export class Hub {
       userInfo = cd.user_info;
     }
     // Local first, so nothing published after subscription_succeeded can miss this client.
-    c.channels.set(channel, userId === undefined ? {} : { userId });
+    c.channels.set(channel, userId === undefined ? {} : { userId, userInfo });
     let set = this.local.get(channel);
     if (!set) this.local.set(channel, (set = new Set()));
     set.add(c);

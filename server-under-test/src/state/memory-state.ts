@@ -86,6 +86,10 @@ export class MemoryState implements SharedState {
     return true;
   }
 
+  onRecovered(): void {
+    // memory never goes away
+  }
+
   async stop(): Promise<void> {
     this.deliver = undefined;
   }

@@ -77,6 +77,8 @@ export class RedisState implements SharedState {
   private readonly p: string;
   private readonly podKey: string;
   private ok = false;
+  private started = false;
+  private recovered: (() => void) | undefined;
 
   constructor(url: string, appId: string, podName: string) {
     const opts = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true };
@@ -89,7 +91,11 @@ export class RedisState implements SharedState {
     this.cmd.defineCommand('sutAddMember', { numberOfKeys: 4, lua: ADD_MEMBER_LUA });
     this.cmd.defineCommand('sutRemoveMember', { numberOfKeys: 4, lua: REMOVE_MEMBER_LUA });
     for (const c of [this.cmd, this.sub]) {
-      c.on('ready', () => (this.ok = this.cmd.status === 'ready' && this.sub.status === 'ready'));
+      c.on('ready', () => {
+        const wasOk = this.ok;
+        this.ok = this.cmd.status === 'ready' && this.sub.status === 'ready';
+        if (this.started && this.ok && !wasOk) this.recovered?.();
+      });
       c.on('end', () => (this.ok = false));
       c.on('close', () => (this.ok = false));
       c.on('error', () => {}); // reconnects; health is reported by healthy()
@@ -114,6 +120,11 @@ export class RedisState implements SharedState {
     });
     await this.sub.subscribe(`${this.p}:fanout`);
     this.ok = true;
+    this.started = true;
+  }
+
+  onRecovered(cb: () => void): void {
+    this.recovered = cb;
   }
 
   /** Entries a previous process with this pod name left behind (it was killed, e.g. OOM). */

@@ -39,5 +39,10 @@ export interface SharedState {
   listChannels(prefix: string): Promise<ChannelSummary[]>;
   /** Liveness of the shared store (readyz). */
   healthy(): boolean;
+  /**
+   * Called after the store came back from an outage (it may have lost everything, e.g. a
+   * restarted redis-server without persistence): pods re-register what they hold.
+   */
+  onRecovered(cb: () => void): void;
   stop(): Promise<void>;
 }

@@ -20,8 +20,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(timeoutMs = 10_000): Promise<StartedRedis> {
-  const port = await freePort();
+export async function startRedis(timeoutMs = 10_000, fixedPort?: number): Promise<StartedRedis> {
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(
     '/usr/bin/redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
