@@ -1,5 +1,6 @@
 import type { StartedPod } from '../topology/pod.ts';
 import type { StartedTopology } from '../topology/topology.ts';
+import { sleep } from '../load/timing.ts';
 import { FaultError } from './fault.ts';
 
 /** `name/3` is one pod (0-based) of deployment `name`; `name` is every pod of it. */
@@ -11,16 +12,6 @@ export function resolvePods(topology: StartedTopology, target: string): StartedP
   const pod = pods[Number(index)];
   if (!pod) throw new FaultError(`deployment ${deployment} has ${pods.length} pod(s); there is no pod ${index}`);
   return [pod];
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
 
 /** Polls until `check` returns a value, or gives up after `timeoutMs` (returns the last value). */

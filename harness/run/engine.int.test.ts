@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { docker } from '../platform/docker.ts';
-import { LABEL_MANAGED } from '../platform/labels.ts';
+import { LABEL_MANAGED, LABEL_SESSION } from '../platform/labels.ts';
 
 const exec = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../cli/bin.js');
@@ -43,7 +43,7 @@ async function runDirs(): Promise<string[]> {
 }
 
 async function ourContainers(): Promise<number> {
-  const list = await (await docker()).listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_MANAGED}=true`, `io.incident-harness.session=${process.env.HARNESS_SESSION_ID ?? 'none'}`] }) });
+  const list = await (await docker()).listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_MANAGED}=true`, `${LABEL_SESSION}=${process.env.HARNESS_SESSION_ID ?? 'none'}`] }) });
   return list.length;
 }
 

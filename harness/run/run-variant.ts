@@ -7,7 +7,7 @@ import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { startPodSampler } from '../topology/pod-sampler.ts';
 import { startSupervisor } from '../topology/supervisor.ts';
 import { startTopology, type StartedTopology } from '../topology/topology.ts';
-import { sleep } from '../faults/targets.ts';
+import { sleep } from '../load/timing.ts';
 import { Teardown } from './teardown.ts';
 import { runTimeline } from './timeline.ts';
 import { planTopology } from './topology-plan.ts';

@@ -1,6 +1,6 @@
 import { faults } from '../faults/registry.ts';
 import { FaultError, type FaultContext } from '../faults/fault.ts';
-import { sleep } from '../faults/targets.ts';
+import { sleep } from '../load/timing.ts';
 import type { TimelineAction } from '../scenario/actions.ts';
 
 /**

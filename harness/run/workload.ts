@@ -82,6 +82,11 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
   let receiver: StartedWebhookReceiver | undefined;
   let probes: StartedProbe[] = [];
   let population: StartedClientPopulation | undefined;
+  // Idempotent: the normal end of the replay and the teardown both call it.
+  const stopClientsAndProbes = async () => {
+    await population?.stop();
+    await Promise.allSettled(probes.map((p) => p.stop()));
+  };
   return {
     webhookUrl: receiverPort ? `http://127.0.0.1:${receiverPort}/webhooks` : undefined,
     async start({ topology, history, signal }) {
@@ -125,15 +130,13 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           return `${clientsLine}probes ${probes.length}, k6 ${k6Runs.length}, history ${history.size} events`;
         },
         stop: async () => {
-          await population?.stop();
-          await Promise.allSettled(probes.map((p) => p.stop()));
+          await stopClientsAndProbes();
           await Promise.allSettled(k6Runs);
         },
       };
     },
     dispose: async () => {
-      await population?.stop();
-      await Promise.allSettled(probes.map((p) => p.stop()));
+      await stopClientsAndProbes();
       await receiver?.stop();
     },
   };
