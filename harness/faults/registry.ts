@@ -5,6 +5,7 @@ import { podPause } from './pod-pause.ts';
 import { podRestart } from './pod-restart.ts';
 import { proxyDisable, proxyEnable } from './proxy-toggle.ts';
 import { toxicAdd, toxicRemove } from './toxic-add.ts';
+import { waitUntil } from './wait-until.ts';
 import { weightsShift } from './weights-shift.ts';
 
 /**
@@ -20,6 +21,7 @@ export const faults: Partial<{ [T in ActionType]: Fault<T> }> = {
   'toxic.remove': toxicRemove,
   'proxy.disable': proxyDisable,
   'proxy.enable': proxyEnable,
+  'wait.until': waitUntil,
 };
 
 export function unimplementedActions(types: Iterable<ActionType>): ActionType[] {

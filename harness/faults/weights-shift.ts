@@ -1,5 +1,6 @@
 import type { EdgeRoute } from '../topology/haproxy-config.ts';
 import { FaultError, type Fault } from './fault.ts';
+import { passGate } from './gate.ts';
 
 /** Sets the edge weights (the reports' weighted DNS) and reads them back from HAProxy's live maps. */
 export const weightsShift: Fault<'weights.shift'> = {
@@ -7,6 +8,15 @@ export const weightsShift: Fault<'weights.shift'> = {
   async apply(ctx, _target, params) {
     const edge = ctx.topology.edge;
     if (!edge) throw new FaultError('the topology has no edge');
+    // A guarded roll-out: the gate is checked before shifting, and a failed one leaves the weights.
+    const gate = params.gate ? await passGate(ctx, params.gate) : undefined;
+    if (gate && !gate.passed) {
+      const kept: Record<string, Record<string, number>> = {};
+      for (const l of edge.spec.listeners) {
+        for (const route of Object.keys(l.routes) as EdgeRoute[]) kept[`${l.name}/${route}`] = await edge.readWeights(l.name, route);
+      }
+      return { requested: params.weights, shifted: false, gate, readBack: kept };
+    }
     const readBack: Record<string, Record<string, number>> = {};
     for (const listener of edge.spec.listeners) {
       for (const route of Object.keys(listener.routes) as EdgeRoute[]) {
@@ -18,6 +28,6 @@ export const weightsShift: Fault<'weights.shift'> = {
         listener.routes[route] = next;
       }
     }
-    return { requested: params.weights, readBack };
+    return { requested: params.weights, shifted: true, ...(gate ? { gate } : {}), readBack };
   },
 };

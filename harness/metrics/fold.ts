@@ -176,6 +176,14 @@ export class MetricsFold {
     }
   }
 
+  /**
+   * The view so far, while the run goes on (live conditions, the progress line). Read-only by
+   * convention: per-second series and first matches only; lost/missing are decided by finish().
+   */
+  get live(): { readonly metrics: SeriesStore; readonly firstMatch: Readonly<Record<string, number>> } {
+    return { metrics: this.store, firstMatch: this.firstMatch };
+  }
+
   /** Decides lost/missing/pending once; later calls return the same observation. */
   finish(): Observation {
     if (this.finished) return this.finished;

@@ -1,6 +1,11 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileHistory } from '../history/file-history.ts';
+import { ObservedHistory } from '../history/observed-history.ts';
+import { MetricsFold } from '../metrics/fold.ts';
+import { foldOptionsFor } from '../verdict/judge.ts';
+import { LiveConditionEvaluator, timelineMatchers } from './live-conditions.ts';
+import { liveStatus } from './progress.ts';
 import { HISTORY_FILE } from '../history/ndjson.ts';
 import type { ImageName } from '../platform/images.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
@@ -67,8 +72,14 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   if (notReady.length) log(`  note: ${notReady.map((p) => p.spec.name).join(', ')} did not become ready`);
 
   const historyFile = join(partialDir, HISTORY_FILE);
-  const history = new FileHistory(historyFile);
+  const history = new ObservedHistory(new FileHistory(historyFile));
   teardown.add('close history', () => history.close());
+  // The live view: the same fold the verdict uses, fed as events happen, for gates, wait.until and
+  // the progress line. Its memory grows with seconds x series, like the verdict's.
+  const foldOptions = foldOptionsFor(scenario);
+  const live = new MetricsFold({ ...foldOptions, matchers: [...(foldOptions.matchers ?? []), ...timelineMatchers(scenario.timeline)] });
+  history.subscribe((e) => live.add(e));
+  const conditions = new LiveConditionEvaluator({ fold: live, now: () => history.now(), alerts: scenario.alerts, topology: () => topology });
   history.record({ type: 'run.meta', runId, scenarioId: scenario.id, variant: scenario.variant, seed, startedAt: new Date().toISOString() });
   history.record({ type: 'run.phase', phase: 'steady', note: 'topology up; load and probes starting' });
 
@@ -83,10 +94,10 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   const workload = await prepared.start({ topology, history, signal: abort.signal });
   teardown.add('stop load and probes', () => workload.stop());
 
-  const progress = setInterval(() => log(`  t=${(history.now() / 1000).toFixed(0)}s ${workload.status()}`), 5000);
+  const progress = setInterval(() => log(`  t=${(history.now() / 1000).toFixed(0)}s ${liveStatus(live.live.metrics, history.now())}; ${workload.status()}`), 5000);
   teardown.add('stop progress', () => clearInterval(progress));
 
-  const ctx = { scenario, topology, history, teardown, signal: abort.signal };
+  const ctx = { scenario, topology, history, teardown, signal: abort.signal, conditions };
   let timelineStarted = false;
   await runTimeline(ctx, scenario.timeline, 0, (a) => {
     if (!timelineStarted) {

@@ -1,0 +1,104 @@
+import type { ConditionOutcome, LiveConditions } from '../faults/fault.ts';
+import { matcherKey } from '../history/event-matcher.ts';
+import type { MetricsFold } from '../metrics/fold.ts';
+import { sleep } from '../load/timing.ts';
+import type { Condition, EventMatcher } from '../scenario/conditions.ts';
+import { metricKind } from '../scenario/metric-names.ts';
+import type { Alert } from '../scenario/schema.ts';
+import type { TimelineAction } from '../scenario/actions.ts';
+import { compare } from '../scenario/threshold.ts';
+import type { StartedTopology } from '../topology/topology.ts';
+import { evaluateAlert } from '../verdict/alerts.ts';
+import { trailingStat } from '../verdict/window-math.ts';
+
+const POLL_MS = 250;
+
+/** Every event matcher a timeline waits on (wait.until, gates), so the live fold records their first match. */
+export function timelineMatchers(timeline: readonly TimelineAction[]): EventMatcher[] {
+  const out: EventMatcher[] = [];
+  for (const a of timeline) {
+    const conditions: Condition[] = [];
+    if (a.type === 'wait.until') conditions.push(a.params.condition);
+    const gate = (a.params as { gate?: { condition: Condition } }).gate;
+    if (gate) conditions.push(gate.condition);
+    for (const c of conditions) if (c.kind === 'event') out.push(c.match);
+  }
+  return out;
+}
+
+/** Is the pod up and answering its readiness endpoint right now? */
+async function podReady(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Conditions evaluated on the run so far, the same way the verdict evaluates alerts afterwards: the
+ * live fold's per-second series, the scenario's alert rules, and the pods themselves. A second is
+ * judged once it is complete, so a condition never passes on a half-counted second.
+ */
+export class LiveConditionEvaluator implements LiveConditions {
+  constructor(
+    private readonly deps: {
+      fold: MetricsFold;
+      now: () => number;
+      alerts: readonly Alert[];
+      topology: () => StartedTopology | undefined;
+    },
+  ) {}
+
+  async waitFor(condition: Condition, timeoutS: number, signal?: AbortSignal): Promise<ConditionOutcome> {
+    const started = this.deps.now();
+    const deadline = started + timeoutS * 1000;
+    let last = await this.check(condition);
+    while (!last.met && this.deps.now() < deadline && !signal?.aborted) {
+      await sleep(Math.min(POLL_MS, Math.max(0, deadline - this.deps.now())), signal);
+      last = await this.check(condition);
+    }
+    return { met: last.met, waitedS: Math.round((this.deps.now() - started) / 100) / 10, detail: last.detail };
+  }
+
+  /** One evaluation of the condition now. */
+  async check(c: Condition): Promise<{ met: boolean; detail: string }> {
+    const { metrics, firstMatch } = this.deps.fold.live;
+    const nowS = this.deps.now() / 1000;
+    switch (c.kind) {
+      case 'alert.fired': {
+        const alert = this.deps.alerts.find((a) => a.id === c.alert);
+        if (!alert) return { met: false, detail: `no alert ${c.alert} in the scenario` };
+        const fired = evaluateAlert(alert, metrics).find((f) => f.firedAtS <= Math.floor(nowS));
+        return fired ? { met: true, detail: `alert ${c.alert} fired at ${fired.firedAtS} s` } : { met: false, detail: `alert ${c.alert} has not fired` };
+      }
+      case 'event': {
+        const at = firstMatch[matcherKey(c.match)];
+        return at !== undefined ? { met: true, detail: `${c.match.type} seen at ${(at / 1000).toFixed(1)} s` } : { met: false, detail: `no ${c.match.type} event matching yet` };
+      }
+      case 'pods.ready': {
+        const pods = this.deps.topology()?.pods(c.deployment) ?? [];
+        const ready = (await Promise.all(pods.map((p) => podReady(p.url)))).filter(Boolean).length;
+        return { met: ready >= c.count, detail: `${ready} of ${pods.length} pod(s) of ${c.deployment} ready (want ${c.count})` };
+      }
+      case 'metric': {
+        const values = metricSeconds(metrics, c.metric, c.where);
+        const complete = Math.floor(nowS); // seconds [0, complete) are over
+        const need = Math.max(1, Math.ceil(c.forS));
+        const recent: (number | null)[] = [];
+        for (let s = complete - need; s < complete; s++) recent.push(s < 0 ? null : (values[s] ?? (metricKind(c.metric) === 'counter' ? 0 : null)));
+        const met = recent.length === need && recent.every((v) => v !== null && compare(v, c.op, c.value));
+        const shown = recent.map((v) => (v === null ? '–' : Number(v.toFixed(3)))).join(', ');
+        return { met, detail: `${c.metric} ${c.op} ${c.value} over the last ${need} s: [${shown}]` };
+      }
+    }
+  }
+}
+
+/** Per-second value of a metric as a condition reads it: counter sum, gauge sum, trend p99. */
+function metricSeconds(metrics: MetricsFold['live']['metrics'], metric: string, where: Record<string, string> | undefined): (number | null)[] {
+  const kind = metricKind(metric);
+  return trailingStat(metrics, metric, where, kind === 'trend' ? 'p99' : kind === 'gauge' ? 'last' : 'sum', 1);
+}
