@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ConfigError } from './errors.ts';
+import { checkEnvStrict } from './env-strict.ts';
 import { loadFileConfig, type FileConfig, type UnknownKeysPolicy } from './config-file.ts';
 import { APP_VERSIONS, VERSION_SPECS, type AppVersion, type VersionSpec } from './versions.ts';
 
@@ -86,6 +87,8 @@ export const ENV_DEFAULTS = {
   FALLBACK_MAX_CONCURRENT: '0',
   FALLBACK_QUEUE_LIMIT: '1000',
   FALLBACK_REQUEST_COST_MS: '0',
+  /** 2022-08 remedy: refuse unknown variables, ones the pod's roles ignore, and unset role switches. */
+  ENV_STRICT: 'false',
 } as const;
 
 function str(env: Env, name: keyof typeof ENV_DEFAULTS): string {
@@ -126,6 +129,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       throw new ConfigError(`ROLES contains ${JSON.stringify(r)}: expected a comma list of ${ROLES.join(', ')}`, 'ROLES');
     }
   }
+  if (bool(env, 'ENV_STRICT')) checkEnvStrict(env, new Set(roleNames as Role[]), Object.keys(ENV_DEFAULTS));
   const appVersion = oneOf(env, 'APP_VERSION', APP_VERSIONS);
   const unknownKeys = oneOf(env, 'CONFIG_UNKNOWN_KEYS', ['warn', 'reject'] as const);
   const configFile = env.CONFIG_FILE || undefined;
