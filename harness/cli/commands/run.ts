@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readHistoryFile } from '../../history/ndjson.ts';
+import { formatRunTable, writeRunIndex, type RunIndexRow } from '../../report/run-index.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
 import { preflight } from '../../run/preflight.ts';
 import { makeRunId, runVariant } from '../../run/run-variant.ts';
@@ -47,6 +48,8 @@ export function registerRun(program: Command): void {
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
 
       const verdicts: VariantVerdict[] = [];
+      const rows: RunIndexRow[] = [];
+      const startedAt = new Date().toISOString();
       for (const plan of plans) {
         const runId = makeRunId(plan);
         const teardown = new Teardown(runId);
@@ -57,18 +60,30 @@ export function registerRun(program: Command): void {
           const written = await writeRunReports(run, judgement);
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;
+          rows.push({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir, error: undefined });
           if (opts.json) console.log(JSON.stringify({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir }));
           else {
             log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${v.met ? '' : ' (expectation not met)'}`);
             for (const r of v.reasons) log(`    ${r}`);
             log(`  report: ${written.html}`);
           }
+        } catch (err) {
+          // One variant that could not run must not hide the others' verdicts: record it, go on.
+          if (plans.length === 1) throw err;
+          const message = (err as Error).message.split('\n')[0]!;
+          log(`✘ ${plan.id}/${plan.variant}: could not run: ${message}`);
+          rows.push({ scenario: plan.id, variant: plan.variant, status: 'error', met: false, runDir: undefined, error: message });
         } finally {
           const errors = await teardown.run();
           for (const e of errors) log(`  cleanup: ${e}`);
           release();
         }
       }
-      process.exitCode = exitCodeFor(verdicts);
+      if (plans.length > 1) {
+        log(`\n${formatRunTable(rows)}`);
+        log(`index: ${await writeRunIndex(resolve(opts.out), rows, startedAt)}`);
+      }
+      const errored = rows.some((r) => r.error !== undefined);
+      process.exitCode = errored ? EXIT.usage : exitCodeFor(verdicts);
     });
 }
