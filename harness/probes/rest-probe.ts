@@ -5,17 +5,16 @@
  * history; responses the server sent beyond the requests are kept as raw bytes for evidence.
  */
 import type { Probe } from '../scenario/schema.ts';
-import { channelInfoRequest, publishRequest, type SignedRequest } from '../load/pusher-client/index.ts';
 import { runTicker } from '../load/timing.ts';
 import type { ParsedResponse } from './http-response-reader.ts';
 import { RawHttpConnection } from './raw-http-connection.ts';
 import { expectedFingerprint, responseFingerprint, type RestRequestKind } from './rest-fingerprint.ts';
+import { pusherSender, rawSender } from './rest-senders.ts';
 import { endpointFor, ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
 
 export type RestProbeSpec = Extract<Probe, { kind: 'rest' }>;
 
-/** Event data over the API's 10 KB limit. */
-export const OVERSIZED_DATA_BYTES = 10 * 1024 + 1024;
+export { OVERSIZED_DATA_BYTES } from './rest-senders.ts';
 const WIRE_KEPT = 20;
 const EVIDENCE_KEPT = 5;
 const EVIDENCE_CONTEXT = 4;
@@ -77,28 +76,40 @@ export function startRestProbe(spec: RestProbeSpec, ctx: ProbeContext): StartedR
       line: `connection ${connection} carried more responses than requests; last responses on the wire: ${shown}`,
     });
   };
-  const conn = new RawHttpConnection(endpoint, { keepAlive: spec.keepAlive, timeoutMs: 5000, onResponse, onUnsolicited });
+  // The `pusher` client reads responses through Node's http parser: no raw bytes, no wire evidence.
+  const sender =
+    spec.client === 'pusher'
+      ? pusherSender(endpoint, ctx.app, channel, { keepAlive: spec.keepAlive, timeoutMs: 5000 })
+      : rawSender(new RawHttpConnection(endpoint, { keepAlive: spec.keepAlive, timeoutMs: 5000, onResponse, onUnsolicited }), ctx.app, channel);
   const abort = new AbortController();
   let busy = false;
   let count = 0;
   let inFlight: Promise<void> = Promise.resolve();
 
-  const build = (kind: RestRequestKind, valid: boolean, n: number): SignedRequest =>
-    kind === 'channel-info'
-      ? channelInfoRequest(ctx.app, channel, ['subscription_count'])
-      : publishRequest(ctx.app, [channel], 'probe-rest', valid ? JSON.stringify({ n }) : 'x'.repeat(OVERSIZED_DATA_BYTES));
+  // Through an HTTP proxy the extra copy never reaches the client as an unsolicited response (the
+  // proxy drops the server connection that carried it); what does reach it is the copy answering the
+  // next request. Keep the bytes of that response and the one before it: the same 413, twice.
+  let misalignedKept = 0;
+  const misalignedEvidence = (id: string, expected: string, got: string): void => {
+    const last = recent[recent.length - 1];
+    if (!last || misalignedKept >= EVIDENCE_KEPT) return;
+    misalignedKept++;
+    const context = recent.filter((w) => w.connection === last.connection).slice(-2);
+    const shown = context.map((w) => `#${w.index} ${JSON.stringify(w.raw.slice(0, 300))}`).join(' | ');
+    history.record({ type: 'log.line', source: `probe:${spec.id}`, stream: 'stdout', tag: 'wire', line: `request ${id} expected ${expected} and read ${got}; last responses on connection ${last.connection}: ${shown}` });
+  };
 
   const send = async (n: number): Promise<void> => {
     const { kind, valid } = planRequest(spec, n);
     const id = `${spec.id}-${n}`;
     const expected = expectedFingerprint(kind, valid);
-    const req = build(kind, valid, n);
     const started = performance.now();
-    const answer = conn.request(req); // opens a connection if needed, so its id is known below
-    history.record({ type: 'rest.request', probe: spec.id, id, ...where, kind, valid, connection: conn.connectionId });
+    const { connection, answer } = sender.send(kind, valid, n);
+    history.record({ type: 'rest.request', probe: spec.id, id, ...where, kind, valid, ...(connection !== undefined ? { connection } : {}) });
     try {
       const res = await answer;
-      const got = responseFingerprint(res.status, res.body.toString('utf8'));
+      const got = responseFingerprint(res.status, res.body);
+      if (got !== expected) misalignedEvidence(id, expected, got);
       history.record({ type: 'rest.response', probe: spec.id, id, ...where, status: res.status, expected, got, latencyMs: performance.now() - started });
     } catch (err) {
       history.record({ type: 'rest.response', probe: spec.id, id, ...where, status: 0, expected, got: `no-response: ${(err as Error).message}` });
@@ -125,7 +136,7 @@ export function startRestProbe(spec: RestProbeSpec, ctx: ProbeContext): StartedR
       abort.abort();
       await loop;
       await inFlight;
-      conn.close();
+      sender.close();
     },
   };
 }

@@ -134,6 +134,8 @@ export const probeSchema = z.discriminatedUnion('kind', [
     /** Every Nth request carries oversized event data (expects 413). 0 = never. */
     oversizedEvery: z.int().nonnegative().default(0),
     mix: z.array(z.enum(['publish', 'channel-info'])).min(1).default(['publish', 'channel-info']),
+    /** Who sends: `raw` (default) reads the wire byte by byte; `pusher` is the npm client app servers use. */
+    client: z.enum(['raw', 'pusher']).optional(),
   }),
   /** Triggers webhook-producing activity on a transport and expects each webhook by the deadline. */
   z.strictObject({
