@@ -87,7 +87,12 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
 
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.startsWith('{"metric"')) return; // metric declarations carry no sample
-    const parsed = JSON.parse(line) as { metric: string; data: { time: string; value: number; tags?: Record<string, string> } };
+    let parsed: { metric: string; data: { time: string; value: number; tags?: Record<string, string> } };
+    try {
+      parsed = JSON.parse(line) as typeof parsed;
+    } catch {
+      return; // the last line of a k6 killed mid-write is cut short
+    }
     points++;
     opts.onPoint?.({
       metric: parsed.metric,
