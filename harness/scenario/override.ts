@@ -7,8 +7,10 @@ export const REMOVE = '$remove';
 
 type Keyed = { name: string } | { id: string };
 
+// `[U] extends [Keyed]`: not distributed over U, so one list may mix union members (a timeline of
+// weights.shift and wait.until, SLOs of several kinds) instead of being a union of uniform lists.
 export type Override<T> = T extends readonly (infer U)[]
-  ? U extends Keyed
+  ? [U] extends [Keyed]
     ? Array<OverrideItem<U>>
     : T
   : T extends Record<string, unknown>
