@@ -1,6 +1,12 @@
 import type { ActionType } from '../scenario/actions.ts';
+import { deployRollback } from './deploy-rollback.ts';
+import { deployRollout } from './deploy-rollout.ts';
+import { deployUnlock } from './deploy-unlock.ts';
+import { deploymentScale } from './deployment-scale.ts';
 import type { Fault } from './fault.ts';
+import { podEnv } from './pod-env.ts';
 import { podKill } from './pod-kill.ts';
+import { podOom } from './pod-oom.ts';
 import { podPause } from './pod-pause.ts';
 import { podRestart } from './pod-restart.ts';
 import { proxyDisable, proxyEnable } from './proxy-toggle.ts';
@@ -22,6 +28,12 @@ export const faults: Partial<{ [T in ActionType]: Fault<T> }> = {
   'proxy.disable': proxyDisable,
   'proxy.enable': proxyEnable,
   'wait.until': waitUntil,
+  'deploy.rollout': deployRollout,
+  'deploy.rollback': deployRollback,
+  'deploy.unlock': deployUnlock,
+  'pod.env': podEnv,
+  'deployment.scale': deploymentScale,
+  'pod.oom': podOom,
 };
 
 export function unimplementedActions(types: Iterable<ActionType>): ActionType[] {

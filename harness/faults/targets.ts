@@ -24,3 +24,7 @@ export async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boole
   }
   return v;
 }
+
+export function requireDeployment(topology: StartedTopology, name: string): void {
+  if (!topology.deployments.has(name)) throw new FaultError(`no deployment named ${JSON.stringify(name)}`);
+}

@@ -102,6 +102,8 @@ export const actionRegistry = {
       scope: z.enum(['app', 'app+config']),
       podIntervalS: seconds.default(0),
       respectLock: z.boolean().default(false),
+      /** A rollback is a roll-out too: the deploy script's check after each batch of pods. */
+      gate: gateSchema.optional(),
     }),
   },
   'deploy.unlock': { target: 'deployment', summary: 'clear a stale deploy lock', params: z.strictObject({}) },

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Wait, type StartedTestContainer } from 'testcontainers';
 import { HarnessContainer } from './harness-container.ts';
-import { mapFileName, renderHaproxyConfig, weightsToMapLines, type EdgeConfigSpec, type EdgeRoute } from './haproxy-config.ts';
-import { HaproxyRuntime } from './haproxy-runtime.ts';
+import { backendName, mapFileName, renderHaproxyConfig, serverCheckArgs, weightsToMapLines, type EdgeConfigSpec, type EdgePod, type EdgeRoute } from './haproxy-config.ts';
+import { HaproxyRuntime, type ServerState } from './haproxy-runtime.ts';
 
 export type EdgeSpec = Omit<EdgeConfigSpec, 'adminSocket' | 'mapDir'>;
 
@@ -13,6 +13,14 @@ export interface StartedEdge {
   spec: EdgeSpec;
   setWeights(listener: string, route: EdgeRoute, weights: Record<string, number>): Promise<Record<string, number>>;
   readWeights(listener: string, route: EdgeRoute): Promise<Record<string, number>>;
+  /** A new pod joins every backend of its deployment (with the edge's health checks), live. */
+  addPod(deployment: string, pod: EdgePod): Promise<void>;
+  /** A pod leaves every backend of its deployment, live. */
+  removePod(deployment: string, pod: string): Promise<void>;
+  /** Takes a pod out of rotation in every backend of its deployment (`maint`), or puts it back (`ready`). */
+  setPodState(deployment: string, pod: string, state: 'ready' | 'maint'): Promise<void>;
+  /** The servers HAProxy lists now in the deployment's backends (evidence for scaling). */
+  serversOf(deployment: string): Promise<ServerState[]>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +45,12 @@ export async function startEdge(opts: { image: string; runId: string; workDir: s
     .start();
   const runtime = new HaproxyRuntime(join(opts.workDir, 'admin.sock'));
   const mapPath = (listener: string, route: EdgeRoute) => `${IN_CONTAINER}/${mapFileName(listener, route)}`;
+  // A deployment has a round-robin backend, plus a fallback one when it serves the fallback route.
+  const backendsOf = async (deployment: string) => {
+    const running = new Set(await runtime.backends());
+    return (['ws', 'fallback'] as const).map((r) => backendName(deployment, r)).filter((b) => running.has(b));
+  };
+  const specPods = (deployment: string) => opts.spec.deployments.find((d) => d.name === deployment)?.pods;
   return {
     runtime,
     container,
@@ -46,6 +60,22 @@ export async function startEdge(opts: { image: string; runId: string; workDir: s
       return runtime.readMapWeights(mapPath(listener, route));
     },
     readWeights: (listener, route) => runtime.readMapWeights(mapPath(listener, route)),
+    async addPod(deployment, pod) {
+      for (const b of await backendsOf(deployment)) await runtime.addServer(b, pod.name, `127.0.0.1:${pod.port}`, serverCheckArgs(opts.spec.healthCheck));
+      specPods(deployment)?.push(pod);
+    },
+    async removePod(deployment, pod) {
+      for (const b of await backendsOf(deployment)) await runtime.removeServer(b, pod);
+      const pods = specPods(deployment);
+      if (pods) pods.splice(0, pods.length, ...pods.filter((p) => p.name !== pod));
+    },
+    async setPodState(deployment, pod, state) {
+      for (const b of await backendsOf(deployment)) await runtime.setServerState(b, pod, state);
+    },
+    async serversOf(deployment) {
+      const backends = new Set(await backendsOf(deployment));
+      return (await runtime.serverStates()).filter((s) => backends.has(s.backend));
+    },
     stop: async () => {
       await container.stop({ remove: true, timeout: 0 });
     },

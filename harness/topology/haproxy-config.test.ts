@@ -41,7 +41,7 @@ describe('renderHaproxyConfig', () => {
     expect(cfg).toContain('use_backend %[rand(100),map_int(/edge/public-ws.map)] if { path_beg /app/ }');
     expect(cfg).toContain('use_backend %[path,word(5,/),crc32(1),mod(100),map_int(/edge/public-fallback.map)] if { path_beg /pusher/ }');
     // A fallback session sticks to one pod of its deployment; WebSockets round-robin.
-    expect(cfg).toMatch(/backend fb_fallback\n  mode http\n  balance uri depth 5\n/);
+    expect(cfg).toMatch(/backend fb_fallback\n  mode http\n  balance uri depth 5\n  hash-type consistent\n/);
     expect(cfg).toMatch(/backend dep_new\n  mode http\n  balance roundrobin\n/);
     expect(cfg).not.toContain('backend fb_new');
     expect(cfg).toContain('server new-2 127.0.0.1:7003 check inter 1000 fall 2 rise 1');

@@ -92,6 +92,11 @@ export function mapLinesToWeights(lines: string[]): Record<string, number> {
   return weights;
 }
 
+/** A server line's health-check arguments; the same for servers in the file and added at run time. */
+export function serverCheckArgs(hc: EdgeConfigSpec['healthCheck']): string {
+  return hc.enabled ? `check inter ${hc.intervalMs} fall ${hc.fall} rise ${hc.rise}` : '';
+}
+
 export function renderHaproxyConfig(spec: EdgeConfigSpec): string {
   if (spec.maxconn > MAX_EDGE_MAXCONN) {
     throw new Error(`edge maxconn ${spec.maxconn} is above ${MAX_EDGE_MAXCONN}: each proxied connection costs two of the 20,000 descriptors a process may open`);
@@ -141,11 +146,13 @@ export function renderHaproxyConfig(spec: EdgeConfigSpec): string {
     for (const kind of kinds) {
       out.push(`backend ${backendName(d.name, kind)}`, `  mode ${mode}`);
       // depth 5 = /pusher/app/<key>/<server>/<session>: one session, one pod.
-      out.push(kind === 'fallback' ? '  balance uri depth 5' : '  balance roundrobin');
+      // Consistent hashing keeps most sessions on their pod when pods come and go, and is what lets
+      // HAProxy add servers to a hash backend at run time (deployment.scale).
+      out.push(...(kind === 'fallback' ? ['  balance uri depth 5', '  hash-type consistent'] : ['  balance roundrobin']));
       if (hc.enabled) out.push(mode === 'http' ? '  option httpchk GET /readyz' : '  option tcp-check');
       for (const p of d.pods) {
-        const check = hc.enabled ? ` check inter ${hc.intervalMs} fall ${hc.fall} rise ${hc.rise}` : '';
-        out.push(`  server ${p.name} 127.0.0.1:${p.port}${check}`);
+        const check = serverCheckArgs(hc);
+        out.push(`  server ${p.name} 127.0.0.1:${p.port}${check ? ` ${check}` : ''}`);
       }
       out.push('');
     }

@@ -67,4 +67,40 @@ export class HaproxyRuntime {
         currentSessions: Number(f[idx('scur')] ?? 0),
       }));
   }
+
+  /** Backend names HAProxy runs (`show backend`). */
+  async backends(): Promise<string[]> {
+    const out = await this.command('show backend');
+    return out.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  }
+
+  /**
+   * Adds a server to a running backend (HAProxy >= 2.4 dynamic servers; the backend's balancing must
+   * be dynamic: roundrobin, or a hash with `hash-type consistent`). A new server starts in
+   * maintenance with its checks off, so both are switched on here.
+   */
+  async addServer(backend: string, server: string, address: string, checkArgs = ''): Promise<void> {
+    const added = (await this.command(`add server ${backend}/${server} ${address}${checkArgs ? ` ${checkArgs}` : ''}`)).trim();
+    if (!/New server registered/i.test(added)) throw new Error(`haproxy: add server ${backend}/${server} failed: ${added}`);
+    if (checkArgs.includes('check')) await this.expectSilent(`enable health ${backend}/${server}`);
+    await this.expectSilent(`enable server ${backend}/${server}`);
+  }
+
+  /** Takes a server out: maintenance (no new traffic), its sessions cut, then deleted. */
+  async removeServer(backend: string, server: string): Promise<void> {
+    await this.expectSilent(`set server ${backend}/${server} state maint`);
+    await this.command(`shutdown sessions server ${backend}/${server}`);
+    const deleted = (await this.command(`del server ${backend}/${server}`)).trim();
+    if (!/Server deleted/i.test(deleted)) throw new Error(`haproxy: del server ${backend}/${server} failed: ${deleted}`);
+  }
+
+  /** `maint` takes a server out of rotation (a deploy draining it); `ready` puts it back under its checks. */
+  async setServerState(backend: string, server: string, state: 'ready' | 'drain' | 'maint'): Promise<void> {
+    await this.expectSilent(`set server ${backend}/${server} state ${state}`);
+  }
+
+  private async expectSilent(cmd: string): Promise<void> {
+    const res = (await this.command(cmd)).trim();
+    if (res) throw new Error(`haproxy: ${cmd} failed: ${res}`);
+  }
 }

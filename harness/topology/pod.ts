@@ -93,6 +93,17 @@ export class StartedPod {
   async remove(): Promise<void> {
     await this.container.stop({ remove: true, timeout: 0 }).catch(() => undefined);
   }
+
+  /** Stops the way a deploy does: SIGTERM (the server drains), SIGKILL after `graceMs`; then removed. */
+  async stopGracefully(graceMs: number): Promise<void> {
+    await this.container.stop({ remove: true, timeout: graceMs }).catch(() => undefined);
+  }
+
+  /** The environment the container really runs with (docker inspect), for evidence. */
+  async runningEnv(): Promise<Record<string, string>> {
+    const info = await (await this.api()).inspect();
+    return Object.fromEntries((info.Config.Env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  }
 }
 
 function demux(buf: Buffer): string {

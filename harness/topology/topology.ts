@@ -60,13 +60,28 @@ export interface StartedTopology {
   pods(deployment?: string): StartedPod[];
   /** Starts a pod of a deployment from its current spec (scale up, redeploy, replace). */
   startPodOf(deployment: string, name: string, port: number, spec?: DeploymentSpec): Promise<StartedPod>;
+  /**
+   * Replaces pod `index` of a deployment: the old container is stopped the way a deploy stops it
+   * (SIGTERM, SIGKILL after the grace), a new one starts with the same name and port, from `podSpec`
+   * or else the deployment's current spec. Same port, so the edge's server entry stays valid; the
+   * pod list (sampler, supervisor, probes) sees the new pod in the old one's place.
+   */
+  replacePod(deployment: string, index: number, podSpec?: PodSpec): Promise<StartedPod>;
+  /** Starts one more pod of a deployment (next free name, new port) and adds it to the edge's backends. */
+  addPod(deployment: string): Promise<StartedPod>;
+  /** Takes pod `index` out of the edge's backends, then stops and forgets it. */
+  removePod(deployment: string, index: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** How long a deploy lets a pod drain after SIGTERM before SIGKILL (the server's own grace is 5 s). */
+export const DEPLOY_STOP_GRACE_MS = 3000;
 
 async function writeConfigVersion(workDir: string, deployment: string, config: NonNullable<DeploymentSpec['config']>): Promise<string> {
   const dir = join(workDir, 'config', deployment, config.version);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'config.json'), JSON.stringify(config.values, null, 2));
+  // The version travels inside the file (a key every app version knows), so /healthz reports it.
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ configVersion: config.version, ...config.values }, null, 2));
   return dir;
 }
 
@@ -81,6 +96,8 @@ export async function podSpecFor(topo: StartedTopology | { spec: TopologySpec; p
     ...(topo.podRedisUrl ? { REDIS_URL: topo.podRedisUrl } : {}),
     ...(spec.webhookUrl ? { WEBHOOK_URL: spec.webhookUrl } : {}),
     ...(dep.config ? { CONFIG_FILE: '/config/config.json' } : {}),
+    // The pod.oom action's memory hook (server-under-test/src/memory-grow-hook.ts): harness pods only.
+    HARNESS_MEMORY_HOOK: 'true',
     ...dep.env,
   };
   return {
@@ -111,6 +128,40 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
       const dep = override ?? topo.deployments.get(deployment)?.spec;
       if (!dep) throw new Error(`no deployment named ${deployment}`);
       return startPod({ image: spec.images.node, runId: spec.runId, spec: await podSpecFor(topo, dep, name, port) });
+    },
+    replacePod: async (deployment, index, podSpec) => {
+      const dep = startedDeployment(topo, deployment);
+      const old = dep.pods[index];
+      if (!old) throw new Error(`deployment ${deployment} has ${dep.pods.length} pod(s); there is no pod ${index}`);
+      const next = podSpec ?? (await podSpecFor(topo, dep.spec, old.spec.name, old.spec.port));
+      await old.stopGracefully(DEPLOY_STOP_GRACE_MS);
+      const pod = await startPod({ image: spec.images.node, runId: spec.runId, spec: next });
+      dep.pods[index] = pod;
+      return pod;
+    },
+    addPod: async (deployment) => {
+      const dep = startedDeployment(topo, deployment);
+      const taken = new Set(topo.pods().map((p) => p.spec.name));
+      let n = dep.pods.length + 1;
+      while (taken.has(`${deployment}-${n}`)) n++;
+      const pod = await topo.startPodOf(deployment, `${deployment}-${n}`, await freePort());
+      dep.pods.push(pod);
+      try {
+        await topo.edge?.addPod(deployment, { name: pod.spec.name, port: pod.spec.port });
+      } catch (err) {
+        dep.pods.pop();
+        await pod.remove();
+        throw err;
+      }
+      return pod;
+    },
+    removePod: async (deployment, index) => {
+      const dep = startedDeployment(topo, deployment);
+      const pod = dep.pods[index];
+      if (!pod) throw new Error(`deployment ${deployment} has ${dep.pods.length} pod(s); there is no pod ${index}`);
+      await topo.edge?.removePod(deployment, pod.spec.name);
+      dep.pods.splice(index, 1);
+      await pod.stopGracefully(DEPLOY_STOP_GRACE_MS);
     },
     stop: async () => {
       // Reverse order; keep going on errors so one stuck container does not leak the rest.
@@ -163,4 +214,10 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
     await topo.stop().catch(() => undefined);
     throw err;
   }
+}
+
+function startedDeployment(topo: StartedTopology, name: string): StartedDeployment {
+  const dep = topo.deployments.get(name);
+  if (!dep) throw new Error(`no deployment named ${name}`);
+  return dep;
 }

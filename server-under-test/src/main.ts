@@ -5,6 +5,7 @@
 import { loadConfig, type ServerConfig } from './config/env.ts';
 import { CONFIG_EXIT_CODE, ConfigError } from './config/errors.ts';
 import { createLogger } from './log.ts';
+import { memoryGrowHook } from './memory-grow-hook.ts';
 import { startPod } from './pod.ts';
 
 async function main(): Promise<void> {
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
     redis: config.redisUrl ? 'on' : 'off (standalone, in memory)',
     switches: config.switches,
   });
-  const pod = await startPod(config, log);
+  const memoryHook = memoryGrowHook(process.env, log);
+  const pod = await startPod(config, log, { requestHooks: memoryHook ? [memoryHook] : [] });
   lifecycle.info('ready', { host: config.host, port: pod.port, url: pod.url });
 
   let signals = 0;

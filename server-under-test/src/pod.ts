@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config/env.ts';
 import { Hub } from './hub/hub.ts';
 import type { Logger } from './log.ts';
+import type { RequestHook } from './memory-grow-hook.ts';
 import { Metrics } from './metrics.ts';
 import { CloseCode } from './protocol/messages.ts';
 import { RestApi } from './rest/rest-api.ts';
@@ -33,6 +34,8 @@ export interface StartedPod {
 
 export interface PodOptions {
   sessionOptions?: Partial<SessionOptions>;
+  /** Harness fault hooks (memory-grow-hook.ts), asked first; main.ts adds them only when enabled. */
+  requestHooks?: RequestHook[];
 }
 
 export async function startPod(config: ServerConfig, log: Logger, options: PodOptions = {}): Promise<StartedPod> {
@@ -107,6 +110,7 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
       });
       return;
     }
+    if (options.requestHooks?.some((hook) => hook(req, res))) return;
     if (rest?.handle(req, res)) return;
     if (fallback?.handle(req, res)) return;
     req.resume();

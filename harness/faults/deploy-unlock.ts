@@ -1,0 +1,15 @@
+import { deployState } from './deploy-state.ts';
+import type { Fault } from './fault.ts';
+import { requireDeployment } from './targets.ts';
+
+/** The manual bypass of the 2019-12 report: clears the deploy locks left on a deployment's pods. */
+export const deployUnlock: Fault<'deploy.unlock'> = {
+  type: 'deploy.unlock',
+  async apply(ctx, deployment) {
+    requireDeployment(ctx.topology, deployment);
+    const { locks } = deployState(ctx.topology);
+    const names = ctx.topology.pods(deployment).map((p) => p.spec.name);
+    const cleared = locks.clear(names);
+    return { cleared, locksLeft: locks.on(names) };
+  },
+};

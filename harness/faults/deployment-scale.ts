@@ -1,0 +1,45 @@
+import type { Fault } from './fault.ts';
+import { reportPod, type PodReport } from './pod-report.ts';
+import { pollUntil, requireDeployment } from './targets.ts';
+
+/**
+ * Adds pods (next free name, new port, from the deployment's current spec) or removes the newest
+ * ones. New pods join the edge's backends live through HAProxy's runtime API (`add server`), removed
+ * ones leave them (`del server`) before they stop, so no request is sent to a pod being removed.
+ */
+export const deploymentScale: Fault<'deployment.scale'> = {
+  type: 'deployment.scale',
+  async apply(ctx, deployment, params) {
+    requireDeployment(ctx.topology, deployment);
+    const dep = ctx.topology.deployments.get(deployment)!;
+    const before = dep.pods.map((p) => p.spec.name);
+    const added: PodReport[] = [];
+    const removed: string[] = [];
+    // One at a time: each new pod takes the next free name.
+    while (dep.pods.length < params.replicas && !ctx.signal.aborted) added.push(await reportPod(await ctx.topology.addPod(deployment), 5000, ctx.signal));
+    while (dep.pods.length > params.replicas && !ctx.signal.aborted) {
+      removed.push(dep.pods.at(-1)!.spec.name);
+      await ctx.topology.removePod(deployment, dep.pods.length - 1);
+    }
+    dep.spec.replicas = params.replicas;
+    const names = dep.pods.map((p) => p.spec.name);
+    const edge = ctx.topology.edge;
+    // Evidence from HAProxy itself: its server list, once the new pods passed their health checks.
+    const edgeServers = edge
+      ? await pollUntil(
+          () => edge.serversOf(deployment),
+          (servers) => added.filter((a) => a.outcome === 'up').every((a) => servers.some((s) => s.server === a.pod && s.status.startsWith('UP'))),
+          10_000,
+          ctx.signal,
+        )
+      : [];
+    return {
+      replicas: params.replicas,
+      before,
+      after: names,
+      added,
+      removed,
+      edgeServers: edgeServers.map((s) => ({ backend: s.backend, server: s.server, status: s.status })),
+    };
+  },
+};

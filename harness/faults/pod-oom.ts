@@ -1,0 +1,94 @@
+import type { Readable } from 'node:stream';
+import { docker } from '../platform/docker.ts';
+import { sleep } from '../load/timing.ts';
+import type { StartedPod } from '../topology/pod.ts';
+import { FaultError, type Fault } from './fault.ts';
+import { resolvePods } from './targets.ts';
+
+/** Docker's own record of the kill: the `oom` and `die` events of the container. */
+async function watchContainer(id: string): Promise<{ seen: Set<string>; exitCode: () => number | undefined; close: () => void }> {
+  const seen = new Set<string>();
+  let exitCode: number | undefined;
+  const stream = (await (await docker()).getEvents({ filters: { container: [id], type: ['container'], event: ['oom', 'die'] } })) as unknown as Readable;
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      try {
+        const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+        if (!e.Action) continue;
+        seen.add(e.Action);
+        if (e.Action === 'die') exitCode = Number(e.Actor?.Attributes?.exitCode);
+      } catch {
+        // a partial line; Docker writes one event per line
+      }
+    }
+  });
+  stream.on('error', () => undefined);
+  return { seen, exitCode: () => exitCode, close: () => stream.destroy() };
+}
+
+async function heldMb(pod: StartedPod): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${pod.url}/_harness/memory`, { signal: AbortSignal.timeout(500) });
+    return ((await res.json()) as { heldMb: number }).heldMb;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes memory grow inside the pod (the server's HARNESS_MEMORY_HOOK) until the kernel OOM-kills it
+ * under the container's memory limit, or until `maxMb` when that is below the limit. Evidence is
+ * Docker's: the `oom` event, the exit code 137 and State.OOMKilled.
+ */
+export const podOom: Fault<'pod.oom'> = {
+  type: 'pod.oom',
+  async apply(ctx, target, params) {
+    const pods = resolvePods(ctx.topology, target);
+    const results = await Promise.all(
+      pods.map(async (pod) => {
+        const limitMb = pod.spec.memoryMb;
+        const watch = await watchContainer(pod.id);
+        const started = ctx.history.now();
+        try {
+          const query = `mbPerS=${params.growMbPerS}${params.maxMb ? `&maxMb=${params.maxMb}` : ''}`;
+          const res = await fetch(`${pod.url}/_harness/memory/grow?${query}`, { method: 'POST', signal: AbortSignal.timeout(2000) }).catch((e: Error) => e);
+          if (res instanceof Error || res.status !== 202) {
+            throw new FaultError(`${pod.spec.name}: the memory hook did not start (${res instanceof Error ? res.message : `HTTP ${res.status}`}); is HARNESS_MEMORY_HOOK=true set?`);
+          }
+          // Long enough to fill the limit at the asked rate, with room for a slow machine.
+          const budgetMs = ((params.maxMb ?? limitMb ?? 1024) / params.growMbPerS) * 1500 + 10_000;
+          let lastHeld: number | undefined;
+          const deadline = Date.now() + budgetMs;
+          while (!watch.seen.has('die') && Date.now() < deadline && !ctx.signal.aborted) {
+            lastHeld = (await heldMb(pod)) ?? lastHeld;
+            if (params.maxMb && lastHeld !== undefined && lastHeld >= params.maxMb) break;
+            await sleep(200, ctx.signal);
+          }
+          await sleep(300, ctx.signal); // the die event and the inspect state settle together
+          const state = await pod.state();
+          return {
+            pod: pod.spec.name,
+            limitMb,
+            lastHeldMb: lastHeld,
+            oomEvent: watch.seen.has('oom'),
+            died: watch.seen.has('die'),
+            exitCode: watch.exitCode() ?? state.exitCode,
+            // Docker resets OOMKilled when a restart policy restarts the container; the event stays.
+            oomKilled: state.oomKilled,
+            restarts: state.restartCount,
+            secondsToKill: watch.seen.has('die') ? Math.round((ctx.history.now() - started) / 100) / 10 : undefined,
+          };
+        } finally {
+          watch.close();
+        }
+      }),
+    );
+    const evidence = { growMbPerS: params.growMbPerS, maxMb: params.maxMb, pods: results };
+    const survived = results.filter((r) => !r.oomEvent && !r.oomKilled);
+    // Below the limit by request (maxMb), surviving is the expected outcome; otherwise it is a failed fault.
+    if (survived.length && !(params.maxMb && survived.every((r) => r.lastHeldMb !== undefined && r.lastHeldMb >= params.maxMb!))) {
+      throw new FaultError(`no OOM kill of ${survived.map((r) => r.pod).join(', ')} within the time budget`, evidence);
+    }
+    return evidence;
+  },
+};

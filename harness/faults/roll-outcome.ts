@@ -1,0 +1,30 @@
+import type { StartedTopology } from '../topology/topology.ts';
+import { deployState } from './deploy-state.ts';
+import { FaultError, type Evidence } from './fault.ts';
+import { describePodReport } from './pod-report.ts';
+import { releasesRunning } from './release-readback.ts';
+import type { RollResult } from './roll-pods.ts';
+
+/** The evidence every deploy action ends with: what each pod did, what runs now, which locks remain. */
+export async function rollEvidence(topology: StartedTopology, deployment: string, roll: RollResult): Promise<Evidence> {
+  const names = topology.pods(deployment).map((p) => p.spec.name);
+  return {
+    pods: roll.pods,
+    ...(roll.gates.length ? { gates: roll.gates } : {}),
+    skippedLocked: roll.pods.filter((p) => p.outcome === 'skipped-locked').map((p) => ({ pod: p.pod, lockedBy: p.lockedBy })),
+    locksLeft: deployState(topology).locks.on(names),
+    running: await releasesRunning(topology, deployment),
+  };
+}
+
+/**
+ * A deploy that left pods refusing, not ready or skipped, or whose gate failed, did not do what it
+ * was asked: that is a failed action (with the same evidence), as the operator running it saw it.
+ */
+export function failIfIncomplete(what: string, roll: RollResult, evidence: Evidence): Evidence {
+  const bad = roll.pods.filter((p) => p.outcome !== 'up' && p.outcome !== 'unchanged');
+  const gate = roll.stoppedByGate ? roll.gates.at(-1) : undefined;
+  if (!bad.length && !gate) return evidence;
+  const parts = [...(gate ? [`gate failed (${gate.detail})`] : []), ...bad.map(describePodReport)];
+  throw new FaultError(`${what}: ${parts.join('; ')}`, evidence);
+}
