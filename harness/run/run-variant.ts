@@ -9,6 +9,7 @@ import { liveStatus } from './progress.ts';
 import { HISTORY_FILE } from '../history/ndjson.ts';
 import type { ImageName } from '../platform/images.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { podCounters } from '../topology/pod-counters.ts';
 import { startPodSampler } from '../topology/pod-sampler.ts';
 import { startSupervisor } from '../topology/supervisor.ts';
 import { startTopology, type StartedTopology } from '../topology/topology.ts';
@@ -115,11 +116,12 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   await workload.stop();
   await supervisor.stop();
   await sampler.stop();
-  // Final evidence from the pods before they go: state, restarts, OOM kills, last log lines.
+  // Final evidence from the pods before they go: state, restarts, OOM kills, their own counters, last log lines.
   for (const pod of topology.pods()) {
     const state = await pod.state().catch(() => undefined);
+    const counters = state?.running ? await podCounters(pod.url) : undefined;
     const logs = await pod.logs(5).catch(() => '');
-    history.record({ type: 'log.line', source: pod.spec.name, stream: 'stdout', tag: 'pod.final', line: JSON.stringify({ deployment: pod.spec.deployment, ...state, tail: logs.trim().split('\n').slice(-3) }) });
+    history.record({ type: 'log.line', source: pod.spec.name, stream: 'stdout', tag: 'pod.final', line: JSON.stringify({ deployment: pod.spec.deployment, ...state, counters, tail: logs.trim().split('\n').slice(-3) }) });
   }
   history.record({ type: 'run.phase', phase: 'done' });
   await history.close();
