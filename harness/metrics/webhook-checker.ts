@@ -1,11 +1,13 @@
 import type { EventOf } from '../history/events.ts';
-import { labels, secondOf } from './labels.ts';
+import { EDGE, labels, secondOf } from './labels.ts';
 import type { SeriesStore } from './series-store.ts';
 
 // Webhook completeness per transport (the 2022 lesson): every expected webhook must arrive, with a
 // valid signature, within the deadline. A webhook not there by its deadline is counted missing at the
 // deadline's second (that is when a checker could know), and late as well if it arrives afterwards.
 // Expectations whose deadline falls after the history's end are pending, neither missing nor received.
+// Activity through the edge is labelled deployment=edge (as REST and connects are), so an SLO can judge
+// client traffic apart from a probe pinned to one deployment.
 
 export interface WebhookTransportSummary {
   transport: string;
@@ -47,7 +49,7 @@ export class WebhookChecker {
       this.unexpected++;
       return;
     }
-    const l = labels({ transport: exp.transport, event: exp.event, deployment: exp.deployment });
+    const l = labels({ transport: exp.transport, event: exp.event, deployment: exp.deployment ?? EDGE });
     if (!e.signatureValid) {
       this.invalid.set(exp.transport, (this.invalid.get(exp.transport) ?? 0) + 1);
       this.store.add('webhooks.invalidSignature', l, secondOf(e.t));
@@ -71,7 +73,7 @@ export class WebhookChecker {
         s.pending++;
         continue;
       }
-      const l = labels({ transport: exp.transport, event: exp.event, deployment: exp.deployment });
+      const l = labels({ transport: exp.transport, event: exp.event, deployment: exp.deployment ?? EDGE });
       this.store.add('webhooks.expected', l, secondOf(exp.t));
       s.expected++;
       ev.expected++;
