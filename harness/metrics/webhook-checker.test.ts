@@ -25,6 +25,12 @@ describe('webhook completeness per transport', () => {
     expect(o.webhooks.transports[0]).toMatchObject({ expected: 2, received: 0, late: 1, missing: 2, invalidSignature: 1 });
   });
 
+  it('a webhook that arrives before its expectation is recorded counts as received; one never expected is unexpected', () => {
+    const o = observeSync([got(40, 'a'), exp(60, 'a', 'ws'), got(70, 'stray'), end(10_000)], { webhookDeadlineMs: 5000 });
+    expect(o.webhooks.transports[0]).toMatchObject({ expected: 1, received: 1, missing: 0 });
+    expect(o.webhooks.unexpected).toBe(1);
+  });
+
   it('an expectation whose deadline is after the end is pending, not missing', () => {
     const o = observeSync([exp(0, 'a', 'ws'), got(50, 'a'), exp(9000, 'b', 'ws'), end(10_000)], { webhookDeadlineMs: 5000 });
     expect(o.webhooks.transports[0]).toMatchObject({ expected: 1, received: 1, missing: 0, pending: 1 });

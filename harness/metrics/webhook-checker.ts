@@ -30,7 +30,12 @@ interface Expected {
 
 export class WebhookChecker {
   private readonly expected = new Map<string, Expected>();
-  private unexpected = 0;
+  /**
+   * Arrivals with no expectation yet. A dispatcher can deliver before the client has seen its own
+   * subscription succeed (when the probe records the expectation); those are matched when it comes.
+   * What is still here at the end was never expected.
+   */
+  private readonly early = new Map<string, EventOf<'webhook.received'>[]>();
   private readonly invalid = new Map<string, number>();
 
   constructor(
@@ -41,12 +46,17 @@ export class WebhookChecker {
   expectedEvent(e: EventOf<'webhook.expected'>): void {
     // webhooks.expected is counted in finish(), without pending ones, so received/expected is exact.
     this.expected.set(e.key, { t: e.t, transport: e.transport, event: e.event, deployment: e.deployment });
+    const before = this.early.get(e.key);
+    if (before) {
+      this.early.delete(e.key);
+      for (const r of before) this.receivedEvent(r);
+    }
   }
 
   receivedEvent(e: EventOf<'webhook.received'>): void {
     const exp = this.expected.get(e.key);
     if (!exp) {
-      this.unexpected++;
+      this.early.set(e.key, [...(this.early.get(e.key) ?? []), e]);
       return;
     }
     const l = labels({ transport: exp.transport, event: exp.event, deployment: exp.deployment ?? EDGE });
@@ -87,6 +97,6 @@ export class WebhookChecker {
       if (exp.arrivedAt !== undefined) s.late++;
       this.store.add('webhooks.missing', l, secondOf(due));
     }
-    return { transports: [...by.values()].sort((a, b) => a.transport.localeCompare(b.transport)), unexpected: this.unexpected };
+    return { transports: [...by.values()].sort((a, b) => a.transport.localeCompare(b.transport)), unexpected: [...this.early.values()].reduce((n, l) => n + l.length, 0) };
   }
 }
