@@ -36,7 +36,7 @@ export const deployRollout: Fault<'deploy.rollout'> = {
     const deployId = `deploy.rollout ${deployment} → ${describeRelease(next)}`;
     const roll = await rollPods(ctx, deployment, { deployId, target: next, intervalS: params.podIntervalS, respectLock: params.respectLock, gate: params.gate });
 
-    let rolledBack: Record<string, unknown> | undefined;
+    let rolledBack: { to: string; pods: unknown[] } | undefined;
     const failedGate = roll.stoppedByGate ? roll.gates.at(-1) : undefined;
     if (failedGate) {
       state.stopped.set(releaseKey(next), `its gate failed on ${deployment} at ${(ctx.history.now() / 1000).toFixed(1)} s (${failedGate.detail})`);
@@ -52,8 +52,9 @@ export const deployRollout: Fault<'deploy.rollout'> = {
       release: describeRelease(next),
       previous: describeRelease(previous),
       rolledOut: !failedGate,
-      ...(rolledBack ? { rolledBack } : {}),
+      ...(rolledBack ? { rolledBackTo: rolledBack.to } : {}),
       ...(await rollEvidence(ctx.topology, deployment, roll)),
+      ...(rolledBack ? { rolledBack } : {}),
     };
     return failIfIncomplete(`deploy.rollout ${deployment} → ${describeRelease(next)}`, roll, evidence);
   },

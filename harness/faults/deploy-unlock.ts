@@ -10,6 +10,6 @@ export const deployUnlock: Fault<'deploy.unlock'> = {
     const { locks } = deployState(ctx.topology);
     const names = ctx.topology.pods(deployment).map((p) => p.spec.name);
     const cleared = locks.clear(names);
-    return { cleared, locksLeft: locks.on(names) };
+    return { cleared: cleared.map((l) => ({ pod: l.pod, heldBy: l.heldBy })), locksLeft: locks.on(names).map((l) => l.pod) };
   },
 };

@@ -121,7 +121,7 @@ describe('deploy.rollout / deploy.rollback / deploy.unlock', () => {
       expect(p.exitCode).toBe(78);
       expect(p.logLine).toMatch(/config rejected.*v1 does not know config key\(s\) metricsServiceAddress/);
     }
-    expect((r.evidence.locksLeft as { pod: string }[]).map((l) => l.pod)).toEqual(['web-1', 'web-2']);
+    expect(r.evidence.locksLeft).toEqual(['web-1', 'web-2']);
     expect(Object.values(r.evidence.running as Record<string, string>)).toEqual(['down', 'down']);
   });
 

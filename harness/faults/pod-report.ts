@@ -80,11 +80,11 @@ export function describePodReport(r: PodReport): string {
   }
 }
 
-/** The `reason` field of a JSON log line, else the line itself. */
+/** The `reason` field of a JSON log line (without its list of alternatives), else the line itself. */
 function reasonOf(line: string | undefined): string {
   try {
     const parsed = JSON.parse(line ?? '') as { reason?: string };
-    return parsed.reason ?? line ?? '';
+    return parsed.reason?.replace(/ \(known: [^)]*\)/, '') ?? line ?? '';
   } catch {
     return line ?? '';
   }

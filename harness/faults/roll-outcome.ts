@@ -5,15 +5,19 @@ import { describePodReport } from './pod-report.ts';
 import { releasesRunning } from './release-readback.ts';
 import type { RollResult } from './roll-pods.ts';
 
-/** The evidence every deploy action ends with: what each pod did, what runs now, which locks remain. */
+/**
+ * The evidence every deploy action ends with, short facts first (the report's narrative shows the
+ * first few): what each pod runs now, which locks remain, which pods a lock kept out; then per pod
+ * and per gate what happened.
+ */
 export async function rollEvidence(topology: StartedTopology, deployment: string, roll: RollResult): Promise<Evidence> {
   const names = topology.pods(deployment).map((p) => p.spec.name);
   return {
+    running: await releasesRunning(topology, deployment),
+    locksLeft: deployState(topology).locks.on(names).map((l) => l.pod),
+    skippedLocked: roll.pods.filter((p) => p.outcome === 'skipped-locked').map((p) => ({ pod: p.pod, lockedBy: p.lockedBy })),
     pods: roll.pods,
     ...(roll.gates.length ? { gates: roll.gates } : {}),
-    skippedLocked: roll.pods.filter((p) => p.outcome === 'skipped-locked').map((p) => ({ pod: p.pod, lockedBy: p.lockedBy })),
-    locksLeft: deployState(topology).locks.on(names),
-    running: await releasesRunning(topology, deployment),
   };
 }
 
