@@ -1,0 +1,226 @@
+import { defineScenario } from '../harness/index.ts';
+
+// 2021-09, EU: a gradual roll-out to a new deployment whose pods refuse WebSocket connections over a
+// small per-pod cap. Refused clients retry, land on the old deployment or fall back to the HTTP
+// transports, whose fleet saturates. Nobody sees it: the roll-out is watched through the new
+// deployment's own metrics, which stay healthy.
+//
+// Time is compressed: one replay second stands for about 25 minutes of the report. The roll-out
+// (15 Sep 13:12 → 16 Sep 12:00, five steps up to 70%) takes 55 s; clients keep arriving all along
+// (new connections are what weights move), so the share each deployment gets follows the weights.
+
+/** Replay second of the report's 15 Sep 13:12 (the first shift); before it every client is on old. */
+const ROLLOUT_START_S = 5;
+/** The report's steps are "gradual"; these keep its order and its end point (70% at 16 Sep 12:00). */
+const ROLLOUT = [
+  { at: ROLLOUT_START_S, newPct: 10 },
+  { at: 19, newPct: 25 },
+  { at: 33, newPct: 40 },
+  { at: 46, newPct: 55 },
+  { at: 60, newPct: 70 },
+] as const;
+
+/** Clients arrive over this long, so that every weight step moves new connections. */
+const ARRIVALS_S = 70;
+const CLIENTS = 560;
+
+/** The defect: WebSocket connections per new pod (2 pods → 8 in all: less than the first 10% step brings). */
+const NEW_POD_CAP = 4;
+/** Fixed: sized for the whole region on one deployment (560 clients / 2 pods, with headroom). */
+const NEW_POD_CAP_FIXED = 1000;
+
+/**
+ * The HTTP fallback fleet: every request (session open, poll, send) costs 200 ms of server time.
+ * One at a time is the fleet that ran out of capacity; eight at a time absorbs the surge.
+ */
+const FALLBACK_COST_MS = '200';
+
+export default defineScenario({
+  id: 'connection-limit',
+  title: 'EU 2021-09: a per-pod connection cap during a gradual roll-out',
+  postmortem: '000_96b6ce62bf45501e.txt',
+  summary:
+    'Traffic shifts step by step to a new deployment whose pods refuse WebSocket connections over a small cap. ' +
+    'Refused clients retry onto the old deployment or fall back to HTTP; the fallback saturates and its latency rises, ' +
+    'while the new deployment, the only thing watched, looks healthy.',
+  seed: 2021,
+  durationS: 75,
+  topology: {
+    deployments: [
+      // The legacy fleet (not on Kubernetes): no cap. It also serves REST, where the probes publish.
+      { name: 'old', roles: ['ws', 'rest'], replicas: 2, appVersion: 'v1', memoryMb: 256, cpus: 0.5 },
+      {
+        name: 'new',
+        roles: ['ws'],
+        replicas: 2,
+        appVersion: 'v1',
+        memoryMb: 256,
+        cpus: 0.5,
+        maxConnections: NEW_POD_CAP,
+        // Over the cap the pod destroys the upgrade's socket before answering (the clients' 1006).
+        env: { OVER_CAP_MODE: 'drop' },
+      },
+      {
+        name: 'fallback',
+        roles: ['fallback'],
+        replicas: 1,
+        appVersion: 'v1',
+        memoryMb: 256,
+        cpus: 0.5,
+        env: { FALLBACK_MAX_CONCURRENT: '1', FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS, FALLBACK_QUEUE_LIMIT: '200' },
+      },
+    ],
+    edge: { keepAlive: true, weights: { old: 100, new: 0 }, healthCheck: { intervalS: 1, fall: 2, rise: 2 } },
+  },
+  load: {
+    clients: {
+      count: CLIENTS,
+      // pusher-js: retry after a failed WebSocket, and after two in a row try the HTTP fallback.
+      reconnect: { strategy: 'backoff', baseMs: 300, maxMs: 3000, jitter: true, fallbackAfterFailures: 2 },
+    },
+    ramp: { upS: ARRIVALS_S },
+    maxConnections: 1000,
+  },
+  timeline: ROLLOUT.map((s) => ({
+    at: s.at,
+    type: 'weights.shift' as const,
+    target: 'edge',
+    params: { weights: { old: 100 - s.newPct, new: s.newPct } },
+    label: `shift ${s.newPct}% to new`,
+  })),
+  probes: [
+    // What the synthetic tests of 2021 did: a WebSocket client through the public endpoint.
+    { kind: 'delivery', id: 'edge-ws', transport: 'ws', ratePerS: 5 },
+    // The new deployment's own view (what the engineers watched during the roll-out).
+    { kind: 'delivery', id: 'new-ws', transport: 'ws', deployment: 'new', ratePerS: 5 },
+    // The fallback alone, per transport: the measurement the report says was missing.
+    { kind: 'delivery', id: 'fallback-streaming', transport: 'xhr_streaming', deployment: 'fallback', ratePerS: 5 },
+    { kind: 'delivery', id: 'fallback-polling', transport: 'xhr_polling', deployment: 'fallback', ratePerS: 5 },
+  ],
+  // The monitors of 2021: the new deployment's own metrics. Kept in both variants.
+  alerts: [
+    {
+      id: 'new-connect-failures',
+      title: 'Connection failures on the new deployment > 5%',
+      rule: {
+        kind: 'ratio',
+        numerator: { metric: 'connect.failures', where: { deployment: 'new' } },
+        denominator: { metric: 'connect.attempts', where: { deployment: 'new' } },
+        op: '>',
+        value: 0.05,
+        windowS: 5,
+      },
+      forS: 2,
+    },
+    { id: 'new-pods-unhealthy', title: 'A pod of the new deployment is not ready', rule: { kind: 'pod-unhealthy', deployment: 'new' }, forS: 3 },
+  ],
+  slos: [
+    {
+      id: 'conn-success',
+      title: 'Client connection attempts that succeeded (all deployments, all transports)',
+      why:
+        'A healthy region connects nearly every attempt at the first try; 95% leaves room for the odd timeout on a shared ' +
+        'machine. The report: up to 50% of connections needed several retries or failed.',
+      kind: 'ratio',
+      numerator: { metric: 'connect.successes', where: { source: 'client' } },
+      denominator: { metric: 'connect.attempts', where: { source: 'client' } },
+      threshold: 'rate>=0.95',
+    },
+    {
+      id: 'ws-latency',
+      title: 'Probe delivery latency p99 on WebSocket',
+      why: 'The primary transport delivers in a few ms on an idle pod; 500 ms absorbs CPU contention on a shared 2-core machine.',
+      kind: 'trend',
+      metric: 'delivery.latency',
+      where: { transport: 'ws' },
+      threshold: 'p(99)<500',
+    },
+    {
+      id: 'streaming-latency',
+      title: 'Probe delivery latency p99 on the fallback, xhr_streaming',
+      why: 'A streamed fallback session delivers over an open response like WebSocket; 1 s allows for the slower transport.',
+      kind: 'trend',
+      metric: 'delivery.latency',
+      where: { transport: 'xhr_streaming' },
+      threshold: 'p(99)<1000',
+    },
+    {
+      id: 'fallback-latency',
+      title: 'Probe delivery latency p99 on the fallback, xhr_polling',
+      why:
+        'Each poll costs the fallback 200 ms of server time, so a message can wait one poll cycle; 1.5 s is that cycle with ' +
+        'generous margin. A saturated fleet makes each poll wait behind the queue: the "unacceptable latencies" of the report.',
+      kind: 'trend',
+      metric: 'delivery.latency',
+      where: { transport: 'xhr_polling' },
+      threshold: 'p(99)<1500',
+    },
+    {
+      id: 'probe-lost',
+      title: 'Probe messages lost, every probe',
+      why: 'A pub/sub service must not lose messages on any transport; any loss is a failure.',
+      kind: 'count',
+      metric: 'delivery.lost',
+      threshold: 'count==0',
+    },
+    {
+      id: 'detection',
+      title: 'Seconds from the first refused client connection to an alert',
+      why:
+        'The alert that should catch refusals reads a 5 s window and must hold 2 s; 10 s is that plus slack. The report: ' +
+        'found 26 hours later, through a customer on Slack.',
+      kind: 'detection',
+      alert: 'new-connect-failures',
+      fault: { type: 'connect.outcome', where: { ok: false, source: 'client', transport: 'ws' } },
+      whenNoFault: 'pass',
+      threshold: 'value<=10',
+    },
+  ],
+  variants: {
+    incident: {
+      description:
+        'New pods capped at 4 WebSocket connections each; the fallback serves one request at a time; the only alert reads the ' +
+        'new deployment’s own metrics, and no alert reads the fallback probes.',
+      expect: { breach: ['conn-success', 'fallback-latency', 'detection'] },
+    },
+    remediated: {
+      description:
+        'The cap sized for the whole region; the fallback serves eight requests at once; an alert over the merged view of ' +
+        'all three deployments, and one per fallback probe.',
+      slos: [{ id: 'detection', alert: 'merged-connect-failures' }],
+      topology: {
+        deployments: [
+          { name: 'new', maxConnections: NEW_POD_CAP_FIXED },
+          { name: 'fallback', env: { FALLBACK_MAX_CONCURRENT: '8', FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS, FALLBACK_QUEUE_LIMIT: '200' } },
+        ],
+      },
+      alerts: [
+        {
+          id: 'merged-connect-failures',
+          title: 'Client connection failures > 5%, old + new + fallback together',
+          rule: {
+            kind: 'ratio',
+            numerator: { metric: 'connect.failures', where: { source: 'client' } },
+            denominator: { metric: 'connect.attempts', where: { source: 'client' } },
+            op: '>',
+            value: 0.05,
+            windowS: 5,
+          },
+          forS: 2,
+        },
+        {
+          id: 'fallback-polling-latency',
+          title: 'Fallback probe (xhr_polling) latency p99 > 1.5 s',
+          rule: { kind: 'threshold', metric: 'delivery.latency', where: { probe: 'fallback-polling' }, stat: 'p99', op: '>', value: 1500, windowS: 5 },
+          forS: 2,
+        },
+        {
+          id: 'fallback-streaming-latency',
+          title: 'Fallback probe (xhr_streaming) latency p99 > 1 s',
+          rule: { kind: 'threshold', metric: 'delivery.latency', where: { probe: 'fallback-streaming' }, stat: 'p99', op: '>', value: 1000, windowS: 5 },
+          forS: 2,
+        },
+      ],
+    },
+  },
+});

@@ -1,0 +1,201 @@
+import { defineScenario } from '../harness/index.ts';
+
+// 2021-12, mt1: weighted DNS moves 20%, then 70% of new WebSocket connections to a new deployment
+// whose pods have too little memory for their share, no liveness probe and no restart. As
+// connections concentrate, the kernel OOM-kills the pods; their clients reconnect at once onto the
+// survivors, which die sooner; with every new pod dead the edge answers 5xx to 70% of new
+// connections, clients retry immediately, some fall back and the fallback spikes. Nobody is paged:
+// the only unhealthy-pod alert watches the legacy fleet. Someone notices and moves the weights to old.
+//
+// Time is compressed for the roll-out (the day at 20% takes 10 s, the afternoon at 70% about
+// 30 s); the outage itself (reconnects, health checks, the weights moved) runs at its real pace.
+
+/** What every connection costs a pod of this app (old and new alike): 1 MiB held per connection. */
+const RETAINED_BYTES = String(1024 * 1024);
+
+/**
+ * The defect: the new pods' memory limit. At 19 MiB base and 0.99 MiB per connection (measured,
+ * below) it holds about 61 connections; the pods' share at 70% grows past 80 during the replay.
+ */
+const NEW_POD_MEMORY_MB = 80;
+
+/**
+ * Remediated memory limit per new pod. The capacity model (`harness capacity`) will supply this later.
+ * Measured: working-set memory against open connections of every pod sample of a run in which no pod
+ * died (this scenario with 128 MB new pods, 355 samples of old and new pods, least squares):
+ * 0.99 MiB per connection on a base of 19 MiB, residuals within ±9 MiB.
+ * Share: 70% of 450 clients over 3 pods = 105 connections per pod.
+ * Headroom 1.5× for reconnect waves and measurement error: (19 + 105 × 0.99 + 9) × 1.5 ≈ 198 → 200 MB.
+ */
+const NEW_POD_MEMORY_MB_REMEDIATED = 200;
+
+const CLIENTS = 450;
+/** Clients keep arriving (new connections are what DNS weights move) for this long. */
+const ARRIVALS_S = 45;
+
+/** Replay seconds of the report's moments. */
+const T = {
+  /** Dec 16 13:00: gradual switch, targeting 20%. */
+  shift20: 1,
+  /** Dec 17 13:00, after a day of good metrics: targeting 70%. */
+  shift70: 10,
+  /** About 18:05: someone noticed; DNS moved 100% to the healthy deployment (about 15 s after the last kill). */
+  allToOld: 50,
+};
+
+export default defineScenario({
+  id: 'oom-cascade',
+  title: 'mt1 2021-12: new pods OOM-killed one by one as traffic concentrates',
+  postmortem: '001_47be3c2ebe891704.txt',
+  summary:
+    'Weighted DNS moves 20%, then 70% of new connections to a deployment whose pods cannot hold their share in memory, ' +
+    'with no liveness probe and no restart. The kernel OOM-kills them one after another, their clients reconnect onto the ' +
+    'survivors, and when all are dead the edge refuses 70% of connections; nobody is paged.',
+  seed: 1217,
+  durationS: 70,
+  topology: {
+    deployments: [
+      // The legacy fleet: sized for everyone; also serves REST, where the probes publish.
+      {
+        name: 'old',
+        roles: ['ws', 'rest'],
+        replicas: 2,
+        appVersion: 'v1',
+        memoryMb: 640,
+        cpus: 0.5,
+        restartPolicy: 'always',
+        livenessProbe: { periodS: 1, failureThreshold: 3 },
+        env: { RETAINED_BYTES_PER_CONNECTION: RETAINED_BYTES },
+      },
+      {
+        name: 'new',
+        roles: ['ws'],
+        replicas: 3,
+        appVersion: 'v1',
+        memoryMb: NEW_POD_MEMORY_MB,
+        cpus: 0.5,
+        // No restart policy and no liveness probe: a killed pod stays dead.
+        restartPolicy: 'no',
+        env: { RETAINED_BYTES_PER_CONNECTION: RETAINED_BYTES },
+      },
+      {
+        name: 'fallback',
+        roles: ['fallback'],
+        replicas: 1,
+        appVersion: 'v1',
+        memoryMb: 640,
+        cpus: 0.5,
+        env: {
+          RETAINED_BYTES_PER_CONNECTION: RETAINED_BYTES,
+          // The sockJS fleet had capacity for its usual few clients, not for a stampede.
+          FALLBACK_MAX_CONCURRENT: '1',
+          FALLBACK_REQUEST_COST_MS: '200',
+          FALLBACK_QUEUE_LIMIT: '200',
+        },
+      },
+    ],
+    edge: { keepAlive: true, weights: { old: 100, new: 0 }, healthCheck: { intervalS: 1, fall: 2, rise: 2 } },
+  },
+  load: {
+    clients: {
+      count: CLIENTS,
+      // "Connections were re-tried immediately"; after 7 WebSocket failures in a row a client tries
+      // the HTTP fallback, so at a 70% failure rate about 8% fall back (the report: fewer than 10%).
+      reconnect: { strategy: 'immediate', baseMs: 100, maxMs: 1000, jitter: false, fallbackAfterFailures: 7 },
+    },
+    ramp: { upS: ARRIVALS_S },
+    maxConnections: 1000,
+  },
+  timeline: [
+    { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
+    { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
+    { at: T.allToOld, type: 'weights.shift', target: 'edge', params: { weights: { old: 100, new: 0 } }, label: 'noticed: DNS 100% to old' },
+  ],
+  probes: [
+    // A user's view: WebSocket through the public endpoint.
+    { kind: 'delivery', id: 'edge-ws', transport: 'ws', ratePerS: 5 },
+    // The fallback alone: what clients that fell back experience.
+    { kind: 'delivery', id: 'fallback-polling', transport: 'xhr_polling', deployment: 'fallback', ratePerS: 5 },
+  ],
+  // The monitors of 2021: unhealthy pods paged only for the legacy fleet.
+  alerts: [{ id: 'old-pods-unhealthy', title: 'A pod of the legacy deployment is not ready', rule: { kind: 'pod-unhealthy', deployment: 'old' }, forS: 3 }],
+  slos: [
+    {
+      id: 'drops',
+      title: 'Share of established client connections that were dropped',
+      why: 'A healthy deployment closes connections only when clients leave; 1% allows for a stray network error. The report: 50% of all connections on mt1 were closed at once.',
+      kind: 'ratio',
+      numerator: { metric: 'connections.dropped', where: { source: 'client' } },
+      denominator: { metric: 'connect.successes', where: { source: 'client' } },
+      threshold: 'rate<=0.01',
+    },
+    {
+      id: 'edge-503',
+      title: 'Client connection attempts answered 503 by the edge (HAProxy: no live pod behind it)',
+      why:
+        'The edge answers 503 only when the deployment it picked has no live pod; 1% allows a pod restarting under its health ' +
+        'check. The report: 50% of reconnects got 502 from its load balancer (HAProxy says 503 for this, 502 for a pod dying mid-answer).',
+      kind: 'ratio',
+      numerator: { metric: 'connect.failures', where: { source: 'client', reason: 'http:503' } },
+      denominator: { metric: 'connect.attempts', where: { source: 'client' } },
+      threshold: 'rate<=0.01',
+    },
+    {
+      id: 'fallback-latency',
+      title: 'Probe delivery latency p99 on the fallback (xhr_polling)',
+      why: 'Each poll costs the fallback 200 ms of server time, so a message can wait one poll cycle; 1.5 s is that with generous margin. A stampede queues every poll.',
+      kind: 'trend',
+      metric: 'delivery.latency',
+      where: { transport: 'xhr_polling' },
+      threshold: 'p(99)<1500',
+    },
+    {
+      id: 'reconnected',
+      title: 'Seconds from the first dropped client until client connection attempts succeed again (90% for 3 s)',
+      why:
+        'With a liveness probe a killed pod is back within about 6 s (3 failed probes at 1 s, a restart, 2 good edge checks); ' +
+        '10 s bounds that. The report: clients retried for 5 minutes, until someone moved DNS to the healthy deployment.',
+      kind: 'recovery',
+      from: { type: 'connect.closed', where: { abnormal: true, source: 'client' } },
+      signal: {
+        kind: 'ratio',
+        numerator: { metric: 'connect.successes', where: { source: 'client' } },
+        denominator: { metric: 'connect.attempts', where: { source: 'client' } },
+      },
+      level: 0.9,
+      holdS: 3,
+      whenNoFault: 'pass',
+      threshold: 'value<=10',
+    },
+    {
+      id: 'detection',
+      title: 'Seconds from the first OOM-killed pod to a page',
+      why: 'The report\'s own action: page on unhealthy public nodes. A pod-unhealthy alert holding 3 s on a 1 s sampler fires within 5 s; 10 s is the bound the fix promises.',
+      kind: 'detection',
+      alert: 'old-pods-unhealthy',
+      fault: { type: 'pod.sample', where: { state: 'oomKilled' } },
+      whenNoFault: 'pass',
+      threshold: 'value<=10',
+    },
+  ],
+  variants: {
+    incident: {
+      description: 'New pods limited to 80 MB (about 60 connections each), no liveness probe, no restart; clients retry immediately; the weights move back only when someone notices.',
+      expect: { breach: ['drops', 'edge-503', 'detection'] },
+    },
+    remediated: {
+      description: 'New pods sized from the measured per-connection cost with headroom, restarted by a liveness probe, paged on unhealthy pods of any deployment within 10 s; clients back off with jitter.',
+      topology: {
+        deployments: [{ name: 'new', memoryMb: NEW_POD_MEMORY_MB_REMEDIATED, restartPolicy: 'always', livenessProbe: { periodS: 1, failureThreshold: 3 } }],
+      },
+      load: { clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } } },
+      // Nobody needs to notice anything: the roll-out simply ends at 70%.
+      timeline: [
+        { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
+        { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
+      ],
+      alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
+      slos: [{ id: 'detection', alert: 'pods-unhealthy' }],
+    },
+  },
+});
