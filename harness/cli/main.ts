@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { applyHarnessEnv } from '../platform/env.ts';
+import { registerCapacity } from './commands/capacity.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
 import { registerImages } from './commands/images.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerRun(program);
   registerReport(program);
+  registerCapacity(program);
   registerDoctor(program);
   registerDown(program);
   registerImages(program);

@@ -1,0 +1,144 @@
+import { resolve } from 'node:path';
+import { runK6 } from '../load/k6-runner.ts';
+import { sleep } from '../load/timing.ts';
+import { APP } from '../run/topology-plan.ts';
+import { LOAD_SCRIPTS_DIR } from '../run/workload.ts';
+import { messageBreak } from './break-rules.ts';
+import type { BreakInfo, MessageRunResult, MessageStep } from './capacity-schema.ts';
+import { startCapacityPod } from './capacity-pod.ts';
+import { runLabel, type BreakpointContext } from './connection-breakpoint.ts';
+import { percentile } from './fit.ts';
+import { readPod } from './pod-probe.ts';
+import { MAX_RUN_S, type MessageRun } from './profile-schema.ts';
+
+const SUBSCRIBER_VUS = 10;
+const WARM_UP_MS = 1000;
+
+/** The offered publish rates of a run: start, start + step, ... up to max. */
+export function rateSteps(run: Pick<MessageRun, 'startRatePerS' | 'stepRatePerS' | 'maxRatePerS'>): number[] {
+  const rates: number[] = [];
+  for (let r = run.startRatePerS; r <= run.maxRatePerS + 1e-9; r += run.stepRatePerS) rates.push(Math.round(r));
+  return rates;
+}
+
+/**
+ * Messages per second on one pod (roles ws + rest, as one pod of the service publishes and
+ * delivers): k6 holds `subscribers` WebSocket subscribers over `channels` channels, then k6
+ * publishes through REST at rising rates, one k6 run per rate step, until the pod breaks (publish
+ * p99 SLO, delivered < published × fan-out, a non-200, OOM) or the last rate. The pod's own
+ * counters give the messages delivered and the CPU they cost.
+ */
+export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointContext): Promise<MessageRunResult> {
+  const id = runLabel('messages', run.memoryMb, run.cpus);
+  const fanOut = run.subscribers / run.channels;
+  const pod = await startCapacityPod({ name: id, roles: 'ws,rest', memoryMb: run.memoryMb, cpus: run.cpus, retainedBytesPerConnection: ctx.retainedBytesPerConnection }, ctx);
+  const abort = new AbortController();
+  ctx.teardown.add(`stop ${id} load`, () => abort.abort());
+  const perVu = Math.ceil(run.subscribers / SUBSCRIBER_VUS);
+  const subscribers = runK6({
+    script: resolve(LOAD_SCRIPTS_DIR, 'ws-subscribers.ts'),
+    env: {
+      EDGE_WS: `ws://127.0.0.1:${pod.spec.port}`,
+      APP_KEY: APP.key,
+      APP_SECRET: APP.secret,
+      VUS: SUBSCRIBER_VUS,
+      SOCKETS_PER_VU: perVu,
+      MAX_CONNECTIONS: perVu * SUBSCRIBER_VUS,
+      CHANNELS: run.channels,
+      RAMP_S: 2,
+      DURATION_S: MAX_RUN_S,
+      RECONNECT: 'false',
+    },
+    maxDurationS: MAX_RUN_S + 15,
+    signal: abort.signal,
+  });
+  const rates = rateSteps(run);
+  ctx.log(`  ${id}: ${run.subscribers} subscribers on ${run.channels} channels (fan-out ${fanOut}), publish rate ${rates[0]}..${rates[rates.length - 1]}/s in steps of ${run.stepS} s`);
+
+  // Every subscriber connected (and subscribed: the pod counts a connection once it is established).
+  const t0 = Date.now();
+  let ready = await readPod(pod);
+  while ((ready.metrics?.connections ?? 0) < perVu * SUBSCRIBER_VUS && Date.now() - t0 < 20_000 && ready.running) {
+    await sleep(250);
+    ready = await readPod(pod);
+  }
+  await sleep(1000); // subscriptions follow the handshakes
+  const steps: MessageStep[] = [];
+  let brk: BreakInfo | undefined;
+  for (const rate of rates) {
+    if (Date.now() - t0 > MAX_RUN_S * 1000) {
+      brk = { kind: 'none', atS: (Date.now() - t0) / 1000, value: steps[steps.length - 1]?.offeredRatePerS ?? 0, reason: `no break within the run's ${MAX_RUN_S} s bound` };
+      break;
+    }
+    const before = await readPod(pod);
+    const durations: { at: number; ms: number }[] = [];
+    let publishes = 0;
+    let unexpected = 0;
+    let dropped = 0;
+    await runK6({
+      script: resolve(LOAD_SCRIPTS_DIR, 'rest-publish.ts'),
+      env: {
+        EDGE_HTTP: `http://127.0.0.1:${pod.spec.port}`,
+        APP_ID: APP.id,
+        APP_KEY: APP.key,
+        APP_SECRET: APP.secret,
+        RATE_PER_S: rate,
+        DURATION_S: run.stepS,
+        // Enough VUs to keep the rate with requests taking up to half a second.
+        VUS: Math.min(400, Math.ceil(rate / 2) + 10),
+        CHANNELS: run.channels,
+        PAYLOAD_BYTES: run.payloadBytes,
+      },
+      maxDurationS: run.stepS + 15,
+      signal: abort.signal,
+      onPoint: (p) => {
+        if (p.metric === 'http_req_duration') durations.push({ at: p.time, ms: p.value });
+        else if (p.metric === 'pusher_publish_results' && p.tags.status === '200') publishes += p.value;
+        else if (p.metric === 'pusher_publish_unexpected') unexpected += p.value;
+        else if (p.metric === 'dropped_iterations') dropped += p.value;
+      },
+    });
+    const after = await readPod(pod);
+    const out = (r: typeof after) => r.metrics?.messagesOut;
+    const delivered = out(after) !== undefined && out(before) !== undefined ? out(after)! - out(before)! : 0;
+    const cpuCores = after.metrics && before.metrics ? (after.metrics.cpuSeconds - before.metrics.cpuSeconds) / run.stepS : 0;
+    // The first second of each k6 run is its own start-up (script compile, new keep-alive connections), not the pod.
+    const from = Math.min(...durations.map((d) => d.at)) + WARM_UP_MS;
+    const p99 = percentile(durations.filter((d) => d.at >= from).map((d) => d.ms), 99);
+    const step: MessageStep = {
+      atS: (after.at - t0) / 1000,
+      offeredRatePerS: rate,
+      publishes,
+      publishP99Ms: p99 ?? null,
+      unexpected,
+      dropped,
+      deliveredPerS: delivered / run.stepS,
+      deliveredRatio: publishes > 0 ? delivered / (publishes * fanOut) : null,
+      cpuCores,
+      utilisation: cpuCores / run.cpus,
+      memoryMb: after.memoryMb,
+    };
+    steps.push(step);
+    ctx.log(`    ${rate}/s: delivered ${Math.round(step.deliveredPerS)}/s (${step.deliveredRatio === null ? '—' : (step.deliveredRatio * 100).toFixed(1)}%), publish p99 ${p99?.toFixed(1) ?? '—'} ms, cpu ${cpuCores.toFixed(2)}`);
+    brk = messageBreak({ step, previous: steps[steps.length - 2], pod: after, slo: ctx.slo, memoryMb: run.memoryMb });
+    if (brk) break;
+  }
+  brk ??= { kind: 'none', atS: steps[steps.length - 1]?.atS ?? 0, value: rates[rates.length - 1] ?? 0, reason: `held the last rate step (${rates[rates.length - 1]}/s): the bound of this run` };
+  abort.abort();
+  await subscribers.catch(() => undefined);
+  const end = await pod.state().catch(() => undefined);
+  await pod.remove();
+  ctx.log(`  ${id}: ${brk.kind} at ${brk.value} publishes/s: ${brk.reason}`);
+  return {
+    id,
+    memoryMb: run.memoryMb,
+    cpus: run.cpus,
+    use: run.use,
+    subscribers: run.subscribers,
+    channels: run.channels,
+    fanOut,
+    steps,
+    break: brk,
+    pod: { oomKilled: end?.oomKilled ?? false, exitCode: end && !end.running ? end.exitCode : null, running: end?.running ?? false },
+  };
+}

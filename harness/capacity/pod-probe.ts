@@ -1,0 +1,51 @@
+import { podMemoryMb } from '../topology/pod-memory.ts';
+import type { StartedPod } from '../topology/pod.ts';
+import { metricByLabel, metricSum } from '../topology/prometheus-text.ts';
+
+/** One reading of a pod under a breakpoint test: container state, working set, and its own counters. */
+export interface PodReading {
+  /** ms since the epoch, when the reading was taken. */
+  at: number;
+  running: boolean;
+  oomKilled: boolean;
+  exitCode: number | null;
+  memoryMb: number | null;
+  /** Absent when /metrics did not answer in time (a pod near its limit may stall). */
+  metrics?: {
+    connections: number;
+    refused: number;
+    cpuSeconds: number;
+    messagesOut: number;
+  };
+}
+
+async function metricsText(pod: StartedPod, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${pod.url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.status === 200 ? await res.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readPod(pod: StartedPod, timeoutMs = 1000): Promise<PodReading> {
+  const at = Date.now();
+  const [state, memoryMb, text] = await Promise.all([pod.state().catch(() => undefined), podMemoryMb(pod.id), metricsText(pod, timeoutMs)]);
+  const running = state?.running ?? false;
+  const reading: PodReading = {
+    at,
+    running,
+    oomKilled: state?.oomKilled ?? false,
+    exitCode: state && !running ? state.exitCode : null,
+    memoryMb: running && memoryMb !== undefined ? memoryMb : null,
+  };
+  if (text !== undefined) {
+    reading.metrics = {
+      connections: Object.values(metricByLabel(text, 'sut_connections', 'transport')).reduce((a, b) => a + b, 0),
+      refused: metricSum(text, 'sut_connections_refused_total'),
+      cpuSeconds: metricSum(text, 'sut_process_cpu_seconds_total'),
+      messagesOut: metricSum(text, 'sut_messages_out_total'),
+    };
+  }
+  return reading;
+}

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_PROFILE, loadProfile } from '../../capacity/load-profile.ts';
+import { capacityRunId, runCapacity } from '../../capacity/run-capacity.ts';
+import { COMMITTED_MODEL_FILE } from '../../capacity/sizing.ts';
+import { Teardown, teardownOnExit } from '../../run/teardown.ts';
+import { DEFAULT_OUT } from './run.ts';
+
+interface CapacityOpts {
+  profile: string;
+  out: string;
+  saveModel?: string | boolean;
+  json?: boolean;
+}
+
+export function registerCapacity(program: Command): void {
+  program
+    .command('capacity')
+    .description('breakpoint tests of one pod per role, a fitted capacity model and a failover-aware plan')
+    .option('--profile <file>', 'capacity profile (JSON)', DEFAULT_PROFILE)
+    .option('--out <dir>', 'where the capacity/<run-id>/ directory goes', DEFAULT_OUT)
+    .option('--save-model [file]', `also write the fitted model for scenarios to use (default ${COMMITTED_MODEL_FILE})`)
+    .option('--json', 'print one JSON line (run directory, plan summary) instead of text')
+    .action(async (opts: CapacityOpts) => {
+      const profile = await loadProfile(opts.profile);
+      const runId = capacityRunId(profile);
+      const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+      const teardown = new Teardown(runId);
+      const release = teardownOnExit(teardown);
+      try {
+        const saveModel = opts.saveModel === true ? COMMITTED_MODEL_FILE : typeof opts.saveModel === 'string' ? resolve(opts.saveModel) : undefined;
+        const { dir, report, files } = await runCapacity({ profile, profileFile: opts.profile, outRoot: resolve(opts.out), runId, teardown, saveModel, log });
+        const p = report.plan;
+        if (opts.json) {
+          console.log(JSON.stringify({ runDir: dir, roles: p.roles.map((r) => ({ role: r.role, pods: r.pods, binding: r.binding, memoryLimitMb: r.memoryLimitMb })), failover: p.failover, heldOutError: report.model.heldOutError }));
+        } else {
+          for (const r of p.roles) log(`${r.role}: ${r.pods} pods (N+1) of ${r.podMemoryMb} MiB / ${r.podCpus} CPU, bound by ${r.binding}; a pod needs ${r.memoryLimitMb} MiB`);
+          log(`primary fails: surge ${p.failover.surge}, fallback absorbs ${p.failover.largestAbsorbableSurge}: ${p.failover.survives ? 'survives' : 'does NOT survive'}`);
+          for (const f of files) log(`  ${f}`);
+        }
+      } finally {
+        for (const e of await teardown.run()) log(`  cleanup: ${e}`);
+        release();
+      }
+    });
+}
