@@ -7,15 +7,15 @@ import { defineScenario } from '../harness/index.ts';
 // connections, clients retry immediately, some fall back and the fallback spikes. Nobody is paged:
 // the only unhealthy-pod alert watches the legacy fleet. Someone notices and moves the weights to old.
 //
-// Time is compressed for the roll-out (the day at 20% takes 10 s, the afternoon at 70% about
-// 30 s); the outage itself (reconnects, health checks, the weights moved) runs at its real pace.
+// Time is compressed for the roll-out (the day at 20% takes 9 s, the afternoon at 70% about
+// 24 s); the outage itself (reconnects, health checks, the weights moved) runs at its real pace.
 
 /** What every connection costs a pod of this app (old and new alike): 1 MiB held per connection. */
 const RETAINED_BYTES = String(1024 * 1024);
 
 /**
  * The defect: the new pods' memory limit. At 19 MiB base and 0.99 MiB per connection (measured,
- * below) it holds about 61 connections; the pods' share at 70% grows past 80 during the replay.
+ * below) it holds about 61 connections; at 70% the pods' share passes that about 24 s after the shift.
  */
 const NEW_POD_MEMORY_MB = 80;
 

@@ -1,0 +1,64 @@
+// The 2021-09 replay through the real CLI: verdicts, and the evidence that the mechanism really ran
+// (new pods held at their cap while the weights moved, refused clients on old or the fallback, the
+// new deployment's own alert silent), read from the run's history and summary.
+import { afterEach, describe, expect, it } from 'vitest';
+import { clientOutcomes, failuresByReason, maxPerPod, podSamples } from './testing/evidence.ts';
+import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+
+const NEW_POD_CAP = 4;
+const wsOf = (s: { connections: Partial<Record<string, number>> }) => s.connections.ws;
+
+let current: ReplayResult | undefined;
+afterEach(async () => {
+  await current?.cleanup();
+  current = undefined;
+  expect(await leftoverContainers()).toBe(0);
+});
+
+describe('connection-limit (2021-09: a per-pod connection cap during a gradual roll-out)', () => {
+  it('incident: refused clients pile onto old and the fallback; the fallback slows; the new deployment looks fine', async () => {
+    const r = (current = await replay('connection-limit', 'incident'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary.verdict.status).toBe('reproduced');
+    for (const id of ['conn-success', 'fallback-latency', 'detection']) expect(slo(r, id).status).toBe('fail');
+
+    // The roll-out really moved the edge: the last shift read back 70% new from HAProxy's map.
+    const shifts = r.summary.actions.filter((a) => a.type === 'weights.shift');
+    expect(shifts.map((a) => a.appliedAtS !== null)).toEqual([true, true, true, true, true]);
+    expect((shifts.at(-1)?.evidence?.readBack as Record<string, Record<string, number>>)['public/ws']).toEqual({ old: 30, new: 70 });
+
+    // The new pods never held more than their cap; the old ones took everyone else.
+    const samples = await podSamples(r);
+    const onNew = Object.values(maxPerPod(samples, 'new', wsOf));
+    expect(onNew).toHaveLength(2);
+    for (const n of onNew) expect(n).toBeLessThanOrEqual(NEW_POD_CAP);
+    expect(Math.max(...Object.values(maxPerPod(samples, 'old', wsOf)))).toBeGreaterThan(100);
+
+    // Refused upgrades: the pod drops the socket, the edge answers 502 (a browser shows 1006).
+    const outcomes = await clientOutcomes(r);
+    expect(failuresByReason(outcomes)['http:502']).toBeGreaterThan(50);
+    // Clients fell back to HTTP, and the fallback queued them.
+    const fellBack = outcomes.filter((o) => o.ok && o.transport !== 'ws');
+    expect(fellBack.length).toBeGreaterThan(20);
+    expect(slo(r, 'fallback-latency').value).toBeGreaterThan(1500);
+    // The monitors of the incident read only the new deployment, and stayed silent.
+    expect(r.summary.alerts).toEqual([]);
+  });
+
+  it('remediated: the cap fixed, nobody is refused, the fallback stays idle and fast', async () => {
+    const r = (current = await replay('connection-limit', 'remediated'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    for (const s of r.summary.slos) expect(s.status, `${s.id}: ${s.detail}`).toBe('pass');
+
+    // The same roll-out, and the new pods took their share: far more than the old cap.
+    const samples = await podSamples(r);
+    for (const n of Object.values(maxPerPod(samples, 'new', wsOf))) expect(n).toBeGreaterThan(10 * NEW_POD_CAP);
+    const outcomes = await clientOutcomes(r);
+    expect(failuresByReason(outcomes)['http:502'] ?? 0).toBe(0);
+    expect(outcomes.filter((o) => o.transport !== 'ws')).toHaveLength(0);
+    // The per-transport fallback probes measured the fallback alone, on every transport.
+    const probed = new Set(r.summary.delivery.filter((d) => d.deployment === 'fallback' && d.received > 0).map((d) => d.transport));
+    expect([...probed].sort()).toEqual(['xhr_polling', 'xhr_streaming']);
+  });
+});

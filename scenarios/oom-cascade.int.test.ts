@@ -1,0 +1,62 @@
+// The 2021-12 replay through the real CLI: verdicts, and the evidence that the mechanism really ran
+// (new pods filled to their memory limit and were OOM-killed by the kernel, the edge answered 503
+// with no live pod behind it, clients fell back, nobody was paged), read from history and summary.
+import { afterEach, describe, expect, it } from 'vitest';
+import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
+import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+
+const NEW_POD_MEMORY_MB = 80;
+
+let current: ReplayResult | undefined;
+afterEach(async () => {
+  await current?.cleanup();
+  current = undefined;
+  expect(await leftoverContainers()).toBe(0);
+});
+
+describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concentrates)', () => {
+  it('incident: every new pod is OOM-killed, the edge answers 503, clients stampede, nobody is paged', async () => {
+    const r = (current = await replay('oom-cascade', 'incident'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary.verdict.status).toBe('reproduced');
+    for (const id of ['drops', 'edge-503', 'detection']) expect(slo(r, id).status).toBe('fail');
+
+    // Kernel OOM kills, as Docker saw them: exit 137 with OOMKilled set, on new pods only.
+    const final = finalPodStates(r);
+    const killed = Object.entries(final).filter(([, s]) => s.oomKilled);
+    expect(killed.map(([pod]) => pod).sort()).toEqual(['new-1', 'new-2', 'new-3']);
+    for (const [, s] of killed) expect([s.running, s.exitCode]).toEqual([false, 137]);
+    const samples = await podSamples(r);
+    expect(samples.some((s) => s.deployment === 'new' && s.state === 'oomKilled')).toBe(true);
+    // ...after filling up with connections, close to the limit: memory, not a signal, killed them.
+    for (const mb of Object.values(maxPerPod(samples, 'new', (s) => s.memoryMb))) expect(mb).toBeGreaterThan(0.8 * NEW_POD_MEMORY_MB);
+    for (const n of Object.values(maxPerPod(samples, 'new', (s) => s.connections.ws))) expect(n).toBeGreaterThan(40);
+    // No restart: they stay dead to the end.
+    expect(samples.filter((s) => s.deployment === 'new').at(-1)?.state).toBe('oomKilled');
+
+    // The edge had no live new pod: real HAProxy 503s; clients dropped, retried and some fell back.
+    const outcomes = await clientOutcomes(r);
+    expect(failuresByReason(outcomes)['http:503']).toBeGreaterThan(100);
+    expect(outcomes.filter((o) => o.ok && o.transport !== 'ws').length).toBeGreaterThan(0);
+    expect(slo(r, 'drops').value).toBeGreaterThan(0.1);
+    // The weights were moved to old only by the late manual step; the old-only alert never fired.
+    expect(r.summary.actions.at(-1)?.label).toBe('noticed: DNS 100% to old');
+    expect(r.summary.alerts).toEqual([]);
+  });
+
+  it('remediated: pods sized for their share are never killed; nothing drops', async () => {
+    const r = (current = await replay('oom-cascade', 'remediated'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    for (const s of r.summary.slos) expect(s.status, `${s.id}: ${s.detail}`).toBe('pass');
+
+    const final = finalPodStates(r);
+    expect(Object.keys(final)).toHaveLength(6);
+    expect(Object.values(final).filter((s) => s.oomKilled || !s.running)).toEqual([]);
+    const samples = await podSamples(r);
+    expect(samples.filter((s) => s.state !== 'running')).toEqual([]);
+    // The new pods carried more connections than the incident's pods could hold, within their memory.
+    for (const n of Object.values(maxPerPod(samples, 'new', (s) => s.connections.ws))) expect(n).toBeGreaterThan(70);
+    expect(failuresByReason(await clientOutcomes(r))['http:503'] ?? 0).toBe(0);
+  });
+});

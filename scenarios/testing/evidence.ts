@@ -1,0 +1,46 @@
+// Evidence of a replay's mechanism, read from its history and summary: what the pods reported about
+// themselves (state, memory, connections) and what the clients saw. Scenario tests assert on these.
+import { reasonKey, type EventOf } from '../../harness/history/events.ts';
+import type { ReplayResult } from './replay.ts';
+
+export type PodSample = EventOf<'pod.sample'>;
+export type ConnectOutcome = EventOf<'connect.outcome'>;
+
+/** Every pod.sample of the run. */
+export async function podSamples(r: ReplayResult): Promise<PodSample[]> {
+  return (await r.history()).filter((e): e is PodSample => e.type === 'pod.sample');
+}
+
+/** Every connect.outcome of the population clients (not the probes). */
+export async function clientOutcomes(r: ReplayResult): Promise<ConnectOutcome[]> {
+  return (await r.history()).filter((e): e is ConnectOutcome => e.type === 'connect.outcome' && e.source === 'client');
+}
+
+/** The largest value a pod reported for `pick`, per pod of a deployment. */
+export function maxPerPod(samples: readonly PodSample[], deployment: string, pick: (s: PodSample) => number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of samples) {
+    if (s.deployment !== deployment) continue;
+    const v = pick(s);
+    if (v !== undefined) out[s.pod] = Math.max(out[s.pod] ?? 0, v);
+  }
+  return out;
+}
+
+/** Docker's last word on each pod (the run records it before removing them): state, exit code, OOM kill. */
+export function finalPodStates(r: ReplayResult): Record<string, { deployment: string; running: boolean; exitCode: number; oomKilled: boolean }> {
+  const out: ReturnType<typeof finalPodStates> = {};
+  for (const l of r.summary.logs) if (l.tag === 'pod.final') out[l.source] = JSON.parse(l.line) as ReturnType<typeof finalPodStates>[string];
+  return out;
+}
+
+/** Failed client connects grouped by `reason:code` (e.g. `http:503`). */
+export function failuresByReason(outcomes: readonly ConnectOutcome[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of outcomes) {
+    if (o.ok) continue;
+    const key = reasonKey(o);
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
