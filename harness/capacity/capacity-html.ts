@@ -13,6 +13,8 @@ const read = (file: string) => readFileSync(file, 'utf8');
 const own = (name: string) => read(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)));
 const reportCss = () => read(fileURLToPath(new URL('../report/assets/report.css', import.meta.url)));
 
+export const FLEET = { planned: 'this plan', 'steady-only': 'sized for its steady load only (as in 2021)', current: 'deployed today (target.currentFallbackPods)' } as const;
+
 const pct = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '∞');
 
@@ -37,7 +39,8 @@ function planSection(r: CapacityReport): string {
   const f = t.failover;
   return `<h2>The plan</h2>
 <table><thead><tr><th>role, pod size</th><th>limit</th><th>per pod (after headroom)</th><th>load</th><th>pods for it</th><th>pods (N+1)</th><th>memory limit a pod needs</th></tr></thead><tbody>${rows.join('')}</tbody></table>
-<div class="summary"><p><strong>Primary fails:</strong> ${int(f.surge)} WebSocket clients arrive on the fallback. The planned fallback (${t.roles.find((x) => x.role === 'fallback')?.pods} pods) absorbs a surge of up to <strong>${int(f.largestAbsorbableSurge)}</strong> sessions with one pod down: it <strong class="${f.survives ? 'met' : 'unmet'}">${f.survives ? 'survives' : 'does not survive'}</strong>. Sized for its steady load only (${f.steadyOnlyPods} pods, as in 2021) it would absorb ${int(f.steadyOnlyLargestSurge)}.</p>
+<div class="summary"><p><strong>Primary fails:</strong> ${int(f.surge)} WebSocket clients arrive on the fallback. The largest surge each fallback fleet absorbs, with one pod down, before its pods reach their measured limit:</p>
+<table><thead><tr><th>fallback fleet</th><th>pods</th><th>largest surge</th><th>the primary failing</th></tr></thead><tbody>${f.fleets.map((x) => `<tr><td>${FLEET[x.name]}</td><td class="num">${x.pods}</td><td class="num">${int(x.largestAbsorbableSurge)}</td><td class="${x.survives ? 'pass' : 'fail'}">${x.survives ? 'survives' : 'does not survive'}</td></tr>`).join('')}</tbody></table>
 <ul>${t.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`;
 }
 

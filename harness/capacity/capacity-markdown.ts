@@ -1,3 +1,4 @@
+import { FLEET } from './capacity-html.ts';
 import type { CapacityReport } from './capacity-schema.ts';
 
 // capacity-summary.md for CI job pages: the plan, the breaks, the model and its held-out error.
@@ -10,7 +11,9 @@ export function renderCapacityMarkdown(r: CapacityReport): string {
   out.push('| role | pod size | binding limit | pods (N+1) | memory limit a pod needs |', '|---|---|---|---|---|');
   for (const p of r.plan.roles) out.push(`| ${p.role} | ${p.podMemoryMb} MiB, ${p.podCpus} CPU | ${p.binding} | ${p.pods} | ${p.memoryLimitMb} MiB |`);
   const f = r.plan.failover;
-  out.push('', `Primary fails: a surge of ${int(f.surge)} sessions onto the fallback; the planned fallback absorbs ${int(f.largestAbsorbableSurge)} → ${f.survives ? '🟢 survives' : '🔴 does not survive'} (sized for steady load only: ${f.steadyOnlyPods} pods, absorbs ${int(f.steadyOnlyLargestSurge)}).`, '');
+  out.push('', `Primary fails: a surge of ${int(f.surge)} sessions onto the fallback.`, '', '| fallback fleet | pods | largest surge | primary fails |', '|---|---|---|---|');
+  for (const x of f.fleets) out.push(`| ${FLEET[x.name]} | ${x.pods} | ${int(x.largestAbsorbableSurge)} | ${x.survives ? '🟢 survives' : '🔴 does not survive'} |`);
+  out.push('');
   out.push('| breakpoint run | use | break | where | why |', '|---|---|---|---|---|');
   for (const x of r.connectionRuns) out.push(`| ${x.id} | ${x.use} | ${x.break.kind} | ${int(x.break.value)} connections | ${x.break.reason.replace(/\|/g, '\\|')} |`);
   for (const x of r.messageRuns) out.push(`| ${x.id} | ${x.use} | ${x.break.kind} | ${int(x.break.value)} publishes/s | ${x.break.reason.replace(/\|/g, '\\|')} |`);

@@ -155,12 +155,12 @@ export const planSchema = z.strictObject({
   failover: z.strictObject({
     /** Clients arriving on the fallback when the primary fails: share × ws connections. */
     surge: z.number(),
-    /** Connections the planned fallback pods hold at their measured limit with one pod down, minus its steady load. */
-    largestAbsorbableSurge: z.number(),
-    survives: z.boolean(),
-    /** The same, had the fallback been sized for its steady load only (what 2021 ran). */
-    steadyOnlyPods: z.number(),
-    steadyOnlyLargestSurge: z.number(),
+    /**
+     * Fallback fleets and the largest surge each absorbs: sessions its pods hold at their measured
+     * (OOM) limit with one pod down, minus the steady load. `planned` is this plan; `steadyOnly` is
+     * the fleet sized for the steady load alone (what 2021 ran); `current` is target.currentFallbackPods.
+     */
+    fleets: z.array(z.strictObject({ name: z.enum(['planned', 'steady-only', 'current']), pods: z.number(), largestAbsorbableSurge: z.number(), survives: z.boolean() })),
   }),
   notes: z.array(z.string()),
 });

@@ -38,7 +38,7 @@ function crossCheck(p: CapacityProfile): ScenarioIssue[] {
 
 /** Parses and validates a profile; errors name the file, the field and what was expected. */
 export function parseProfile(value: unknown, file: string): CapacityProfile {
-  const parsed = profileSchema.safeParse(value, { error: scenarioErrorMap });
+  const parsed = profileSchema.safeParse(value, { error: scenarioErrorMap, reportInput: true });
   if (!parsed.success) throw new ProfileError(file, toScenarioIssues(parsed.error));
   const issues = crossCheck(parsed.data);
   if (issues.length) throw new ProfileError(file, issues);

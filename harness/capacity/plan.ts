@@ -99,16 +99,8 @@ export function planCapacity(model: CapacityModel, target: CapacityTarget): Capa
   if (model.heldOutError.memory !== null && model.heldOutError.memory > h) {
     notes.push(`The memory model's held-out error (${(model.heldOutError.memory * 100).toFixed(1)}%) is larger than the headroom: raise the headroom.`);
   }
-  return {
-    headroom: h,
-    roles: [wsPlan, fbPlan],
-    failover: {
-      surge,
-      largestAbsorbableSurge: absorbable(fbPlan.pods),
-      survives: surge <= absorbable(fbPlan.pods),
-      steadyOnlyPods: steadyOnly.pods,
-      steadyOnlyLargestSurge: absorbable(steadyOnly.pods),
-    },
-    notes,
-  };
+  const fleet = (name: 'planned' | 'steady-only' | 'current', pods: number) => ({ name, pods, largestAbsorbableSurge: absorbable(pods), survives: surge <= absorbable(pods) });
+  const fleets = [fleet('planned', fbPlan.pods), fleet('steady-only', steadyOnly.pods)];
+  if (target.currentFallbackPods !== undefined) fleets.push(fleet('current', target.currentFallbackPods));
+  return { headroom: h, roles: [wsPlan, fbPlan], failover: { surge, fleets }, notes };
 }

@@ -63,6 +63,8 @@ export const targetSchema = z.strictObject({
   fanOut: positive,
   /** Share of WebSocket clients that land on the fallback when the primary fails (2021-09: up to 50%). */
   fallbackShareOnPrimaryFailure: share,
+  /** The fallback pods deployed today, if any: the plan says whether they survive the primary failing. */
+  currentFallbackPods: z.int().positive().optional(),
   /** Capacity kept free on every pod: each pod is planned at (1 - headroom) of its measured limit. */
   headroom: share.max(0.9),
   /** The pod size the plan uses per role (memory limit and CPU); the plan also says the memory each pod really needs. */

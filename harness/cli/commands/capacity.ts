@@ -35,7 +35,8 @@ export function registerCapacity(program: Command): void {
           console.log(JSON.stringify({ runDir: dir, roles: p.roles.map((r) => ({ role: r.role, pods: r.pods, binding: r.binding, memoryLimitMb: r.memoryLimitMb })), failover: p.failover, heldOutError: report.model.heldOutError }));
         } else {
           for (const r of p.roles) log(`${r.role}: ${r.pods} pods (N+1) of ${r.podMemoryMb} MiB / ${r.podCpus} CPU, bound by ${r.binding}; a pod needs ${r.memoryLimitMb} MiB`);
-          log(`primary fails: surge ${p.failover.surge}, fallback absorbs ${p.failover.largestAbsorbableSurge}: ${p.failover.survives ? 'survives' : 'does NOT survive'}`);
+          log(`primary fails: a surge of ${p.failover.surge} sessions onto the fallback`);
+          for (const f of p.failover.fleets) log(`  fallback ${f.name} (${f.pods} pods) absorbs ${f.largestAbsorbableSurge}: ${f.survives ? 'survives' : 'does NOT survive'}`);
           for (const f of files) log(`  ${f}`);
         }
       } finally {
