@@ -9,6 +9,8 @@ export interface PodCounters {
   webhookWrites: Record<string, number>;
   /** sut_rest_requests_total by status. */
   restByStatus: Record<string, number>;
+  /** sut_connections_refused_total by reason (max_connections, fallback_queue, ...): what the pod turned away. */
+  refusedByReason: Record<string, number>;
 }
 
 export async function podCounters(url: string, timeoutMs = 1000): Promise<PodCounters | undefined> {
@@ -19,6 +21,7 @@ export async function podCounters(url: string, timeoutMs = 1000): Promise<PodCou
     return {
       webhookWrites: metricByLabel(text, 'sut_webhook_events_written_total', 'transport'),
       restByStatus: metricByLabel(text, 'sut_rest_requests_total', 'status'),
+      refusedByReason: metricByLabel(text, 'sut_connections_refused_total', 'reason'),
     };
   } catch {
     return undefined; // a pod that is gone or refused to start has no counters to show
