@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { symlinkSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mapLinesToWeights, weightsToMapLines, type EdgeRoute } from './haproxy-config.ts';
 
 export interface ServerState {
@@ -9,13 +13,42 @@ export interface ServerState {
   currentSessions: number;
 }
 
+/** A Unix socket path longer than this is cut short by the kernel (sun_path is 108 bytes). */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * A path the socket can be dialled at: itself, or a short symlink in the temp directory when the
+ * run directory is deep (reports/out/<scenario>/<run-id>.partial/work/edge/admin.sock often is).
+ */
+function dialPath(socketPath: string): string {
+  if (socketPath.length <= MAX_SOCKET_PATH) return socketPath;
+  const link = join(tmpdir(), `haproxy-${createHash('sha1').update(socketPath).digest('hex').slice(0, 12)}.sock`);
+  try {
+    unlinkSync(link);
+  } catch {
+    // not there yet
+  }
+  symlinkSync(socketPath, link);
+  process.once('exit', () => {
+    try {
+      unlinkSync(link);
+    } catch {
+      // already gone
+    }
+  });
+  return link;
+}
+
 /** HAProxy's runtime API over its admin socket (bind-mounted from the container). */
 export class HaproxyRuntime {
+  private dial: string | undefined;
+
   constructor(private readonly socketPath: string) {}
 
   command(cmd: string, timeoutMs = 5000): Promise<string> {
     return new Promise((resolve, reject) => {
-      const socket = connect(this.socketPath);
+      this.dial ??= dialPath(this.socketPath);
+      const socket = connect(this.dial);
       let out = '';
       const timer = setTimeout(() => socket.destroy(new Error(`haproxy runtime API: "${cmd}" timed out`)), timeoutMs);
       socket.setEncoding('utf8');
