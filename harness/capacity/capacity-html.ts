@@ -16,6 +16,7 @@ const reportCss = () => read(fileURLToPath(new URL('../report/assets/report.css'
 export const FLEET = { planned: 'this plan', 'steady-only': 'sized for its steady load only (as in 2021)', current: 'deployed today (target.currentFallbackPods)' } as const;
 
 const pct = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+const abs = (v: number | null) => (v === null ? '—' : `±${(v * 100).toFixed(1)}%`);
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '∞');
 
 function figure(c: CapacityChart): string {
@@ -61,7 +62,7 @@ function modelSection(r: CapacityReport): string {
     .join('');
   const mm = m.messages;
   return `<h2>The model</h2>
-<p>Measured with <code>RETAINED_BYTES_PER_CONNECTION=${m.retainedBytesPerConnection}</code>. Worst error on held-out sizes: memory <strong>${pct(m.heldOutError.memory)}</strong>, messages <strong>${pct(m.heldOutError.messages)}</strong>.</p>
+<p>Measured with <code>RETAINED_BYTES_PER_CONNECTION=${m.retainedBytesPerConnection}</code>. Worst error on held-out sizes: memory <strong>${abs(m.heldOutError.memory)}</strong>, messages <strong>${abs(m.heldOutError.messages)}</strong>.</p>
 <table><thead><tr><th>role</th><th>base</th><th>per connection</th><th>samples</th><th>R²</th><th>RMSE</th><th>max residual</th></tr></thead><tbody>${mem}</tbody></table>
 <p>Messages: CPU = ${mm.cpuFit.intercept.toFixed(3)} + ${(mm.cpuFit.slope * 1000).toFixed(4)} × (delivered/s ÷ 1000) cores → <strong>${int(mm.messagesPerSPerCore)} delivered messages/s per core</strong> (R² ${mm.cpuFit.r2.toFixed(3)}, RMSE ${mm.cpuFit.rmse.toFixed(3)} cores, ${mm.cpuFit.n} steps). Publish p99 = ${mm.latency.l0.toFixed(1)} ms / (1 − u) (RMSE ${mm.latency.rmse.toFixed(1)} ms) reaches the ${r.slo.publishP99Ms} ms SLO at ${(mm.latency.utilisationAtSlo * 100).toFixed(0)}% CPU; the runs held their SLOs up to <strong>${(mm.utilisationAtSlo * 100).toFixed(0)}%</strong> of their CPU limit, and the plan uses that.</p>
 <h3>Predictions against measurements</h3>

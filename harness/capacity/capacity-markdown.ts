@@ -4,6 +4,7 @@ import type { CapacityReport } from './capacity-schema.ts';
 // capacity-summary.md for CI job pages: the plan, the breaks, the model and its held-out error.
 
 const pct = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+const abs = (v: number | null) => (v === null ? '—' : `±${(v * 100).toFixed(1)}%`);
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '∞');
 
 export function renderCapacityMarkdown(r: CapacityReport): string {
@@ -20,6 +21,6 @@ export function renderCapacityMarkdown(r: CapacityReport): string {
   out.push('');
   for (const m of r.model.memory) out.push(`- ${m.role}: ${m.perConnectionKb.toFixed(2)} KiB per connection on ${m.baseMb.toFixed(1)} MiB (R² ${m.fit.r2.toFixed(4)}, RMSE ${m.fit.rmse.toFixed(2)} MiB)`);
   out.push(`- messages: ${int(r.model.messages.messagesPerSPerCore)} delivered/s per core (R² ${r.model.messages.cpuFit.r2.toFixed(3)}); SLOs held up to ${(r.model.messages.utilisationAtSlo * 100).toFixed(0)}% CPU`);
-  out.push(`- held-out error: memory ${pct(r.model.heldOutError.memory)}, messages ${pct(r.model.heldOutError.messages)}`, '', 'Full report: capacity-report.html; data: capacity.json.', '');
+  out.push(`- held-out error: memory ${abs(r.model.heldOutError.memory)}, messages ${abs(r.model.heldOutError.messages)}`, '', 'Full report: capacity-report.html; data: capacity.json.', '');
   return out.join('\n');
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { K6MissingError } from '../load/k6-runner.ts';
@@ -50,6 +50,30 @@ export function committedModel(report: CapacityReport): CommittedModel {
   };
 }
 
+/** Writes every report of `report` into `<outRoot>/capacity/<run-id>/` and the model when asked. */
+export async function writeCapacityReports(report: CapacityReport, outRoot: string, saveModel?: string): Promise<{ dir: string; files: string[] }> {
+  const dir = path.join(outRoot, 'capacity', report.runId);
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const r of CAPACITY_REPORTERS) {
+    await writeFile(path.join(dir, r.file), r.render(report));
+    files.push(path.join(dir, r.file));
+  }
+  if (saveModel) {
+    await writeFile(saveModel, `${JSON.stringify(committedModel(report), null, 2)}\n`);
+    files.push(saveModel);
+  }
+  return { dir, files };
+}
+
+/** Re-fits and re-plans saved measurements (a capacity.json) with a profile's SLOs and target: no pods. */
+export async function replanCapacity(opts: { saved: string; profile: CapacityProfile; profileFile: string; outRoot: string; saveModel?: string }) {
+  // Only the measurements are read back: the model and plan are what gets redone.
+  const saved = capacityReportSchema.pick({ runId: true, durationS: true, connectionRuns: true, messageRuns: true }).loose().parse(JSON.parse(await readFile(opts.saved, 'utf8')));
+  const report = assembleReport({ profile: opts.profile, profileFile: opts.profileFile, runId: `${saved.runId}-replan`, connectionRuns: saved.connectionRuns, messageRuns: saved.messageRuns, durationS: saved.durationS });
+  return { report, ...(await writeCapacityReports(report, opts.outRoot, opts.saveModel)) };
+}
+
 /**
  * `harness capacity`: every breakpoint run of the profile, one after another (one pod at a time on a
  * small machine), then the model, the plan and the reports in `<outRoot>/capacity/<run-id>/`
@@ -79,17 +103,9 @@ export async function runCapacity(opts: { profile: CapacityProfile; profileFile:
     messageRuns.push(await runMessageBreakpoint(run, ctx));
   }
   const report = assembleReport({ profile, profileFile: opts.profileFile, runId: opts.runId, connectionRuns, messageRuns, durationS: (Date.now() - started) / 1000 });
-  const files: string[] = [];
-  for (const r of CAPACITY_REPORTERS) {
-    await writeFile(path.join(partial, r.file), r.render(report));
-    files.push(path.join(finalDir, r.file));
-  }
   await rm(finalDir, { recursive: true, force: true });
   await rename(partial, finalDir);
   completed = true;
-  if (opts.saveModel) {
-    await writeFile(opts.saveModel, `${JSON.stringify(committedModel(report), null, 2)}\n`);
-    files.push(opts.saveModel);
-  }
+  const { files } = await writeCapacityReports(report, opts.outRoot, opts.saveModel);
   return { dir: finalDir, report, files };
 }

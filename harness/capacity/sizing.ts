@@ -37,7 +37,7 @@ export class SizingError extends Error {
  * model's headroom kept free. The model holds for the per-connection memory it was measured with:
  * asking for another RETAINED_BYTES_PER_CONNECTION is refused rather than extrapolated.
  */
-export function sizePodMemoryMb(args: { role: ConnectionRole; connections: number; retainedBytesPerConnection: number; headroom?: number; model?: CapacityModel; headroomDefault?: number }): number {
+export function sizePodMemoryMb(args: { role: ConnectionRole; connections: number; retainedBytesPerConnection: number; headroom?: number; model?: CapacityModel }): number {
   const committed = args.model ? undefined : readCommittedModel();
   const model = args.model ?? committed!.model;
   if (model.retainedBytesPerConnection !== args.retainedBytesPerConnection) {
@@ -47,5 +47,5 @@ export function sizePodMemoryMb(args: { role: ConnectionRole; connections: numbe
   }
   const m = model.memory.find((x) => x.role === args.role);
   if (!m) throw new SizingError(`the capacity model has no memory fit for role ${args.role}`);
-  return memoryLimitMb(m, args.connections, args.headroom ?? committed?.headroom ?? args.headroomDefault ?? 0.2);
+  return memoryLimitMb(m, args.connections, args.headroom ?? committed?.headroom ?? 0.2);
 }

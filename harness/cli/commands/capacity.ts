@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_PROFILE, loadProfile } from '../../capacity/load-profile.ts';
-import { capacityRunId, runCapacity } from '../../capacity/run-capacity.ts';
+import { capacityRunId, replanCapacity, runCapacity } from '../../capacity/run-capacity.ts';
 import { COMMITTED_MODEL_FILE } from '../../capacity/sizing.ts';
 import { Teardown, teardownOnExit } from '../../run/teardown.ts';
 import { DEFAULT_OUT } from './run.ts';
@@ -11,6 +11,7 @@ interface CapacityOpts {
   out: string;
   saveModel?: string | boolean;
   json?: boolean;
+  replan?: string;
 }
 
 export function registerCapacity(program: Command): void {
@@ -20,6 +21,7 @@ export function registerCapacity(program: Command): void {
     .option('--profile <file>', 'capacity profile (JSON)', DEFAULT_PROFILE)
     .option('--out <dir>', 'where the capacity/<run-id>/ directory goes', DEFAULT_OUT)
     .option('--save-model [file]', `also write the fitted model for scenarios to use (default ${COMMITTED_MODEL_FILE})`)
+    .option('--replan <capacity.json>', 're-fit and re-plan saved measurements with this profile (no pods are started)')
     .option('--json', 'print one JSON line (run directory, plan summary) instead of text')
     .action(async (opts: CapacityOpts) => {
       const profile = await loadProfile(opts.profile);
@@ -29,7 +31,8 @@ export function registerCapacity(program: Command): void {
       const release = teardownOnExit(teardown);
       try {
         const saveModel = opts.saveModel === true ? COMMITTED_MODEL_FILE : typeof opts.saveModel === 'string' ? resolve(opts.saveModel) : undefined;
-        const { dir, report, files } = await runCapacity({ profile, profileFile: opts.profile, outRoot: resolve(opts.out), runId, teardown, saveModel, log });
+        const args = { profile, profileFile: relative(process.cwd(), resolve(opts.profile)), outRoot: resolve(opts.out), saveModel };
+        const { dir, report, files } = opts.replan ? await replanCapacity({ ...args, saved: resolve(opts.replan) }) : await runCapacity({ ...args, runId, teardown, log });
         const p = report.plan;
         if (opts.json) {
           console.log(JSON.stringify({ runDir: dir, roles: p.roles.map((r) => ({ role: r.role, pods: r.pods, binding: r.binding, memoryLimitMb: r.memoryLimitMb })), failover: p.failover, heldOutError: report.model.heldOutError }));
