@@ -1,3 +1,4 @@
+import { sizePodMemoryMb } from '../harness/capacity/sizing.ts';
 import { defineScenario } from '../harness/index.ts';
 
 // 2021-12, mt1: weighted DNS moves 20%, then 70% of new WebSocket connections to a new deployment
@@ -20,14 +21,12 @@ const RETAINED_BYTES = String(1024 * 1024);
 const NEW_POD_MEMORY_MB = 80;
 
 /**
- * Remediated memory limit per new pod. The capacity model (`harness capacity`) will supply this later.
- * Measured: working-set memory against open connections of every pod sample of a run in which no pod
- * died (this scenario with 128 MB new pods, 355 samples of old and new pods, least squares):
- * 0.99 MiB per connection on a base of 19 MiB, residuals within ±9 MiB.
- * Share: 70% of 450 clients over 3 pods = 105 connections per pod.
- * Headroom 1.5× for reconnect waves and measurement error: (19 + 105 × 0.99 + 9) × 1.5 ≈ 198 → 200 MB.
+ * Remediated memory limit per new pod, from the capacity model (`harness capacity --save-model` →
+ * capacity/model.json, measured with the same 1 MiB per connection; docs/capacity.md). Sized N+1:
+ * 70% of the 450 clients on the 2 new pods left when one is lost = 158 connections each, with the
+ * model's 20% headroom: 17.5 MiB + 158 / 0.8 × 1.0 MiB ≈ 216 MiB (the earlier hand estimate was 200).
  */
-const NEW_POD_MEMORY_MB_REMEDIATED = 200;
+const NEW_POD_MEMORY_MB_REMEDIATED = sizePodMemoryMb({ role: 'ws', connections: Math.ceil((0.7 * 450) / 2), retainedBytesPerConnection: 1024 * 1024 });
 
 const CLIENTS = 450;
 /** Clients keep arriving (new connections are what DNS weights move) for this long. */
