@@ -1,0 +1,84 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+
+// Each variant through the real CLI (containers, Redis stream, dispatcher, HAProxy; the receiver
+// checks signatures with the `pusher` npm client), judged on summary.json; evidence from the pods'
+// own counters (pod.final lines) and the gated shift's read-back.
+const runs: ReplayResult[] = [];
+afterAll(async () => {
+  await Promise.all(runs.map((r) => r.cleanup()));
+});
+
+async function run(variant: string): Promise<ReplayResult> {
+  const r = await replay('fallback-webhooks', variant);
+  runs.push(r);
+  return r;
+}
+
+interface PodFinal {
+  deployment: string;
+  exitCode?: number;
+  counters?: { webhookWrites: Record<string, number> };
+  tail: string[];
+}
+const podFinals = (r: ReplayResult): PodFinal[] => r.summary.logs.filter((l) => l.tag === 'pod.final').map((l) => JSON.parse(l.line) as PodFinal);
+const fallbackWrites = (p: PodFinal): number => (p.counters?.webhookWrites.xhr_streaming ?? 0) + (p.counters?.webhookWrites.xhr_polling ?? 0);
+const transport = (r: ReplayResult, t: string) => r.summary.webhooks.transports.find((x) => x.transport === t)!;
+const shift = (r: ReplayResult) => r.summary.actions.find((a) => a.type === 'weights.shift')!;
+
+describe('fallback-webhooks', () => {
+  it('incident: WebSocket webhooks all arrive, fallback ones stop after the move; the EKS pods wrote nothing to the stream', async () => {
+    const r = await run('incident');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('reproduced');
+    expect(slo(r, 'webhooks-ws').status).toBe('pass');
+    expect(slo(r, 'webhooks-xhr-streaming').status).toBe('fail');
+    expect(slo(r, 'webhooks-xhr-polling').status).toBe('fail');
+    expect(slo(r, 'detection').detail).toMatch(/never fired/);
+    expect(transport(r, 'xhr_streaming').missing).toBeGreaterThan(50);
+    expect(transport(r, 'ws').invalidSignature).toBe(0);
+
+    const pods = podFinals(r);
+    const eks = pods.filter((p) => p.deployment === 'fallback-eks');
+    expect(eks.length).toBe(2);
+    // Zero stream writes from the migrated pods, though they served the fallback clients...
+    for (const p of eks) expect(p.counters && fallbackWrites(p)).toBe(0);
+    // ...while the old fallback pod wrote its clients' events before the move.
+    expect(fallbackWrites(pods.find((p) => p.deployment === 'fallback-old')!)).toBeGreaterThan(0);
+    expect(await leftoverContainers()).toBe(0);
+  });
+
+  it('remediated: the migrated pods refuse their configuration, the gated move is refused, fallback clients keep their webhooks', async () => {
+    const r = await run('remediated');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    const eks = podFinals(r).filter((p) => p.deployment === 'fallback-eks');
+    for (const p of eks) {
+      expect(p.exitCode).toBe(78);
+      expect(p.tail.join('\n')).toMatch(/config rejected.*WEBHOOK_STREAM_ENABLED is read only by the ws role/);
+    }
+    expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
+    expect(transport(r, 'xhr_streaming')).toMatchObject({ missing: 0 });
+  });
+
+  it('check-only: without validation the per-transport check alone refuses the move, and its alert fires on the candidate', async () => {
+    const r = await run('check-only');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
+    expect(r.summary.alerts.map((a) => a.alert)).toContain('webhook-check');
+    // The candidate ran and wrote nothing: that is what the check saw.
+    for (const p of podFinals(r).filter((x) => x.deployment === 'fallback-eks')) expect(p.counters && fallbackWrites(p)).toBe(0);
+  });
+
+  it('correct-migration: the same gate passes a correctly configured deployment, which then carries the fallback webhooks', async () => {
+    const r = await run('correct-migration');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    expect(shift(r).evidence).toMatchObject({ shifted: true, gate: { passed: true }, readBack: { 'public/fallback': { fallback_eks: 100 } } });
+    const eksWrites = podFinals(r)
+      .filter((p) => p.deployment === 'fallback-eks')
+      .reduce((n, p) => n + fallbackWrites(p), 0);
+    expect(eksWrites).toBeGreaterThan(0);
+  });
+});

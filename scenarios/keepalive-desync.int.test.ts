@@ -1,0 +1,82 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+
+// Each variant through the real CLI (containers, HAProxy, k6, the `pusher` npm client), judged on
+// the summary.json it wrote; the history is read for the mechanism's evidence.
+const runs: ReplayResult[] = [];
+afterAll(async () => {
+  await Promise.all(runs.map((r) => r.cleanup()));
+});
+
+async function run(variant: string): Promise<ReplayResult> {
+  const r = await replay('keepalive-desync', variant);
+  runs.push(r);
+  return r;
+}
+
+type Response = { type: 'rest.response'; probe: string; id: string; status: number; expected: string; got: string };
+async function responses(r: ReplayResult, probe: string): Promise<Response[]> {
+  return (await r.history()).filter((e): e is Response => e.type === 'rest.response' && e.probe === probe);
+}
+const wireLines = (r: ReplayResult, probe: string): string[] => r.summary.logs.filter((l) => l.tag === 'wire' && l.source === `probe:${probe}`).map((l) => l.line);
+// One response as the wire line shows it (responses are separated by ' | ').
+const OVERSIZED_413 = /HTTP\/1\.1 413 Payload Too Large[^|]*Event data too large/;
+
+describe('keepalive-desync', () => {
+  it('incident: after a 413 on a kept-alive connection, responses answer other requests; the copy is on the wire', async () => {
+    const r = await run('incident');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('reproduced');
+    for (const id of ['responses-aligned', 'valid-4xx', 'k6-unexpected']) expect(slo(r, id).status).toBe('fail');
+    expect(slo(r, 'rest-5xx').status).toBe('pass');
+
+    // The `pusher` client through the edge: a valid trigger or channel query reads a 413.
+    const viaPusher = await responses(r, 'edge-pusher');
+    expect(viaPusher.some((x) => x.expected.startsWith('200') && x.got === '413 too-large')).toBe(true);
+    // Straight to a new pod: every later response is shifted, e.g. a channel query reads a publish's answer.
+    const direct = await responses(r, 'new-direct');
+    expect(direct.some((x) => x.expected === '200 channel-info' && x.got === '200 published')).toBe(true);
+
+    // Duplicated bytes: on the pod's own wire, a response no request asked for, right after the 413 it copies.
+    const unsolicited = wireLines(r, 'new-direct').filter((l) => l.includes('more responses than requests'));
+    expect(unsolicited.length).toBeGreaterThan(0);
+    expect((unsolicited[0]!.match(new RegExp(OVERSIZED_413.source, 'g')) ?? []).length).toBeGreaterThanOrEqual(2);
+    // Through the edge: the request after the 413 carried the same 413 body.
+    const edge = wireLines(r, 'edge-raw').find((l) => /expected 200 \S+ and read 413 too-large/.test(l));
+    expect(edge).toMatch(OVERSIZED_413);
+    expect(await leftoverContainers()).toBe(0);
+  });
+
+  it('masked: the same defect behind an edge that closes server connections after each response stays green', async () => {
+    const r = await run('masked');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    // The defect was there and was exercised: 413s were answered, the new pods run with the switch on.
+    expect(r.summary.rest.byStatusClass['4xx']).toBeGreaterThan(20);
+    expect(r.summary.rest.misaligned).toBe(0);
+    const finals = r.summary.logs.filter((l) => l.tag === 'pod.final' && l.source.startsWith('new-'));
+    expect(finals.length).toBe(2);
+    for (const f of finals) expect((JSON.parse(f.line) as { tail: string[] }).tail.join('\n')).toContain('"keepaliveDouble4xx":true');
+  });
+
+  it('remediated: the fixed server behind the keep-alive edge answers every request with its own response', async () => {
+    const r = await run('remediated');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    expect(r.summary.rest.misaligned).toBe(0);
+    expect(wireLines(r, 'new-direct')).toEqual([]);
+  });
+
+  it('rollback: on the alert, traffic goes back to the old instances and alignment returns at once', async () => {
+    const r = await run('rollback');
+    expect(r.code).toBe(0);
+    expect(r.summary.verdict.status).toBe('held');
+    // The incident did happen before the roll-back...
+    expect(r.summary.rest.misaligned).toBeGreaterThan(0);
+    expect(r.summary.alerts.map((a) => a.alert)).toContain('rest-misaligned');
+    // ...the roll-back waited for the alert, then moved every request to old.
+    const rollback = r.summary.actions.find((a) => a.index === 3);
+    expect(rollback?.evidence).toMatchObject({ shifted: true, readBack: { 'public/rest': { old: 100 } } });
+    expect(slo(r, 'rollback-restores').status).toBe('pass');
+  });
+});
