@@ -43,6 +43,13 @@ describe('metrics fold', () => {
     expect(o.metrics.gauge('connections', { deployment: 'new' })[7]).toBeNull();
   });
 
+  it('a pod that stopped running holds no connections (zero at once, not its last sample carried over)', () => {
+    const h = [sample(0, 'new-0', 'running', 0, 10), sample(0, 'old-0', 'running', 0, 5), { ...sample(1000, 'new-0', 'oomKilled', 0, 0), connections: {} }];
+    const m = observeSync(h, { durationS: 3 }).metrics;
+    expect(m.gauge('connections', { deployment: 'new' })).toEqual([10, 0, 0]);
+    expect(m.gauge('connections')).toEqual([15, 5, 5]);
+  });
+
   it('counts OOM kills on the transition and restarts from the counter delta', () => {
     const h = [
       sample(0, 'new-0', 'running', 0, 10, 90),

@@ -74,7 +74,7 @@ export class MetricsFold {
   private readonly delivery = new DeliveryChecker(this.store);
   private readonly rest = new RestChecker(this.store);
   private readonly webhooks: WebhookChecker;
-  private readonly pods = new Map<string, { restarts: number; state: string }>();
+  private readonly pods = new Map<string, { restarts: number; state: string; transports: string[] }>();
   private readonly actions = new Map<number, ActionRecord>();
   private readonly logs: LogRecord[] = [];
   private readonly phases: { phase: string; t: number }[] = [];
@@ -223,12 +223,17 @@ export class MetricsFold {
     this.store.add('pod.samples', l, sec);
     if (prev && e.restarts > prev.restarts) this.store.add('pod.restarts', l, sec, e.restarts - prev.restarts);
     if (e.state === 'oomKilled' && prev?.state !== 'oomKilled') this.store.add('pod.oomKills', l, sec);
-    this.pods.set(e.pod, { restarts: e.restarts, state: e.state });
+    // A pod that is not running holds no connections: zero on the transports it reported, rather than
+    // its last sample carried over the gauge's staleness window (a killed pod's clients are gone now).
+    const down = e.state === 'exited' || e.state === 'oomKilled' || e.state === 'absent';
+    const connections = down ? Object.fromEntries((prev?.transports ?? []).map((t) => [t, 0])) : e.connections;
+    const transports = [...new Set([...(prev?.transports ?? []), ...Object.keys(e.connections)])];
+    this.pods.set(e.pod, { restarts: e.restarts, state: e.state, transports });
     const healthy = e.state === 'running' && e.ready;
     this.store.set('pods.unhealthy', l, sec, healthy ? 0 : 1);
     this.store.set('pods.running', l, sec, e.state === 'running' ? 1 : 0);
     if (e.memoryMb !== undefined) this.store.set('pod.memoryMb', l, sec, e.memoryMb);
-    for (const [transport, n] of Object.entries(e.connections)) this.store.set('connections', { ...l, transport }, sec, n ?? 0);
+    for (const [transport, n] of Object.entries(connections)) this.store.set('connections', { ...l, transport }, sec, n ?? 0);
   }
 }
 
