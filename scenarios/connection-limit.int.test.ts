@@ -2,7 +2,7 @@
 // (new pods held at their cap while the weights moved, refused clients on old or the fallback, the
 // new deployment's own alert silent), read from the run's history and summary.
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientOutcomes, failuresByReason, maxPerPod, podSamples } from './testing/evidence.ts';
+import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
 import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
 
 const NEW_POD_CAP = 4;
@@ -34,7 +34,10 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     for (const n of onNew) expect(n).toBeLessThanOrEqual(NEW_POD_CAP);
     expect(Math.max(...Object.values(maxPerPod(samples, 'old', wsOf)))).toBeGreaterThan(100);
 
-    // Refused upgrades: the pod drops the socket, the edge answers 502 (a browser shows 1006).
+    // Refused upgrades: each new pod counted them itself (max_connections); it drops the socket and
+    // the edge answers 502 (a browser shows 1006).
+    const final = finalPodStates(r);
+    for (const pod of ['new-1', 'new-2']) expect(final[pod]?.counters?.refusedByReason.max_connections, pod).toBeGreaterThan(20);
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502']).toBeGreaterThan(50);
     // Clients fell back to HTTP, and the fallback queued them.
@@ -56,6 +59,8 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     for (const n of Object.values(maxPerPod(samples, 'new', wsOf))) expect(n).toBeGreaterThan(10 * NEW_POD_CAP);
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502'] ?? 0).toBe(0);
+    const final = finalPodStates(r);
+    for (const pod of ['new-1', 'new-2']) expect(final[pod]?.counters?.refusedByReason.max_connections ?? 0, pod).toBe(0);
     expect(outcomes.filter((o) => o.transport !== 'ws')).toHaveLength(0);
     // The per-transport fallback probes measured the fallback alone, on every transport.
     const probed = new Set(r.summary.delivery.filter((d) => d.deployment === 'fallback' && d.received > 0).map((d) => d.transport));

@@ -129,11 +129,13 @@ export default defineScenario({
     {
       id: 'ws-latency',
       title: 'Probe delivery latency p99 on WebSocket',
-      why: 'The primary transport delivers in a few ms on an idle pod; 500 ms absorbs CPU contention on a shared 2-core machine.',
+      why:
+        'The primary transport delivers in a few ms on an idle pod. On this shared 2-core machine CPU throttling of the 0.5-core ' +
+        'pods alone has pushed the p99 to 445 ms with nothing wrong; 1 s keeps the gate from flapping on that.',
       kind: 'trend',
       metric: 'delivery.latency',
       where: { transport: 'ws' },
-      threshold: 'p(99)<500',
+      threshold: 'p(99)<1000',
     },
     {
       id: 'streaming-latency',

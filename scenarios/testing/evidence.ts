@@ -1,6 +1,7 @@
 // Evidence of a replay's mechanism, read from its history and summary: what the pods reported about
 // themselves (state, memory, connections) and what the clients saw. Scenario tests assert on these.
 import { reasonKey, type EventOf } from '../../harness/history/events.ts';
+import type { PodCounters } from '../../harness/topology/pod-counters.ts';
 import type { ReplayResult } from './replay.ts';
 
 export type PodSample = EventOf<'pod.sample'>;
@@ -27,10 +28,19 @@ export function maxPerPod(samples: readonly PodSample[], deployment: string, pic
   return out;
 }
 
+export interface FinalPodState {
+  deployment: string;
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  /** The pod's own counters from /metrics (running pods only). */
+  counters?: PodCounters;
+}
+
 /** Docker's last word on each pod (the run records it before removing them): state, exit code, OOM kill. */
-export function finalPodStates(r: ReplayResult): Record<string, { deployment: string; running: boolean; exitCode: number; oomKilled: boolean }> {
+export function finalPodStates(r: ReplayResult): Record<string, FinalPodState> {
   const out: ReturnType<typeof finalPodStates> = {};
-  for (const l of r.summary.logs) if (l.tag === 'pod.final') out[l.source] = JSON.parse(l.line) as ReturnType<typeof finalPodStates>[string];
+  for (const l of r.summary.logs) if (l.tag === 'pod.final') out[l.source] = JSON.parse(l.line) as FinalPodState;
   return out;
 }
 
