@@ -57,7 +57,7 @@ export default defineScenario({
   title: '2019-12: app rolled back without its config; v1 refuses config 2 and locks block the fix',
   postmortem: '002_da484a054cae2768.txt',
   summary:
-    'v2 and config 2 are deployed everywhere at once and stop message delivery. Rolling back the app alone leaves v1 with a ' +
+    'In the incident, v2 and config 2 are deployed everywhere at once and stop message delivery. Rolling back the app alone leaves v1 with a ' +
     'config key its strict parsing refuses, so the small clusters run no version at all and publishing fails there; the ' +
     'config rollback then skips the instances the interrupted rollback left locked, until the locks are cleared.',
   seed: 1206,
@@ -176,9 +176,9 @@ export default defineScenario({
         'Immutable releases (v2 ships with config 2; a rollback restores both at once), rolled out cluster by cluster, smallest first, with a ' +
         'verification gate on the delivery probe: the first cluster fails it, is rolled back, and the release goes no further. Config parsing stays strict.',
       timeline: [
-        { at: T.deploy, type: 'deploy.rollout', target: 'ap3', params: { ...deployV2, gate: deliveryGate }, label: 'release v2+config 2 to ap3, gated' },
-        { at: T.deploy + 1, type: 'deploy.rollout', target: 'ap2', params: { ...deployV2, gate: deliveryGate }, label: 'then ap2, gated' },
-        { at: T.deploy + 1, type: 'deploy.rollout', target: 'mt1', params: { ...deployV2, podIntervalS: 2, gate: deliveryGate }, label: 'then mt1, gated' },
+        { at: T.deploy, type: 'deploy.rollout', target: 'ap3', params: { ...deployV2, gate: deliveryGate }, label: 'ap3 first: release v2 + config 2, gated' },
+        { at: T.deploy + 1, type: 'deploy.rollout', target: 'ap2', params: { ...deployV2, gate: deliveryGate }, label: 'ap2 next: same release, gated' },
+        { at: T.deploy + 1, type: 'deploy.rollout', target: 'mt1', params: { ...deployV2, podIntervalS: 2, gate: deliveryGate }, label: 'mt1 last: same release, gated' },
       ],
     },
   },

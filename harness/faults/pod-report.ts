@@ -1,5 +1,6 @@
 import { sleep } from '../load/timing.ts';
 import type { StartedPod } from '../topology/pod.ts';
+import { get } from '../topology/pod-sampler.ts';
 import { pollUntil } from './targets.ts';
 
 /** What one pod of a deploy ended up as, read back from the pod and from Docker. */
@@ -26,11 +27,12 @@ interface Health {
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown } | undefined> {
+  const res = await get(url, 1000);
+  if (!res) return undefined;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return { status: res.status, body: await res.json().catch(() => undefined) };
+    return { status: res.status, body: JSON.parse(res.body) as unknown };
   } catch {
-    return undefined;
+    return { status: res.status, body: undefined };
   }
 }
 

@@ -4,7 +4,8 @@ import { podMemoryMb } from './pod-memory.ts';
 import { metricByLabel } from './prometheus-text.ts';
 import type { StartedPod } from './pod.ts';
 
-async function get(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
+/** GET with a timeout; undefined when the pod does not answer. */
+export async function get(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return { status: res.status, body: await res.text() };
