@@ -83,3 +83,19 @@ describe('LiveConditionEvaluator', () => {
     ).toEqual([m, m]);
   });
 });
+
+describe('LiveConditionEvaluator: seconds before the wait began', () => {
+  it('does not let a metric condition pass on seconds before the wait started', async () => {
+    let nowMs = 0;
+    const fold = new MetricsFold();
+    const live = new LiveConditionEvaluator({ fold, now: () => nowMs, alerts: [], topology: () => undefined });
+    for (let s = 0; s < 5; s++) fold.add({ type: 'connect.outcome', t: s * 1000 + 10, client: 'c', transport: 'ws', source: 'client', ok: true } as HistoryEvent);
+    const cond = { kind: 'metric', metric: 'connect.successes', op: '>=', value: 1, forS: 2 } as const;
+    nowMs = 5200;
+    expect((await live.check(cond, 0)).met).toBe(true);
+    // Waiting from 4.5 s: only second 5 onward counts, and it is not complete yet.
+    const r = await live.check(cond, 4500);
+    expect(r.met).toBe(false);
+    expect(r.detail).toContain('[]');
+  });
+});

@@ -55,16 +55,19 @@ export class LiveConditionEvaluator implements LiveConditions {
   async waitFor(condition: Condition, timeoutS: number, signal?: AbortSignal): Promise<ConditionOutcome> {
     const started = this.deps.now();
     const deadline = started + timeoutS * 1000;
-    let last = await this.check(condition);
+    let last = await this.check(condition, started);
     while (!last.met && this.deps.now() < deadline && !signal?.aborted) {
       await sleep(Math.min(POLL_MS, Math.max(0, deadline - this.deps.now())), signal);
-      last = await this.check(condition);
+      last = await this.check(condition, started);
     }
     return { met: last.met, waitedS: Math.round((this.deps.now() - started) / 100) / 10, detail: last.detail };
   }
 
-  /** One evaluation of the condition now. */
-  async check(c: Condition): Promise<{ met: boolean; detail: string }> {
+  /**
+   * One evaluation of the condition now. A metric condition counts only seconds that began at or
+   * after `sinceMs`: a gate right after a change must not pass on the healthy seconds before it.
+   */
+  async check(c: Condition, sinceMs = 0): Promise<{ met: boolean; detail: string }> {
     const { metrics, firstMatch } = this.deps.fold.live;
     const nowS = this.deps.now() / 1000;
     switch (c.kind) {
@@ -87,8 +90,9 @@ export class LiveConditionEvaluator implements LiveConditions {
         const values = metricSeconds(metrics, c.metric, c.where);
         const complete = Math.floor(nowS); // seconds [0, complete) are over
         const need = Math.max(1, Math.ceil(c.forS));
+        const first = Math.ceil(sinceMs / 1000);
         const recent: (number | null)[] = [];
-        for (let s = complete - need; s < complete; s++) recent.push(s < 0 ? null : (values[s] ?? (metricKind(c.metric) === 'counter' ? 0 : null)));
+        for (let s = Math.max(first, complete - need); s < complete; s++) recent.push(values[s] ?? (metricKind(c.metric) === 'counter' ? 0 : null));
         const met = recent.length === need && recent.every((v) => v !== null && compare(v, c.op, c.value));
         const shown = recent.map((v) => (v === null ? '–' : Number(v.toFixed(3)))).join(', ');
         return { met, detail: `${c.metric} ${c.op} ${c.value} over the last ${need} s: [${shown}]` };
