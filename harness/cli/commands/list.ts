@@ -18,6 +18,8 @@ export function registerList(program: Command): void {
         return;
       }
       if (rows.length === 0) console.log('no scenarios in scenarios/ yet');
-      for (const r of rows) console.log(`${r.id.padEnd(20)} ${r.variants.join(', ').padEnd(30)} ${r.title}  (${r.postmortem})`);
+      const idW = Math.max(...rows.map((r) => r.id.length));
+      const varW = Math.max(...rows.map((r) => r.variants.join(', ').length));
+      for (const r of rows) console.log(`${r.id.padEnd(idW)}  ${r.variants.join(', ').padEnd(varW)}  ${r.title}  (${r.postmortem})`);
     });
 }
