@@ -26,9 +26,11 @@ describe('webhook completeness per transport', () => {
   });
 
   it('a webhook that arrives before its expectation is recorded counts as received; one never expected is unexpected', () => {
-    const o = observeSync([got(40, 'a'), exp(60, 'a', 'ws'), got(70, 'stray'), end(10_000)], { webhookDeadlineMs: 5000 });
+    const o = observeSync([got(990, 'a'), exp(1010, 'a', 'ws'), got(1070, 'stray'), end(10_000)], { webhookDeadlineMs: 5000 });
     expect(o.webhooks.transports[0]).toMatchObject({ expected: 1, received: 1, missing: 0 });
     expect(o.webhooks.unexpected).toBe(1);
+    // Counted in the expectation's second: a window ending at 1 s holds neither.
+    expect(o.metrics.counter('webhooks.received')[1]).toBe(1);
   });
 
   it('an expectation whose deadline is after the end is pending, not missing', () => {
