@@ -60,6 +60,27 @@ export function k6Env(scenario: ResolvedScenario, topology: StartedTopology, scr
   };
 }
 
+/** The scenario's k6 scripts, plus `load.publish` as a run of rest-publish.ts for the whole replay. */
+export function k6Scripts(scenario: ResolvedScenario): ResolvedScenario['load']['k6'] {
+  const scripts = [...scenario.load.k6];
+  const publish = scenario.load.publish;
+  if (publish && publish.ratePerS > 0) {
+    scripts.push({
+      script: 'rest-publish.ts',
+      // Enough VUs that a slow answer (a saturated or dying pod) does not throttle the arrival rate much.
+      vus: Math.max(2, Math.ceil(publish.ratePerS / 10)),
+      durationS: scenario.durationS,
+      params: {
+        RATE_PER_S: publish.ratePerS,
+        PAYLOAD_BYTES: publish.payloadBytes,
+        CHANNELS: publish.channels,
+        CHANNEL_KIND: scenario.load.clients?.channelKind ?? 'public',
+      },
+    });
+  }
+  return scripts;
+}
+
 /** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
 export function probeTargets(topology: StartedTopology): ProbeTargets {
   const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)! };
@@ -106,7 +127,7 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           channelPool: scenario.load.publish?.channels,
         });
       }
-      const k6Runs: Promise<K6Result>[] = scenario.load.k6.map((script) =>
+      const k6Runs: Promise<K6Result>[] = k6Scripts(scenario).map((script) =>
         runK6({
           script: resolve(LOAD_SCRIPTS_DIR, script.script),
           env: k6Env(scenario, topology, script, opts.seed),

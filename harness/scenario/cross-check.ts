@@ -50,9 +50,8 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     else if (p.deployment !== undefined && !candidates.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment with role "${role}" (${list(candidates)}), got ${JSON.stringify(p.deployment)}`);
     else if (candidates.size === 0) add(`probes[${i}]`, `expected a deployment with role "${role}" to serve this probe, but none has it`);
   });
-  for (const transport of Object.keys(body.load.connections)) {
-    const role = roleOf(transport);
-    if (serving(role).size === 0) add(`load.connections.${transport}`, `expected a deployment with role "${role}" to serve ${transport} clients, but none has it`);
+  if (body.load.publish && body.load.publish.ratePerS > 0 && serving('rest').size === 0) {
+    add('load.publish', 'expected a deployment with role "rest" to serve the publishing load, but none has it');
   }
 
   body.alerts.forEach((a, i) => {

@@ -88,8 +88,11 @@ export const reconnectPolicySchema = z.strictObject({
 
 export const loadSchema = z.strictObject({
   k6: z.array(k6ScriptSchema).default([]),
-  /** Target number of connected clients per transport. */
-  connections: z.partialRecord(transportSchema, z.int().nonnegative()).default({}),
+  /**
+   * Publishing load through the edge's REST API (k6 `rest-publish.ts`, signed, keep-alive) on the
+   * channels the clients subscribe to (`load-0` .. `load-{channels-1}`), for the whole replay.
+   * `ratePerS: 0` only names the channel pool.
+   */
   publish: z
     .object({ ratePerS: z.number().nonnegative(), payloadBytes: z.int().positive(), channels: z.int().positive().default(1) })
     .optional(),

@@ -190,14 +190,12 @@ describe('validateScenario: traffic needs a deployment that serves it', () => {
     expect(messageOf(s)).toBe('scenarios/x.ts: probes[1].deployment: expected a deployment with role "fallback" ("new"), got "old"');
   });
 
-  it('a REST probe with no REST deployment, and REST-less clients on a transport nobody serves', () => {
+  it('a REST probe and publishing load with no REST deployment', () => {
     const s = base();
     s.probes.push({ kind: 'rest', id: 'rest' });
-    s.load.connections.sockjs = 5;
-    s.topology.deployments[1].roles = ['ws'];
+    s.load.publish = { ratePerS: 10, payloadBytes: 100 };
     const msg = messageOf(s);
     expect(msg).toContain('probes[1]: expected a deployment with role "rest" to serve this probe, but none has it');
-    expect(msg).toContain('load.connections.xhr_streaming: expected a deployment with role "fallback" to serve xhr_streaming clients, but none has it');
-    expect(msg).toContain('load.connections.sockjs: expected a deployment with role "fallback"');
+    expect(msg).toContain('load.publish: expected a deployment with role "rest" to serve the publishing load, but none has it');
   });
 });
