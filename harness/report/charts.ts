@@ -68,12 +68,12 @@ export function buildCharts(obs: Observation, slos: readonly Slo[] = []): Chart[
     },
     {
       id: 'connect-failures',
-      title: 'Failed connection attempts per second, by reason (all deployments)',
-      unit: 'failures/s',
+      title: 'Connection attempts per second: all of them, and the failed ones by reason (all deployments)',
+      unit: 'per s',
       lines: [],
       hint: 'close:1006 = WebSocket dropped before the handshake finished; http:502/503 = the edge had no healthy backend.',
       series: [
-        { label: 'attempts', values: m.counter('connect.attempts') },
+        { label: 'all attempts', values: m.counter('connect.attempts') },
         ...m.labelValues('connect.failures', 'reason').map((r) => ({ label: r, values: m.counter('connect.failures', { reason: r }) })),
       ],
     },

@@ -30,7 +30,7 @@ describe('report data', () => {
     expect(byDeployment.series.map((s) => s.label)).toEqual(['new', 'old']);
     expect(byDeployment.series[0]!.values[5]).toBe(54); // new-0 + new-1 (25 ws + 2 xhr each)
     expect(byDeployment.series[0]!.values[15]).toBe(33); // new-0 dead holds nothing; new-1: 25 ws + 8 xhr (fallback grew)
-    expect(v.charts[2]!.series.map((s) => s.label)).toEqual(['attempts', 'close:1006']);
+    expect(v.charts[2]!.series.map((s) => s.label)).toEqual(['all attempts', 'close:1006']);
   });
 
   it('tells the story in sentences, evidence included', async () => {
