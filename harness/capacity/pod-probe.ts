@@ -1,3 +1,4 @@
+import { podGet } from '../topology/pod-http.ts';
 import { podMemoryMb } from '../topology/pod-memory.ts';
 import type { StartedPod } from '../topology/pod.ts';
 import { metricByLabel, metricSum } from '../topology/prometheus-text.ts';
@@ -20,12 +21,8 @@ export interface PodReading {
 }
 
 async function metricsText(pod: StartedPod, timeoutMs: number): Promise<string | undefined> {
-  try {
-    const res = await fetch(`${pod.url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.status === 200 ? await res.text() : undefined;
-  } catch {
-    return undefined;
-  }
+  const res = await podGet(`${pod.url}/metrics`, timeoutMs);
+  return res?.status === 200 ? res.body : undefined;
 }
 
 export async function readPod(pod: StartedPod, timeoutMs = 1000): Promise<PodReading> {

@@ -1,6 +1,6 @@
 import { sleep } from '../load/timing.ts';
 import type { StartedPod } from '../topology/pod.ts';
-import { get } from '../topology/pod-sampler.ts';
+import { podGet } from '../topology/pod-http.ts';
 import { pollUntil } from './targets.ts';
 
 /** What one pod of a deploy ended up as, read back from the pod and from Docker. */
@@ -27,7 +27,7 @@ interface Health {
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown } | undefined> {
-  const res = await get(url, 1000);
+  const res = await podGet(url, 1000);
   if (!res) return undefined;
   try {
     return { status: res.status, body: JSON.parse(res.body) as unknown };

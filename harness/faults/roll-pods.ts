@@ -48,7 +48,6 @@ export async function rollPods(ctx: FaultContext, deployment: string, opts: Roll
     const replaced = reports.filter((r) => r.outcome !== 'skipped-locked' && r.outcome !== 'unchanged').map((r) => r.pod);
     result.replaced.push(...replaced);
     if (opts.gate && replaced.length > 0) {
-      await sleep(gateSettleMs(opts.gate), ctx.signal);
       const gate = { ...(await passGate(ctx, opts.gate)), afterPods: replaced };
       result.gates.push(gate);
       ctx.history.record({ type: 'log.line', source: 'deploy', stream: 'stdout', tag: 'deploy.gate', line: `${deployment}: gate after ${replaced.join(', ')} ${gate.passed ? 'passed' : 'FAILED'}: ${gate.detail}` });
@@ -60,14 +59,6 @@ export async function rollPods(ctx: FaultContext, deployment: string, opts: Roll
     if (i < batches.length - 1) await sleep(opts.intervalS * 1000, ctx.signal);
   }
   return result;
-}
-
-/**
- * A metric condition looks at the trailing `forS` seconds; waiting that long (plus the second in
- * progress) first means it judges only seconds after the change, never the healthy ones before it.
- */
-function gateSettleMs(gate: Gate): number {
-  return gate.condition.kind === 'metric' ? (Math.ceil(gate.condition.forS) + 1) * 1000 : 0;
 }
 
 async function rollOne(ctx: FaultContext, deployment: string, name: string, opts: RollOptions): Promise<PodReport> {

@@ -7,6 +7,7 @@ import { metricKind } from '../scenario/metric-names.ts';
 import type { Alert } from '../scenario/schema.ts';
 import type { TimelineAction } from '../scenario/actions.ts';
 import { compare } from '../scenario/threshold.ts';
+import { podGet } from '../topology/pod-http.ts';
 import type { StartedTopology } from '../topology/topology.ts';
 import { evaluateAlert } from '../verdict/alerts.ts';
 import { trailingStat } from '../verdict/window-math.ts';
@@ -24,17 +25,6 @@ export function timelineMatchers(timeline: readonly TimelineAction[]): EventMatc
     for (const c of conditions) if (c.kind === 'event') out.push(c.match);
   }
   return out;
-}
-
-/** Is the pod up and answering its readiness endpoint right now? */
-async function podReady(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) });
-    await res.body?.cancel();
-    return res.ok;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -83,7 +73,7 @@ export class LiveConditionEvaluator implements LiveConditions {
       }
       case 'pods.ready': {
         const pods = this.deps.topology()?.pods(c.deployment) ?? [];
-        const ready = (await Promise.all(pods.map((p) => podReady(p.url)))).filter(Boolean).length;
+        const ready = (await Promise.all(pods.map((p) => podGet(`${p.url}/readyz`, 500)))).filter((r) => r?.status === 200).length;
         return { met: ready >= c.count, detail: `${ready} of ${pods.length} pod(s) of ${c.deployment} ready (want ${c.count})` };
       }
       case 'metric': {

@@ -1,3 +1,4 @@
+import { podGet } from './pod-http.ts';
 import { metricByLabel } from './prometheus-text.ts';
 
 /**
@@ -14,16 +15,12 @@ export interface PodCounters {
 }
 
 export async function podCounters(url: string, timeoutMs = 1000): Promise<PodCounters | undefined> {
-  try {
-    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    const text = await res.text();
-    return {
-      webhookWrites: metricByLabel(text, 'sut_webhook_events_written_total', 'transport'),
-      restByStatus: metricByLabel(text, 'sut_rest_requests_total', 'status'),
-      refusedByReason: metricByLabel(text, 'sut_connections_refused_total', 'reason'),
-    };
-  } catch {
-    return undefined; // a pod that is gone or refused to start has no counters to show
-  }
+  const res = await podGet(`${url}/metrics`, timeoutMs);
+  // A pod that is gone or refused to start has no counters to show.
+  if (res?.status !== 200) return undefined;
+  return {
+    webhookWrites: metricByLabel(res.body, 'sut_webhook_events_written_total', 'transport'),
+    restByStatus: metricByLabel(res.body, 'sut_rest_requests_total', 'status'),
+    refusedByReason: metricByLabel(res.body, 'sut_connections_refused_total', 'reason'),
+  };
 }

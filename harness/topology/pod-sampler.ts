@@ -1,26 +1,17 @@
 import type { History } from '../history/history.ts';
 import type { Transport } from '../scenario/vocabulary.ts';
+import { podGet } from './pod-http.ts';
 import { podMemoryMb } from './pod-memory.ts';
 import { metricByLabel } from './prometheus-text.ts';
 import type { StartedPod } from './pod.ts';
-
-/** GET with a timeout; undefined when the pod does not answer. */
-export async function get(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return { status: res.status, body: await res.text() };
-  } catch {
-    return undefined;
-  }
-}
 
 /** One observation of a pod: container state, readiness, working-set memory, connections per transport. */
 export async function samplePod(pod: StartedPod, timeoutMs = 800): Promise<Parameters<History['record']>[0]> {
   const [state, memoryMb, ready, metrics] = await Promise.all([
     pod.state().catch(() => undefined),
     podMemoryMb(pod.id),
-    get(`${pod.url}/readyz`, timeoutMs),
-    get(`${pod.url}/metrics`, timeoutMs),
+    podGet(`${pod.url}/readyz`, timeoutMs),
+    podGet(`${pod.url}/metrics`, timeoutMs),
   ]);
   const podState = !state ? 'absent' : state.status === 'paused' ? 'paused' : state.running ? 'running' : state.oomKilled ? 'oomKilled' : 'exited';
   const connections = metrics?.status === 200 ? (metricByLabel(metrics.body, 'sut_connections', 'transport') as Partial<Record<Transport, number>>) : {};

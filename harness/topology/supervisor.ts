@@ -1,4 +1,5 @@
 import type { History } from '../history/history.ts';
+import { podGet } from './pod-http.ts';
 import type { StartedPod } from './pod.ts';
 
 export interface LivenessProbe {
@@ -24,13 +25,7 @@ export function startSupervisor(opts: {
   const inFlight = new Set<Promise<void>>();
 
   const probeOnce = async (pod: StartedPod, probe: LivenessProbe) => {
-    let alive = false;
-    try {
-      const res = await fetch(`${pod.url}/healthz`, { signal: AbortSignal.timeout(probe.timeoutMs ?? 1000) });
-      alive = res.status === 200;
-    } catch {
-      alive = false;
-    }
+    const alive = (await podGet(`${pod.url}/healthz`, probe.timeoutMs ?? 1000))?.status === 200;
     const key = pod.spec.name;
     const count = alive ? 0 : (failures.get(key) ?? 0) + 1;
     failures.set(key, count);
