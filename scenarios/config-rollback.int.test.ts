@@ -1,7 +1,7 @@
 // The 2019-12 replay through the real CLI: verdicts, and the evidence that the mechanism really ran
 // (what each pod reported, the refusal and its log line, the locks, the gate), read from summary.json.
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+import { describe, expect, it } from 'vitest';
+import { replayInTest, slo, type ReplayResult } from './testing/replay.ts';
 
 type Action = ReplayResult['summary']['actions'][number];
 type PodEvidence = { pod: string; outcome: string; version?: string; configVersion?: string; exitCode?: number; logLine?: string; lockedBy?: string };
@@ -10,16 +10,10 @@ const actionsOf = (r: ReplayResult, type: string, target: string): Action[] => r
 const podsOf = (a: Action | undefined) => (a?.evidence?.pods ?? []) as PodEvidence[];
 const running = (a: Action | undefined) => (a?.evidence?.running ?? {}) as Record<string, string>;
 
-let current: ReplayResult | undefined;
-afterEach(async () => {
-  await current?.cleanup();
-  current = undefined;
-  expect(await leftoverContainers()).toBe(0);
-});
 
 describe('config-rollback (2019-12: app rolled back without its config)', () => {
   it('incident: v1 refuses config 2, the small clusters run no version, locks block the config rollback', async () => {
-    const r = (current = await replay('config-rollback', 'incident'));
+    const r = await replayInTest('config-rollback', 'incident');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     for (const id of ['publish-success', 'delivery', 'rollback-recovery']) expect(slo(r, id).status).toBe('fail');
@@ -67,7 +61,7 @@ describe('config-rollback (2019-12: app rolled back without its config)', () => 
   });
 
   it('tolerant-config: v1 runs with config 2, so the app-only rollback works and nothing is locked', async () => {
-    const r = (current = await replay('config-rollback', 'tolerant-config'));
+    const r = await replayInTest('config-rollback', 'tolerant-config');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     expect(slo(r, 'delivery').status).toBe('fail');
@@ -83,7 +77,7 @@ describe('config-rollback (2019-12: app rolled back without its config)', () => 
   });
 
   it('remediated: the first cluster fails its gate, is rolled back whole, and the release goes no further', async () => {
-    const r = (current = await replay('config-rollback', 'remediated'));
+    const r = await replayInTest('config-rollback', 'remediated');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     for (const id of ['publish-success', 'delivery', 'rollback-recovery']) expect(slo(r, id).status).toBe('pass');

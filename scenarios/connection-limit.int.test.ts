@@ -1,23 +1,17 @@
 // The 2021-09 replay through the real CLI: verdicts, and the evidence that the mechanism really ran
 // (new pods held at their cap while the weights moved, refused clients on old or the fallback, the
 // new deployment's own alert silent), read from the run's history and summary.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
-import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+import { replayInTest, slo } from './testing/replay.ts';
 
 const NEW_POD_CAP = 4;
 const wsOf = (s: { connections: Partial<Record<string, number>> }) => s.connections.ws;
 
-let current: ReplayResult | undefined;
-afterEach(async () => {
-  await current?.cleanup();
-  current = undefined;
-  expect(await leftoverContainers()).toBe(0);
-});
 
 describe('connection-limit (2021-09: a per-pod connection cap during a gradual roll-out)', () => {
   it('incident: refused clients pile onto old and the fallback; the fallback slows; the new deployment looks fine', async () => {
-    const r = (current = await replay('connection-limit', 'incident'));
+    const r = await replayInTest('connection-limit', 'incident');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     for (const id of ['conn-success', 'fallback-latency', 'detection']) expect(slo(r, id).status).toBe('fail');
@@ -49,7 +43,7 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
   });
 
   it('remediated: the cap fixed, nobody is refused, the fallback stays idle and fast', async () => {
-    const r = (current = await replay('connection-limit', 'remediated'));
+    const r = await replayInTest('connection-limit', 'remediated');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     for (const s of r.summary.slos) expect(s.status, `${s.id}: ${s.detail}`).toBe('pass');

@@ -1,19 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+import { describe, expect, it } from 'vitest';
+import { leftoverContainers, replayInTest, slo, type ReplayResult } from './testing/replay.ts';
 
 // Each variant through the real CLI (containers, Redis stream, dispatcher, HAProxy; the receiver
 // checks signatures with the `pusher` npm client), judged on summary.json; evidence from the pods'
 // own counters (pod.final lines) and the gated shift's read-back.
-const runs: ReplayResult[] = [];
-afterAll(async () => {
-  await Promise.all(runs.map((r) => r.cleanup()));
-});
-
-async function run(variant: string): Promise<ReplayResult> {
-  const r = await replay('fallback-webhooks', variant);
-  runs.push(r);
-  return r;
-}
+const run = (variant: string) => replayInTest('fallback-webhooks', variant);
 
 interface PodFinal {
   deployment: string;

@@ -1,18 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+import { describe, expect, it } from 'vitest';
+import { leftoverContainers, replayInTest, slo, type ReplayResult } from './testing/replay.ts';
 
 // Each variant through the real CLI (containers, HAProxy, k6, the `pusher` npm client), judged on
 // the summary.json it wrote; the history is read for the mechanism's evidence.
-const runs: ReplayResult[] = [];
-afterAll(async () => {
-  await Promise.all(runs.map((r) => r.cleanup()));
-});
-
-async function run(variant: string): Promise<ReplayResult> {
-  const r = await replay('keepalive-desync', variant);
-  runs.push(r);
-  return r;
-}
+const run = (variant: string) => replayInTest('keepalive-desync', variant);
 
 type Response = { type: 'rest.response'; probe: string; id: string; status: number; expected: string; got: string };
 async function responses(r: ReplayResult, probe: string): Promise<Response[]> {

@@ -1,22 +1,16 @@
 // The 2021-12 replay through the real CLI: verdicts, and the evidence that the mechanism really ran
 // (new pods filled to their memory limit and were OOM-killed by the kernel, the edge answered 503
 // with no live pod behind it, clients fell back, nobody was paged), read from history and summary.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
-import { leftoverContainers, replay, slo, type ReplayResult } from './testing/replay.ts';
+import { replayInTest, slo } from './testing/replay.ts';
 
 const NEW_POD_MEMORY_MB = 80;
 
-let current: ReplayResult | undefined;
-afterEach(async () => {
-  await current?.cleanup();
-  current = undefined;
-  expect(await leftoverContainers()).toBe(0);
-});
 
 describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concentrates)', () => {
   it('incident: every new pod is OOM-killed, the edge answers 503, clients stampede, nobody is paged', async () => {
-    const r = (current = await replay('oom-cascade', 'incident'));
+    const r = await replayInTest('oom-cascade', 'incident');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     for (const id of ['drops', 'edge-503', 'detection']) expect(slo(r, id).status).toBe('fail');
@@ -45,7 +39,7 @@ describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concen
   });
 
   it('remediated: pods sized for their share are never killed; nothing drops', async () => {
-    const r = (current = await replay('oom-cascade', 'remediated'));
+    const r = await replayInTest('oom-cascade', 'remediated');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     for (const s of r.summary.slos) expect(s.status, `${s.id}: ${s.detail}`).toBe('pass');

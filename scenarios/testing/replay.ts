@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect, onTestFinished } from 'vitest';
 import type { VariantSummary } from '../../harness/report/summary-schema.ts';
 import { docker } from '../../harness/platform/docker.ts';
 import { LABEL_MANAGED, LABEL_SESSION } from '../../harness/platform/labels.ts';
@@ -54,6 +55,20 @@ export async function replay(scenario: string, variant: string, opts: { timeoutM
         .map((l) => JSON.parse(l) as Record<string, unknown>),
     cleanup: () => rm(out, { recursive: true, force: true }),
   };
+}
+
+/**
+ * `replay()` inside a vitest test: when the test ends its output is removed, and the test fails if any
+ * container of this session is left behind (registered first, so a replay that throws is checked too).
+ */
+export async function replayInTest(scenario: string, variant: string, opts: { timeoutMs?: number; seed?: number } = {}): Promise<ReplayResult> {
+  let result: ReplayResult | undefined;
+  onTestFinished(async () => {
+    await result?.cleanup();
+    expect(await leftoverContainers()).toBe(0);
+  });
+  result = await replay(scenario, variant, opts);
+  return result;
 }
 
 /** The SLO result of a replay by id (throws when the scenario has no such SLO: a typo is not a pass). */
