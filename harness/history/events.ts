@@ -34,6 +34,11 @@ const schemas = [
     startedAt: z.string(),
     harnessVersion: z.string().optional(),
   }),
+  /**
+   * Written last, after the final pod evidence: the proof that the history covers the whole replay.
+   * A history without it (killed run, full disk, a `head` of the file) is judged `unknown`.
+   */
+  z.object({ type: z.literal('run.ended'), t, plannedDurationS: z.number().nonnegative() }),
   z.object({ type: z.literal('run.phase'), t, phase: z.enum(['setup', 'steady', 'timeline', 'recover', 'teardown', 'done']), note: z.string().optional() }),
   z.object({ type: z.literal('action.started'), t, index: z.int(), action: z.string(), target: z.string(), at: z.number() }),
   z.object({ type: z.literal('action.applied'), t, index: z.int(), action: z.string(), target: z.string(), evidence: z.record(z.string(), z.unknown()) }),

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { HistoryParseError } from './errors.ts';
 import { historyEventSchema, type HistoryEvent } from './events.ts';
@@ -35,13 +35,49 @@ export function parseLine(text: string, file: string, line: number): HistoryEven
   return parsed.data;
 }
 
+export interface ReadHistoryOptions {
+  /**
+   * Called when the last line was cut mid-line (no newline after it, not an event): a run killed or a
+   * disk that filled while a batch was written. The line is skipped; the history ends before it, and
+   * without its `run.ended` the verdict is unknown. A malformed line anywhere else still throws.
+   */
+  onTornTail?: (line: number) => void;
+}
+
 /** Stream a saved history; blank lines are skipped, a malformed line throws with its line number. */
-export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEvent> {
+export async function* readHistoryFile(file: string, options: ReadHistoryOptions = {}): AsyncGenerator<HistoryEvent> {
   const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
+  // A line that does not parse is held until we know whether it is the file's torn last line.
+  let bad: { n: number; error: unknown } | undefined;
   for await (const text of rl) {
     n++;
     if (text.trim() === '') continue;
-    yield parseLine(text, file, n);
+    if (bad) throw bad.error;
+    try {
+      yield parseLine(text, file, n);
+    } catch (error) {
+      if (!(error instanceof HistoryParseError)) throw error;
+      bad = { n, error };
+    }
+  }
+  if (!bad) return;
+  if (!(await endsWithNewline(file))) {
+    options.onTornTail?.(bad.n);
+    return;
+  }
+  throw bad.error;
+}
+
+async function endsWithNewline(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return true;
+    const buf = Buffer.alloc(1);
+    await fh.read(buf, 0, 1, size - 1);
+    return buf[0] === 0x0a;
+  } finally {
+    await fh.close();
   }
 }

@@ -36,15 +36,36 @@ describe('metrics fold', () => {
   });
 
   it('sums connection gauges per deployment and across pods, carrying samples over short gaps', () => {
-    const h = [sample(0, 'new-0', 'running', 0, 10), sample(0, 'new-1', 'running', 0, 5), sample(1000, 'new-0', 'running', 0, 12), sample(0, 'old-0', 'running', 0, 7)];
+    const h = [
+      sample(0, 'new-0', 'running', 0, 10),
+      sample(0, 'new-1', 'running', 0, 5),
+      sample(1000, 'new-0', 'running', 0, 12),
+      sample(4000, 'new-1', 'running', 0, 6),
+      sample(4000, 'new-0', 'running', 0, 13),
+      sample(0, 'old-0', 'running', 0, 7),
+    ];
     const o = observeSync(h, { durationS: 8 });
-    expect(o.metrics.gauge('connections', { deployment: 'new' }).slice(0, 6)).toEqual([15, 17, 17, 17, 12, null]);
+    expect(o.metrics.gauge('connections', { deployment: 'new' }).slice(0, 6)).toEqual([15, 17, 17, 17, 19, null]);
     expect(o.metrics.gauge('connections')[0]).toBe(22);
     expect(o.metrics.gauge('connections', { deployment: 'new' })[7]).toBeNull();
   });
 
+  it('carries no gauge past the last sample of its source: after it nobody looked', () => {
+    const h = [sample(0, 'new-0', 'running', 0, 10), sample(1000, 'new-0', 'running', 0, 11), sample(0, 'old-0', 'running', 0, 7), sample(2000, 'old-0', 'running', 0, 8)];
+    const m = observeSync(h, { durationS: 6 }).metrics;
+    expect(m.gauge('connections', { pod: 'new-0' })).toEqual([10, 11, null, null, null, null]);
+    expect(m.gauge('connections')).toEqual([17, 18, 8, null, null, null]);
+  });
+
   it('a pod that stopped running holds no connections (zero at once, not its last sample carried over)', () => {
-    const h = [sample(0, 'new-0', 'running', 0, 10), sample(0, 'old-0', 'running', 0, 5), { ...sample(1000, 'new-0', 'oomKilled', 0, 0), connections: {} }];
+    const h = [
+      sample(0, 'new-0', 'running', 0, 10),
+      sample(0, 'old-0', 'running', 0, 5),
+      { ...sample(1000, 'new-0', 'oomKilled', 0, 0), connections: {} },
+      sample(1000, 'old-0', 'running', 0, 5),
+      { ...sample(2000, 'new-0', 'oomKilled', 0, 0), connections: {} },
+      sample(2000, 'old-0', 'running', 0, 5),
+    ];
     const m = observeSync(h, { durationS: 3 }).metrics;
     expect(m.gauge('connections', { deployment: 'new' })).toEqual([10, 0, 0]);
     expect(m.gauge('connections')).toEqual([15, 5, 5]);

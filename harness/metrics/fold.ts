@@ -6,6 +6,7 @@ import { DeliveryChecker, type DeliveryStreamSummary } from './delivery-checker.
 import { EDGE, labels, secondOf } from './labels.ts';
 import { RestChecker, type RestSummary } from './rest-checker.ts';
 import { SeriesStore } from './series-store.ts';
+import { SourceTracker, type SourceRecord } from './sources.ts';
 import { WebhookChecker, type WebhookTransportSummary } from './webhook-checker.ts';
 
 // One streaming pass over the history. Memory grows with seconds x series (and with in-flight probe
@@ -54,6 +55,10 @@ export interface Observation {
   delivery: DeliveryStreamSummary[];
   rest: RestSummary;
   webhooks: { transports: WebhookTransportSummary[]; unexpected: number };
+  /** The run.ended event: present only when the history covers the whole replay. */
+  ended: EventOf<'run.ended'> | undefined;
+  /** When each signal source (probe, pod sampler, k6) was heard from, and its silences. */
+  sources: SourceRecord[];
 }
 
 export interface FoldOptions {
@@ -79,6 +84,8 @@ export class MetricsFold {
   private readonly logs: LogRecord[] = [];
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
+  private readonly sources = new SourceTracker();
+  private ended: EventOf<'run.ended'> | undefined;
   private meta: EventOf<'run.meta'> | undefined;
   private endMs = 0;
   private teardownMs: number | undefined;
@@ -101,6 +108,9 @@ export class MetricsFold {
     switch (e.type) {
       case 'run.meta':
         this.meta = e;
+        break;
+      case 'run.ended':
+        this.ended = e;
         break;
       case 'run.phase':
         this.phases.push({ phase: e.phase, t: e.t });
@@ -140,22 +150,26 @@ export class MetricsFold {
         break;
       }
       case 'pod.sample':
+        this.sources.seen('sampler', 'pods', {}, e.t);
         this.podSample(e, sec);
         break;
       case 'k6.point': {
         const l = labels({ deployment: e.tags.deployment, pod: e.tags.pod, transport: e.tags.transport });
+        this.sources.seen('k6', 'k6', {}, e.t);
         this.store.add('k6.points', {}, sec);
         this.store.add(`k6.${e.metric}`, l, sec, e.value);
         if (K6_TREND.test(e.metric)) this.store.record(`k6.${e.metric}`, l, sec, e.value);
         break;
       }
       case 'probe.sent':
+        this.sources.seen('probe', e.probe, labels({ probe: e.probe, transport: e.transport, deployment: e.deployment }), e.t);
         this.delivery.sentEvent(e);
         break;
       case 'probe.received':
         this.delivery.receivedEvent(e);
         break;
       case 'rest.request':
+        this.sources.seen('probe', e.probe, labels({ probe: e.probe, deployment: e.deployment ?? EDGE }), e.t);
         this.rest.request(e);
         break;
       case 'rest.response':
@@ -204,6 +218,8 @@ export class MetricsFold {
       delivery: this.delivery.finish(replayEndMs, this.options.deliveryGraceMs ?? 5000),
       rest: this.rest.finish(),
       webhooks: this.webhooks.finish(replayEndMs),
+      ended: this.ended,
+      sources: this.sources.finish(),
     });
   }
 

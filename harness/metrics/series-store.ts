@@ -85,13 +85,18 @@ export class SeriesStore {
     return sum;
   }
 
-  /** Per-second sum of matching gauges; a series' last sample is carried over short gaps. `null` = no data. */
+  /**
+   * Per-second sum of matching gauges; a series' last sample is carried over short gaps, never past
+   * the series' last sample (after it nobody looked: a truncated history or a stopped sampler has no
+   * value there). `null` = no data.
+   */
   gauge(metric: string, where?: Labels): (number | null)[] {
     const out = new Array<number | null>(this.durationS).fill(null);
     for (const s of this.matching(this.gauges, metric, where)) {
       let last: number | undefined;
       let lastAt = -Infinity;
-      for (let i = 0; i < this.durationS; i++) {
+      const end = Math.min(this.durationS, s.values.length);
+      for (let i = 0; i < end; i++) {
         const v = s.values[i];
         if (v !== undefined) {
           last = v;

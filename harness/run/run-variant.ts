@@ -124,6 +124,8 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
     history.record({ type: 'log.line', source: pod.spec.name, stream: 'stdout', tag: 'pod.final', line: JSON.stringify({ deployment: pod.spec.deployment, ...state, counters, tail: logs.trim().split('\n').slice(-3) }) });
   }
   history.record({ type: 'run.phase', phase: 'done' });
+  // Last event of every finished run: without it the history is judged incomplete (unknown).
+  history.record({ type: 'run.ended', plannedDurationS: scenario.durationS });
   await history.close();
   await topology.stop();
   topology = undefined;

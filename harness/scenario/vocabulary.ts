@@ -28,6 +28,7 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Every history event type; a scenario may point at one (detection faults, recovery starts). */
 export const HISTORY_EVENT_TYPES = [
   'run.meta',
+  'run.ended',
   'run.phase',
   'action.started',
   'action.applied',

@@ -5,6 +5,7 @@ import type { EventMatcher } from '../scenario/conditions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { evaluateAlerts } from './alerts.ts';
 import { composeVariant } from './compose.ts';
+import { faultsNotApplied, historyGap, withRunCoverage, withSignalCoverage } from './coverage.ts';
 import { detect } from './detection.ts';
 import { judgeSlo } from './slo.ts';
 import type { AlertFiring, Detection, SloResult, VariantVerdict } from './types.ts';
@@ -20,6 +21,8 @@ export interface VariantJudgement {
   verdict: VariantVerdict;
   /** Warnings that lowered confidence (e.g. events dropped by a full history budget). */
   warnings: string[];
+  /** Set when the history does not cover the whole replay (no run.ended): the run did not finish. */
+  incomplete: string | undefined;
 }
 
 /** What the fold must watch for this scenario: detection faults, recovery starts, the webhook deadline. */
@@ -37,7 +40,16 @@ export function judgeObservation(scenario: ResolvedScenario, observation: Observ
   const firings = evaluateAlerts(scenario.alerts, observation.metrics);
   const warnings: string[] = [];
   const dropped = Object.entries(stats?.dropped ?? {}).filter(([, n]) => n > 0);
-  let slos = scenario.slos.map((s) => judgeSlo(s, observation, firings));
+  let slos = withSignalCoverage(
+    scenario.slos.map((s) => judgeSlo(s, observation, firings)),
+    scenario,
+    observation,
+  );
+  const incomplete = historyGap(scenario, observation);
+  if (incomplete) {
+    warnings.push(`${incomplete}: the run did not finish; passes are downgraded to unknown`);
+    slos = slos.map((s) => (s.status === 'pass' ? { ...s, status: 'unknown' as const, detail: `${s.detail}; ${incomplete}` } : s));
+  }
   if (dropped.length > 0) {
     const text = dropped.map(([type, n]) => `${n} ${type}`).join(', ');
     warnings.push(`history incomplete: ${text} events were dropped (budget full); passes are downgraded to unknown`);
@@ -45,8 +57,8 @@ export function judgeObservation(scenario: ResolvedScenario, observation: Observ
     slos = slos.map((s) => (s.status === 'pass' ? { ...s, status: 'unknown' as const, detail: `${s.detail}; history incomplete (${text} dropped)` } : s));
   }
   const detections = scenario.slos.flatMap((s) => (s.kind === 'detection' ? [detect(s, observation, firings)] : []));
-  const verdict = composeVariant(scenario.variant, scenario.expectation, slos);
-  return { scenario, observation, firings, slos, detections, verdict, warnings };
+  const verdict = withRunCoverage(composeVariant(scenario.variant, scenario.expectation, slos), incomplete, faultsNotApplied(scenario, observation));
+  return { scenario, observation, firings, slos, detections, verdict, warnings, incomplete };
 }
 
 /** Fold a history (in memory or streamed from NDJSON) and judge it. */
