@@ -50,4 +50,23 @@ describe('NDJSON history files', () => {
     expect(back).toHaveLength(4);
     expect(back[3]).toEqual({ type: 'k6.point', t: 2000, metric: 'ws_sessions', value: 1, tags: {} });
   });
+
+  it('a torn last line (cut mid-line, no newline) ends the history there instead of throwing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hist-'));
+    const file = path.join(dir, 'history.ndjson');
+    const whole = events.map((e) => JSON.stringify(e)).join('\n');
+    await writeFile(file, whole.slice(0, whole.length - 12));
+    const torn: number[] = [];
+    expect(await collect(readHistoryFile(file, { onTornTail: (n) => torn.push(n) }))).toEqual(events.slice(0, 2));
+    expect(torn).toEqual([3]);
+  });
+
+  it('a malformed last line that ends with a newline is corruption, not a cut: it throws', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hist-'));
+    const file = path.join(dir, 'history.ndjson');
+    await writeFile(file, `${JSON.stringify(events[0])}\n{"type":"run.me\n`);
+    const err = await collect(readHistoryFile(file, { onTornTail: () => undefined })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HistoryParseError);
+    expect((err as Error).message).toMatch(/history\.ndjson:2: expected one JSON object per line/);
+  });
 });
