@@ -123,6 +123,7 @@ export function renderHtml(report: RunReport): string {
 <main>
 <h1>${esc(sc.title)}</h1>
 <p class="meta">scenario <code>${esc(sc.id)}</code> · replays postmortem <code>${esc(sc.postmortem)}</code> · run <code>${esc(report.runId)}</code> · generated ${esc(report.generatedAt)} · exit code ${report.exitCode}</p>
+${report.unfinished ? `<p class="warning unfinished"><strong>This run did not finish</strong> (${esc(report.unfinished)}): its verdicts are unknown, never green.</p>` : ''}
 <div class="summary"><p>${esc(sc.summary)}</p><ul>${verdicts.join('')}</ul></div>
 ${report.variants.map(variantSection).join('\n')}
 </main>

@@ -10,7 +10,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const num = (v: number | null, unit: string) => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(unit === 'ratio' ? 4 : 1)}${unit === 'ms' ? ' ms' : unit === 's' ? ' s' : ''}`);
 
 export function renderMarkdown(report: RunReport): string {
-  const out: string[] = [`## ${report.scenario.title} (\`${report.scenario.id}\`)`, '', report.scenario.summary, ''];
+  const out: string[] = [`## ${report.scenario.title} (\`${report.scenario.id}\`)`, ''];
+  if (report.unfinished) out.push(`> **This run did not finish** (${report.unfinished}): its verdicts are unknown, never green.`, '');
+  out.push(report.scenario.summary, '');
   out.push('| variant | expectation | verdict |', '|---|---|---|');
   for (const v of report.variants) {
     const exp = 'breach' in v.expectation ? `breach ${v.expectation.breach.join(', ')}` : 'hold all';

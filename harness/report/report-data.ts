@@ -73,7 +73,11 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
   };
 }
 
-export function buildRunReport(runId: string, judgements: readonly VariantJudgement[], now: Date = new Date()): RunReport {
+/**
+ * `unfinished` names why the run did not finish when the caller knows more than the history (a
+ * `.partial` run directory); otherwise the first incomplete history's reason is used.
+ */
+export function buildRunReport(runId: string, judgements: readonly VariantJudgement[], now: Date = new Date(), unfinished?: string): RunReport {
   const first = judgements[0];
   if (!first) throw new Error('buildRunReport needs at least one judged variant');
   const sc = first.scenario;
@@ -83,6 +87,7 @@ export function buildRunReport(runId: string, judgements: readonly VariantJudgem
     generatedAt: now.toISOString(),
     scenario: { id: sc.id, title: sc.title, postmortem: sc.postmortem, summary: sc.summary, file: sc.file ?? null },
     exitCode: exitCodeFor(judgements.map((j) => j.verdict)) as 0 | 1 | 2,
+    unfinished: unfinished ?? judgements.find((j) => j.incomplete)?.incomplete ?? null,
     variants: judgements.map(buildVariantReport),
   };
 }

@@ -30,4 +30,20 @@ describe('run index', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('never lists an unfinished run as finished: a history without run.ended, or a .partial directory', async () => {
+    const unfinished: RunIndexRow[] = [
+      { scenario: 'oom-cascade', variant: 'remediated', status: 'held', met: true, runDir: '/out/oom-cascade/r3', error: undefined, unfinished: 'history incomplete (ends at t=40.0s of 70s)' },
+      { scenario: 'oom-cascade', variant: 'incident', status: 'reproduced', met: true, runDir: '/out/oom-cascade/r4.partial', error: undefined },
+    ];
+    const t = formatRunTable(unfinished).split('\n');
+    expect(t[0]).toBe('✘  oom-cascade/remediated  held, did not finish: history incomplete (ends at t=40.0s of 70s)');
+    expect(t[1]).toBe('✘  oom-cascade/incident    reproduced, did not finish: the run directory is still .partial');
+    expect(t[2]).toBe('0 of 2 variant(s) met their expectation');
+    const dir = await mkdtemp(join(tmpdir(), 'index-'));
+    const md = await readFile(await writeRunIndex(dir, unfinished, '2026-12-02T14:00:00Z'), 'utf8');
+    expect(md).toContain('| ✘ | oom-cascade / remediated | held, did not finish: history incomplete (ends at t=40.0s of 70s) |');
+    expect(md).toContain('0 of 2 variant(s) met their expectation.');
+    await rm(dir, { recursive: true, force: true });
+  });
 });

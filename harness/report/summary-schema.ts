@@ -107,6 +107,11 @@ export const summarySchema = z.object({
   generatedAt: z.string(),
   scenario: z.object({ id: z.string(), title: z.string(), postmortem: z.string(), summary: z.string(), file: z.string().nullable() }),
   exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  /**
+   * Why this run did not finish (a `.partial` run directory, a history without run.ended); null for a
+   * finished run. Optional so summaries written before it was added still validate.
+   */
+  unfinished: z.string().nullable().optional(),
   variants: z.array(variantSummarySchema).min(1),
 });
 

@@ -20,10 +20,10 @@ export interface WrittenReports {
 export async function writeRunReports(
   run: { runId: string; runDir: string },
   judgements: VariantJudgement | readonly VariantJudgement[],
-  options: { reporters?: readonly Reporter[]; now?: Date } = {},
+  options: { reporters?: readonly Reporter[]; now?: Date; unfinished?: string } = {},
 ): Promise<WrittenReports> {
   const list = Array.isArray(judgements) ? (judgements as readonly VariantJudgement[]) : [judgements as VariantJudgement];
-  const report = buildRunReport(run.runId, list, options.now);
+  const report = buildRunReport(run.runId, list, options.now, options.unfinished);
   const files = await writeReports(run.runDir, report, options.reporters ?? DEFAULT_REPORTERS);
   const at = (name: string) => path.join(run.runDir, name);
   return { summary: at('summary.json'), junit: at('junit.xml'), html: at('report.html'), markdown: at('summary.md'), files };

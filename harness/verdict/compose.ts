@@ -26,7 +26,7 @@ export function composeVariant(variant: string, expectation: Expectation, slos: 
   const unknown = slos.filter((s) => s.status === 'unknown');
   if (failed.length > 0) return { variant, expectation, status: 'broken', met: false, reasons: failed.map((s) => `${s.id}: breached (${s.detail})`), unexpectedBreaches: failed.map((s) => s.id) };
   if (unknown.length > 0 || slos.length === 0) {
-    return { variant, expectation, status: 'inconclusive', met: false, reasons: slos.length === 0 ? ['no SLO was judged'] : unknown.map((s) => `${s.id}: no data (${s.detail})`), unexpectedBreaches: [] };
+    return { variant, expectation, status: 'inconclusive', met: false, reasons: slos.length === 0 ? ['no SLO was judged'] : unknown.map((s) => `${s.id}: unknown (${s.detail})`), unexpectedBreaches: [] };
   }
   return { variant, expectation, status: 'held', met: true, reasons: ['every SLO held'], unexpectedBreaches: [] };
 }

@@ -48,7 +48,7 @@ export function judgeObservation(scenario: ResolvedScenario, observation: Observ
   const incomplete = historyGap(scenario, observation);
   if (incomplete) {
     warnings.push(`${incomplete}: the run did not finish; passes are downgraded to unknown`);
-    slos = slos.map((s) => (s.status === 'pass' ? { ...s, status: 'unknown' as const, detail: `${s.detail}; ${incomplete}` } : s));
+    slos = downgradePasses(slos, incomplete);
   }
   if (dropped.length > 0) {
     const text = dropped.map(([type, n]) => `${n} ${type}`).join(', ');
@@ -59,6 +59,24 @@ export function judgeObservation(scenario: ResolvedScenario, observation: Observ
   const detections = scenario.slos.flatMap((s) => (s.kind === 'detection' ? [detect(s, observation, firings)] : []));
   const verdict = withRunCoverage(composeVariant(scenario.variant, scenario.expectation, slos), incomplete, faultsNotApplied(scenario, observation));
   return { scenario, observation, firings, slos, detections, verdict, warnings, incomplete };
+}
+
+const downgradePasses = (slos: readonly SloResult[], why: string): SloResult[] =>
+  slos.map((s) => (s.status === 'pass' ? { ...s, status: 'unknown' as const, detail: `${s.detail}; ${why}` } : s));
+
+/**
+ * The same judgement for a run known not to have finished for a reason the history cannot show (its
+ * directory is still `.partial`): unknown, never green. A history that is itself incomplete already is.
+ */
+export function asUnfinished(j: VariantJudgement, why: string): VariantJudgement {
+  if (j.incomplete) return j;
+  return {
+    ...j,
+    slos: downgradePasses(j.slos, why),
+    warnings: [...j.warnings, `${why}: the run did not finish; passes are downgraded to unknown`],
+    verdict: withRunCoverage(j.verdict, why, []),
+    incomplete: why,
+  };
 }
 
 /** Fold a history (in memory or streamed from NDJSON) and judge it. */

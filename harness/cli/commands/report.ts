@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { HISTORY_FILE, readHistoryFile } from '../../history/ndjson.ts';
+import { HISTORY_FILE } from '../../history/ndjson.ts';
 import { readRunMeta } from '../../history/run-meta.ts';
-import { writeRunReports } from '../../report/write-run-reports.ts';
+import { rejudgeRun } from '../../report/rejudge-run.ts';
 import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
 import { readSavedScenario, SCENARIO_FILE } from '../../run/saved-scenario.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
-import { judgeVariant } from '../../verdict/judge.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -33,10 +32,10 @@ export function registerReport(program: Command): void {
         : existsSync(join(runDir, SCENARIO_FILE))
           ? await readSavedScenario(runDir)
           : resolveVariant((await loadScenarios([await resolveScenarioArg(meta.scenarioId)]))[0]!, meta.variant);
-      const judgement = await judgeVariant(plan, readHistoryFile(historyFile));
-      const written = await writeRunReports({ runId: meta.runId || basename(runDir), runDir }, judgement);
+      const { judgement, written, unfinished } = await rejudgeRun({ runId: meta.runId || basename(runDir), runDir }, plan);
       const v = judgement.verdict;
-      console.log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}`);
+      console.log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${unfinished ? ' (the run did not finish)' : ''}`);
+      if (unfinished) console.log(`  the run did not finish: ${unfinished}`);
       for (const r of v.reasons) console.log(`    ${r}`);
       console.log(`  report: ${written.html}`);
       process.exitCode = exitCodeFor([v]);

@@ -60,7 +60,7 @@ export function registerRun(program: Command): void {
           const written = await writeRunReports(run, judgement);
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;
-          rows.push({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir, error: undefined });
+          rows.push({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir, error: undefined, unfinished: judgement.incomplete });
           if (opts.json) console.log(JSON.stringify({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir }));
           else {
             log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${v.met ? '' : ' (expectation not met)'}`);
