@@ -13,12 +13,13 @@ import type { SloResult, VariantVerdict } from './types.ts';
 // - every signal source an SLO depends on was heard from throughout the window it judges;
 // - every fault a hold-all variant must survive was seen to take effect (action.applied).
 //
-// Silence thresholds, measured on a real replay (connection-limit/remediated, 75 s, 480 clients, see
-// README "What makes a verdict unknown"): delivery probes at 5/s sent every 200 ms, worst gap 216 ms,
-// first send at 0.09-0.68 s; the pod sampler ticked every 1 s, worst gap 1068 ms. A probe is silent
-// after max(2 s, 4 send intervals) without a send: 9x the worst measured gap at 5/s, and still four
-// missed sends for the slowest probe (2/s). The sampler is silent after 3 s, the gauges' own staleness
-// limit (a longer gap leaves seconds without a value anyway).
+// Silence thresholds, measured on real replays (table and commands in reports/README.md, "What makes
+// a verdict unknown"): delivery probes at 5/s sent every 200 ms, worst gap 348 ms (connection-limit,
+// 480 clients); REST probes at 4-8/s worst gap 616 ms (keepalive-desync); the pod sampler ticked every
+// 1 s, worst gap 1469 ms. A probe is silent after max(2 s, 4 send intervals) without a send: three
+// times the worst measured gap, and still four missed sends for the slowest probe (2/s). The sampler
+// is silent after 3 s, twice its worst gap and the gauges' own staleness limit. k6 ended 0.4 s after
+// its planned 36 s; it is judged only for ending early, by more than 3 s.
 
 export const PROBE_SILENCE_MIN_MS = 2000;
 export const PROBE_SILENCE_INTERVALS = 4;
