@@ -72,6 +72,7 @@ export interface FoldOptions {
   maxLogs?: number;
 }
 
+const WEBHOOK_PROBE_CLIENT = /^(.+)\/wh-\d+$/;
 const K6_TREND = /(_duration|_connecting|_waiting|_sending|_receiving|_blocked|_handshaking|latency)$/;
 
 export class MetricsFold {
@@ -132,8 +133,13 @@ export class MetricsFold {
         a.evidence = e.evidence ?? a.evidence;
         break;
       }
-      case 'connect.attempt':
-        break; // attempts are counted from outcomes, so attempts = successes + failures exactly
+      case 'connect.attempt': {
+        // Attempts are counted from outcomes, so attempts = successes + failures exactly. A webhook
+        // probe's tick is one fresh client (`<probe>/wh-<n>`): its attempts are that probe's sends.
+        const wh = e.source === 'probe' ? WEBHOOK_PROBE_CLIENT.exec(e.client) : null;
+        if (wh) this.sources.seen('probe', wh[1]!, labels({ probe: wh[1], transport: e.transport }), e.t);
+        break;
+      }
       case 'connect.outcome': {
         const l = labels({ deployment: e.deployment ?? EDGE, pod: e.pod, transport: e.transport, source: e.source });
         this.store.add('connect.attempts', l, sec);

@@ -19,7 +19,8 @@ import type { SloResult, VariantVerdict } from './types.ts';
 // 1 s, worst gap 1469 ms. A probe is silent after max(2 s, 4 send intervals) without a send: three
 // times the worst measured gap, and still four missed sends for the slowest probe (2/s). The sampler
 // is silent after 3 s, twice its worst gap and the gauges' own staleness limit. k6 ended 0.4 s after
-// its planned 36 s; it is judged only for ending early, by more than 3 s.
+// its planned 36 s; it is judged only for ending early, by more than 3 s. Webhook probes (one fresh
+// client per tick) started a cycle every 500 ms at 2/s, worst gap 558 ms; at 1/s, worst 1076 ms.
 
 export const PROBE_SILENCE_MIN_MS = 2000;
 export const PROBE_SILENCE_INTERVALS = 4;
@@ -95,12 +96,18 @@ const pick = (where: Labels | undefined, keys: string[]): Labels | undefined =>
 
 /** The sources a metric's values come from, as the scenario declares them. */
 function sourcesOf(scenario: ResolvedScenario, metric: string, where: Labels | undefined): Expected[] {
-  const probeKind = metric.startsWith('delivery.') || metric.startsWith('messages.') ? 'delivery' : metric.startsWith('rest.') ? 'rest' : undefined;
+  const probeKind =
+    metric.startsWith('delivery.') || metric.startsWith('messages.') ? 'delivery' : metric.startsWith('rest.') ? 'rest' : metric.startsWith('webhooks.') ? 'webhook' : undefined;
   if (probeKind) {
     return scenario.probes.flatMap((p) => {
       if (p.kind !== probeKind) return [];
-      // The labels the probe's series carry (see delivery-checker and rest-checker).
-      const labels: Labels = p.kind === 'delivery' ? { probe: p.id, transport: p.transport, ...(p.deployment ? { deployment: p.deployment } : {}) } : { probe: p.id, deployment: p.deployment ?? EDGE };
+      // The labels the probe's series carry (see delivery-checker, rest-checker and webhook-checker).
+      const labels: Labels =
+        p.kind === 'delivery'
+          ? { probe: p.id, transport: p.transport, ...(p.deployment ? { deployment: p.deployment } : {}) }
+          : p.kind === 'rest'
+            ? { probe: p.id, deployment: p.deployment ?? EDGE }
+            : { probe: p.id, transport: p.transport, deployment: p.deployment ?? EDGE };
       if (!matchesLabels(labels, pick(where, PROBE_KEYS))) return [];
       return [{ kind: 'probe' as const, id: p.id, labels, silenceMs: Math.max(PROBE_SILENCE_MIN_MS, (PROBE_SILENCE_INTERVALS * 1000) / p.ratePerS) }];
     });
