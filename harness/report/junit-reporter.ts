@@ -28,14 +28,25 @@ function testcase(scenario: string, v: VariantReport, slo: VariantReport['slos']
   return { xml: `${head}\n      <failure message="${xmlEscape(message)}" type="${mustBreach ? 'rotted' : 'breach'}"/>\n    </testcase>`, failed: true, errored: false };
 }
 
+/**
+ * A run that did not finish or whose fault never took effect is unknown even when every SLO case
+ * passed: one more case, an <error>, so a CI that reads only junit.xml does not go green either.
+ */
+function evidenceCase(report: RunReport, v: VariantReport): { xml: string; failed: boolean; errored: boolean }[] {
+  const gaps = [...(report.unfinished && !(v.verdict.evidenceGaps ?? []).includes(report.unfinished) ? [report.unfinished] : []), ...(v.verdict.evidenceGaps ?? [])];
+  if (gaps.length === 0) return [];
+  const head = `    <testcase classname="${xmlEscape(`${report.scenario.id}.${v.variant}`)}" name="${xmlEscape(`${v.variant} › the run saw enough to judge`)}">`;
+  return [{ xml: `${head}\n      <error message="${xmlEscape(`unknown: ${gaps.join('; ')}`)}" type="unknown"/>\n    </testcase>`, failed: false, errored: true }];
+}
+
 export function renderJunit(report: RunReport): string {
   const suites = report.variants.map((v) => {
-    const cases = v.slos.map((s) => testcase(report.scenario.id, v, s));
+    const cases = [...v.slos.map((s) => testcase(report.scenario.id, v, s)), ...evidenceCase(report, v)];
     const failures = cases.filter((c) => c.failed).length;
     const errors = cases.filter((c) => c.errored).length;
     return `  <testsuite name="${xmlEscape(`${report.scenario.id} / ${v.variant}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${v.durationS}">\n${cases.map((c) => c.xml).join('\n')}\n  </testsuite>`;
   });
-  const total = report.variants.reduce((n, v) => n + v.slos.length, 0);
+  const total = report.variants.reduce((n, v) => n + v.slos.length + evidenceCase(report, v).length, 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlEscape(`incident replay: ${report.scenario.id}`)}" tests="${total}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 

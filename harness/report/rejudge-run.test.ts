@@ -18,7 +18,7 @@ async function runDir(name: string): Promise<string> {
 
 async function outputs(dir: string) {
   const read = (f: string) => readFile(path.join(dir, f), 'utf8');
-  return { summary: JSON.parse(await read('summary.json')), markdown: await read('summary.md'), html: await read('report.html') };
+  return { summary: JSON.parse(await read('summary.json')), markdown: await read('summary.md'), html: await read('report.html'), junit: await read('junit.xml') };
 }
 
 describe('harness report on a saved run (rejudgeRun)', () => {
@@ -32,6 +32,8 @@ describe('harness report on a saved run (rejudgeRun)', () => {
     expect(o.summary.unfinished).toBeNull();
     expect(o.markdown).not.toContain('did not finish');
     expect(o.html).not.toContain('did not finish');
+    expect(o.junit).not.toContain('the run saw enough to judge');
+    expect(o.summary.variants[0].verdict.evidenceGaps).toEqual([]);
   });
 
   it('a .partial directory with a complete history: unknown, and every output says the run did not finish', async () => {
@@ -47,6 +49,10 @@ describe('harness report on a saved run (rejudgeRun)', () => {
     expect(o.summary.variants[0].verdict.status).toBe('inconclusive');
     expect(o.markdown).toContain(`**This run did not finish** (${r.unfinished})`);
     expect(o.html).toContain('<strong>This run did not finish</strong> (the run directory is still .partial');
+    // Every SLO case would pass on this history: the extra case keeps a junit-only CI red too.
+    expect(o.junit).toContain('name="remediated › the run saw enough to judge">\n      <error message="unknown: the run directory is still .partial');
+    expect(o.junit).toMatch(/<testsuite name="tiny \/ remediated" tests="\d+" failures="0" errors="[1-9]\d*"/);
+    expect(o.summary.variants[0].verdict.evidenceGaps).toEqual([r.unfinished]);
   });
 
   it('a history cut mid-line: unknown, the torn line named, outputs say the run did not finish', async () => {

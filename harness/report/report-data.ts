@@ -57,7 +57,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     replayS: o.replayS,
     events: o.events,
     expectation: sc.expectation,
-    verdict: { status: j.verdict.status, met: j.verdict.met, reasons: j.verdict.reasons, unexpectedBreaches: j.verdict.unexpectedBreaches },
+    verdict: { status: j.verdict.status, met: j.verdict.met, reasons: j.verdict.reasons, unexpectedBreaches: j.verdict.unexpectedBreaches, evidenceGaps: j.verdict.evidenceGaps ?? [] },
     slos: j.slos.map((s) => ({ ...s, window: s.window ?? null })),
     alerts: j.firings.map((f) => ({ ...f, subject: f.subject ?? null })),
     detections: j.detections,

@@ -37,6 +37,8 @@ export const variantSummarySchema = z.object({
     met: z.boolean(),
     reasons: z.array(z.string()),
     unexpectedBreaches: z.array(z.string()),
+    /** What the run failed to show apart from any SLO (incomplete history, a fault without evidence); absent in older files. */
+    evidenceGaps: z.array(z.string()).optional(),
   }),
   slos: z.array(sloSummarySchema),
   alerts: z.array(z.object({ alert: z.string(), title: z.string(), firedAtS: z.number(), resolvedAtS: seconds, subject: z.string().nullable() })),

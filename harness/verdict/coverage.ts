@@ -188,9 +188,9 @@ export function withSignalCoverage(results: readonly SloResult[], scenario: Reso
  * would have held unknown (a breach it had is still reported as broken).
  */
 export function withRunCoverage(verdict: VariantVerdict, historyIncomplete: string | undefined, faults: readonly string[]): VariantVerdict {
-  if (historyIncomplete) {
-    return { ...verdict, status: 'inconclusive', met: false, reasons: [historyIncomplete, ...faults, ...verdict.reasons.filter((r) => r !== 'every SLO held')] };
-  }
-  if (faults.length === 0 || verdict.status === 'broken') return faults.length ? { ...verdict, reasons: [...verdict.reasons, ...faults] } : verdict;
-  return { ...verdict, status: 'inconclusive', met: false, reasons: [...faults, ...verdict.reasons.filter((r) => r !== 'every SLO held')] };
+  const gaps = [...(verdict.evidenceGaps ?? []), ...(historyIncomplete ? [historyIncomplete] : []), ...faults];
+  if (gaps.length === (verdict.evidenceGaps?.length ?? 0)) return verdict;
+  const others = verdict.reasons.filter((r) => r !== 'every SLO held' && !gaps.includes(r));
+  if (!historyIncomplete && verdict.status === 'broken') return { ...verdict, reasons: [...verdict.reasons, ...faults], evidenceGaps: gaps };
+  return { ...verdict, status: 'inconclusive', met: false, reasons: [...gaps, ...others], evidenceGaps: gaps };
 }

@@ -51,4 +51,9 @@ export interface VariantVerdict {
   reasons: string[];
   /** SLOs that breached without being expected to (incident variant): worth a look, not a failure. */
   unexpectedBreaches: string[];
+  /**
+   * What the run failed to show, apart from any SLO: an incomplete history, a fault that never took
+   * effect. Non-empty means the variant cannot be green. Absent on verdicts composed before the check.
+   */
+  evidenceGaps?: string[];
 }

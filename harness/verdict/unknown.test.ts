@@ -143,6 +143,8 @@ describe('an expected fault must be seen to take effect', () => {
     const a = (await judgeText(plan, noEvidence)).judgement;
     expectUnknown(a);
     expect(a.verdict.reasons).toEqual(['the fault never took effect: #2 weights.shift edge (planned at 33 s) has no action.applied']);
+    expect(a.verdict.evidenceGaps).toEqual(a.verdict.reasons);
+    expect(a.slos.every((s) => s.status === 'pass')).toBe(true);
 
     const failed = linesOf(text)
       .map((l) => {
