@@ -129,6 +129,13 @@ const schemas = [
     event: z.enum(WEBHOOK_EVENTS),
     channel: z.string(),
     ...where,
+    /** The webhook probe whose activity caused it. */
+    probe: z.string().optional(),
+    /**
+     * `false`: the activity may have caused this webhook (an event the probe does not watch, or one
+     * cut short), so its arrival is explained but its absence is not missing. Absent = owed.
+     */
+    owed: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('webhook.received'),
@@ -137,6 +144,8 @@ const schemas = [
     event: z.string(),
     channel: z.string(),
     signatureValid: z.boolean(),
+    /** What the receiver answered; a repeat of a webhook answered 2xx is a duplicate. Absent = 200. */
+    status: z.int().optional(),
   }),
   z.object({ type: z.literal('log.line'), t, source: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string(), tag: z.string().optional() }),
 ] as const;

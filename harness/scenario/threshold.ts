@@ -49,6 +49,8 @@ export const AGGREGATIONS_FOR: Record<string, Aggregation['kind'][]> = {
   gauge: ['max', 'min', 'avg', 'value'],
   detection: ['value'],
   recovery: ['value'],
+  delivery: ['count'],
+  webhook: ['count'],
 };
 
 export function compare(observed: number, op: Comparator, limit: number): boolean {
