@@ -66,6 +66,14 @@ describe('webhooks once, and none unexplained', () => {
     expect(o.metrics.counterTotal('webhooks.stray')).toBe(2);
   });
 
+  it('in a history from before probes named their webhooks, strays are counted for no probe', () => {
+    const legacy: HistoryEvent = { type: 'webhook.expected', t: 0, key: 'a', transport: 'ws', event: 'channel_occupied', channel: 'private-wh-p-1' };
+    const o = observeSync([legacy, arrive(10, 'a'), arrive(200, 'channel_vacated:private-wh-p-1', { event: 'channel_vacated' }), end(20_000)], { webhookDeadlineMs: 5000 });
+    expect(o.webhooks.unexpected).toBe(1);
+    expect(o.metrics.counterTotal('webhooks.stray')).toBe(1);
+    expect(o.metrics.counterTotal('webhooks.stray', { probe: 'p' })).toBe(0);
+  });
+
   it('a webhook the activity may have caused (owed: false) is explained when it comes and not missing when it does not', () => {
     const o = observeSync([owed(0, 'a'), arrive(10, 'a'), owed(0, 'vacated', { owed: false }), arrive(200, 'vacated'), owed(0, 'removed', { owed: false }), end(20_000)], { webhookDeadlineMs: 5000 });
     expect(o.webhooks.transports[0]).toMatchObject({ expected: 1, received: 1, missing: 0, stray: 0, duplicated: 0 });

@@ -56,6 +56,11 @@ export class WebhookChecker {
   private readonly duplicated = new Map<string, number>();
   /** Transport of each probe, from its expectations: a stray on its channel is counted there. */
   private readonly probeTransport = new Map<string, string>();
+  /**
+   * Histories written before probes recorded every webhook they cause (with their id) cannot tell a
+   * stray from an unwatched event: there, strays are counted for no probe, so no probe is charged.
+   */
+  private attributable = false;
 
   constructor(
     private readonly store: SeriesStore,
@@ -67,7 +72,10 @@ export class WebhookChecker {
     const prior = this.expected.get(e.key);
     // A "may have caused" never downgrades an owed expectation recorded for the same key.
     if (prior && (prior.owed || !owed)) return;
-    if (e.probe !== undefined) this.probeTransport.set(e.probe, e.transport);
+    if (e.probe !== undefined) {
+      this.attributable = true;
+      this.probeTransport.set(e.probe, e.transport);
+    }
     // webhooks.expected is counted in finish(), without pending ones, so received/expected is exact.
     this.expected.set(e.key, { t: e.t, transport: e.transport, event: e.event, deployment: e.deployment, probe: e.probe, owed, ...(prior ? { arrivedAt: prior.arrivedAt, acked: prior.acked } : {}) });
     const before = this.early.get(e.key);
@@ -142,7 +150,7 @@ export class WebhookChecker {
       for (const r of arrivals) {
         if (r.t > endMs) continue; // arrived during tear-down: its cause may not be in the judged history
         unexpected++;
-        const probe = probeOfWebhookChannel(r.channel);
+        const probe = this.attributable ? probeOfWebhookChannel(r.channel) : undefined;
         const transport = probe !== undefined ? this.probeTransport.get(probe) : undefined;
         if (transport !== undefined) summary(transport).stray++;
         this.store.add('webhooks.stray', labels({ probe, transport, event: r.event }), secondOf(r.t));

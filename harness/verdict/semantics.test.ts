@@ -76,7 +76,7 @@ describe('webhook SLOs per probe', () => {
   });
 
   it('a probe that caused no webhook is unknown for missing, but a stray on its channel still fails', () => {
-    const o = observeSync([arrive(100, 7, 'x'), end(20_000)], { webhookDeadlineMs: 5000 });
+    const o = observeSync([owed(0, 1), arrive(50, 1), arrive(100, 7, 'x'), end(20_000)], { webhookDeadlineMs: 5000 });
     expect(judgeSlo(webhook('x', 'missing'), o, [])).toMatchObject({ status: 'unknown', value: null });
     expect(judgeSlo(webhook('x', 'stray'), o, [])).toMatchObject({ status: 'fail', value: 1 });
   });
