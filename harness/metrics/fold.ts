@@ -54,6 +54,8 @@ export interface Observation {
   delivery: DeliveryStreamSummary[];
   rest: RestSummary;
   webhooks: { transports: WebhookTransportSummary[]; unexpected: number };
+  /** Each cap probe's finding at its pod's connection limit. */
+  limits: EventOf<'limit.checked'>[];
 }
 
 export interface FoldOptions {
@@ -77,6 +79,7 @@ export class MetricsFold {
   private readonly pods = new Map<string, { restarts: number; state: string; transports: string[] }>();
   private readonly actions = new Map<number, ActionRecord>();
   private readonly logs: LogRecord[] = [];
+  private readonly limits: EventOf<'limit.checked'>[] = [];
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
   private meta: EventOf<'run.meta'> | undefined;
@@ -167,6 +170,9 @@ export class MetricsFold {
       case 'webhook.received':
         this.webhooks.receivedEvent(e);
         break;
+      case 'limit.checked':
+        this.limits.push(e);
+        break;
       case 'log.line':
         this.store.add('log.lines', labels({ tag: e.tag }), sec);
         if ((e.tag !== undefined || e.stream === 'stderr') && this.logs.length < (this.options.maxLogs ?? 500)) {
@@ -204,6 +210,7 @@ export class MetricsFold {
       delivery: this.delivery.finish(replayEndMs, this.options.deliveryGraceMs ?? 5000),
       rest: this.rest.finish(),
       webhooks: this.webhooks.finish(replayEndMs),
+      limits: this.limits,
     });
   }
 

@@ -149,7 +149,22 @@ export const probeSchema = z.discriminatedUnion('kind', [
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
     ratePerS: positive.default(1),
   }),
-], kindError(['delivery', 'rest', 'webhook']));
+  /**
+   * Reaches one pod's connection cap on purpose at `atS`: opens WebSocket connections to a pod of
+   * `deployment` in batches until the pod refuses, then checks that admitted connections still
+   * receive, and closes them all. `limit` is the deployment's configured `maxConnections`.
+   */
+  z.strictObject({
+    kind: z.literal('cap'),
+    id: idSchema,
+    deployment: idSchema,
+    transport: z.literal('ws').default('ws'),
+    limit: z.int().positive(),
+    atS: seconds,
+    /** Connections opened at once; the pod's count is exact whatever the batch. */
+    batch: z.int().positive().max(100).default(25),
+  }),
+], kindError(['delivery', 'rest', 'webhook', 'cap']));
 
 const windowSecondsSchema = z
   .object({ from: seconds, to: seconds })
@@ -247,7 +262,13 @@ export const sloSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...sloBase, kind: z.literal('delivery'), probe: idSchema, check: z.enum(DELIVERY_CHECKS), transport: transportSchema.optional() }),
   /** One webhook probe's webhooks that went missing, came again after a 2xx, or that nothing caused. */
   z.strictObject({ ...sloBase, kind: z.literal('webhook'), probe: idSchema, check: z.enum(WEBHOOK_CHECKS) }),
-], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery', 'delivery', 'webhook']));
+  /**
+   * A cap probe's finding, e.g. `value<=2`: the value is how far from the configured limit the pod
+   * began refusing (|open before + admitted − limit|). Fails outright when it never refused, refused
+   * for another reason than `refusal`, or an admitted connection stopped working.
+   */
+  z.strictObject({ ...sloBase, kind: z.literal('limit'), probe: idSchema, refusal: z.string().min(1) }),
+], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));
 
 /**
  * Delivery semantics judged by default: every variant that holds all SLOs gets a `delivery` SLO per

@@ -74,3 +74,23 @@ describe('delivery semantics as a default', () => {
     expect(messageOf(s)).toContain('slos[3].probe: expected the id of a delivery probe ("ws-probe"), got "ghost"');
   });
 });
+
+describe('cap probes', () => {
+  const withCap = (limit: number) => {
+    const s = base();
+    s.variants.remediated.probes = [{ kind: 'cap', id: 'cap', deployment: 'new', limit, atS: 1 }];
+    s.variants.remediated.slos = [{ id: 'cap-boundary', title: 'c', why: 'w', kind: 'limit', probe: 'cap', refusal: 'close:1006', threshold: 'value<=2' }];
+    return s;
+  };
+
+  it('checks the cap the deployment is configured with', () => {
+    expect(validateScenario(withCap(5000)).resolved.remediated!.probes.map((p) => p.id)).toContain('cap');
+    expect(messageOf(withCap(500))).toContain('variants.remediated.probes[1].limit: expected the maxConnections of "new" (5000), got 500');
+  });
+
+  it('a limit SLO must name a cap probe', () => {
+    const s = withCap(5000);
+    s.variants.remediated.slos[0].probe = 'ws-probe';
+    expect(messageOf(s)).toContain('expected the id of a cap probe ("cap"), got "ws-probe"');
+  });
+});

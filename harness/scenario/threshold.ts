@@ -51,6 +51,7 @@ export const AGGREGATIONS_FOR: Record<string, Aggregation['kind'][]> = {
   recovery: ['value'],
   delivery: ['count'],
   webhook: ['count'],
+  limit: ['value'],
 };
 
 export function compare(observed: number, op: Comparator, limit: number): boolean {

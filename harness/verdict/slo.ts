@@ -6,6 +6,7 @@ import type { Slo } from '../scenario/schema.ts';
 import { compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
 import { detect } from './detection.ts';
 import { recoveryTime } from './recovery.ts';
+import { judgeLimit } from './limit.ts';
 import { judgeSemantics } from './semantics.ts';
 import type { AlertFiring, SloResult, Status } from './types.ts';
 
@@ -85,6 +86,10 @@ export function judgeSlo(slo: Slo, obs: Observation, firings: readonly AlertFiri
     case 'webhook': {
       const v = judgeSemantics(slo, obs, win);
       return judged(slo, t, v.value, 'count', v.detail);
+    }
+    case 'limit': {
+      const v = judgeLimit(slo, obs);
+      return judged(slo, t, v.value, 'count', v.detail, v.status);
     }
   }
 }
