@@ -54,7 +54,17 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502'] ?? 0).toBe(0);
     const final = finalPodStates(r);
-    for (const pod of ['new-1', 'new-2']) expect(final[pod]?.counters?.refusedByReason.max_connections ?? 0, pod).toBe(0);
+    // The only refusals on new are the cap probe's, on the pod it filled, at the configured cap:
+    // no client was ever refused.
+    const history = await r.history();
+    const capRefused = history.filter((e) => e.type === 'connect.outcome' && String(e.client).startsWith('new-cap/') && e.ok === false);
+    expect(capRefused.length).toBeGreaterThan(0);
+    const checked = history.find((e) => e.type === 'limit.checked') as { pod: string; openBefore: number; admitted: number; limit: number } | undefined;
+    expect(checked).toBeDefined();
+    expect(Math.abs(checked!.openBefore + checked!.admitted - checked!.limit)).toBeLessThanOrEqual(2);
+    expect(slo(r, 'new-cap-boundary').detail).toMatch(/refusal close:1006 .*3 of 3 admitted connections received/);
+    for (const pod of ['new-1', 'new-2']) expect(final[pod]?.counters?.refusedByReason.max_connections ?? 0, pod).toBe(pod === checked!.pod ? capRefused.length : 0);
+    expect(failuresByReason(outcomes)['close:1006'] ?? 0).toBe(0);
     expect(outcomes.filter((o) => o.transport !== 'ws')).toHaveLength(0);
     // The per-transport fallback probes measured the fallback alone, on every transport.
     const probed = new Set(r.summary.delivery.filter((d) => d.deployment === 'fallback' && d.received > 0).map((d) => d.transport));

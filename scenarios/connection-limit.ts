@@ -189,7 +189,24 @@ export default defineScenario({
       description:
         'The cap sized for the whole region; the fallback serves eight requests at once; an alert over the merged view of ' +
         'all three deployments, and one per fallback probe.',
-      slos: [{ id: 'detection', alert: 'merged-connect-failures' }],
+      // The remediation depends on the cap being what it says: reach it on one new pod before any client
+      // is routed there (weights send nothing to new until the first shift at 5 s), then let go.
+      probes: [{ kind: 'cap', id: 'new-cap', deployment: 'new', limit: NEW_POD_CAP_FIXED, atS: 0, batch: 50 }],
+      slos: [
+        { id: 'detection', alert: 'merged-connect-failures' },
+        {
+          id: 'new-cap-boundary',
+          title: 'A new pod refuses WebSocket connections at its configured cap, and what it admitted works',
+          why:
+            'The fix is a cap sized for the region; a cap enforced below its configured value would bring the 2021 refusals back at a ' +
+            'lower load, above it a pod would take more than it is sized for. Exactly at the value, give or take 2: the new-ws ' +
+            'probe\'s subscriber on the same pod may connect or reconnect while the probe fills it. Refused as 1006 (OVER_CAP_MODE=drop).',
+          kind: 'limit',
+          probe: 'new-cap',
+          refusal: 'close:1006',
+          threshold: 'value<=2',
+        },
+      ],
       topology: {
         deployments: [
           { name: 'new', maxConnections: NEW_POD_CAP_FIXED },

@@ -28,6 +28,9 @@ describe('fallback-webhooks', () => {
     expect(slo(r, 'detection').detail).toMatch(/never fired/);
     expect(transport(r, 'xhr_streaming').missing).toBeGreaterThan(50);
     expect(transport(r, 'ws').invalidSignature).toBe(0);
+    // Every webhook that came is one a probe's activity caused: none stray, none twice.
+    expect(r.summary.webhooks.unexpected).toBe(0);
+    expect(r.summary.webhooks.transports.map((t) => t.duplicated)).toEqual([0, 0, 0]);
 
     const pods = podFinals(r);
     const eks = pods.filter((p) => p.deployment === 'fallback-eks');
@@ -50,6 +53,11 @@ describe('fallback-webhooks', () => {
     }
     expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
     expect(transport(r, 'xhr_streaming')).toMatchObject({ missing: 0 });
+    // Each client probe's webhooks judged once and unexplained-free; the candidate that never ran is exempt, with why.
+    for (const probe of ['ws-clients', 'xhr-streaming-clients', 'xhr-polling-clients']) {
+      for (const check of ['missing', 'duplicated', 'stray']) expect(slo(r, `${probe}-${check}`).status).toBe('pass');
+    }
+    expect(r.summary.exempt.map((e) => `${e.probe}-${e.check}`)).toEqual(['eks-check-missing', 'eks-check-duplicated', 'eks-check-stray']);
   });
 
   it('check-only: without validation the per-transport check alone refuses the move, and its alert fires on the candidate', async () => {
@@ -58,6 +66,9 @@ describe('fallback-webhooks', () => {
     expect(r.summary.verdict.status).toBe('held');
     expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
     expect(r.summary.alerts.map((a) => a.alert)).toContain('webhook-check');
+    // The candidate's missing webhooks are the finding (exempt); it still repeats and invents none.
+    expect(slo(r, 'eks-check-duplicated')).toMatchObject({ status: 'pass', value: 0 });
+    expect(slo(r, 'eks-check-stray')).toMatchObject({ status: 'pass', value: 0 });
     // The candidate ran and wrote nothing: that is what the check saw.
     for (const p of podFinals(r).filter((x) => x.deployment === 'fallback-eks')) expect(p.counters && fallbackWrites(p)).toBe(0);
   });
@@ -71,5 +82,6 @@ describe('fallback-webhooks', () => {
       .filter((p) => p.deployment === 'fallback-eks')
       .reduce((n, p) => n + fallbackWrites(p), 0);
     expect(eksWrites).toBeGreaterThan(0);
+    expect(slo(r, 'eks-check-missing')).toMatchObject({ status: 'pass', value: 0 });
   });
 });

@@ -134,6 +134,13 @@ const schemas = [
     event: z.enum(WEBHOOK_EVENTS),
     channel: z.string(),
     ...where,
+    /** The webhook probe whose activity caused it. */
+    probe: z.string().optional(),
+    /**
+     * `false`: the activity may have caused this webhook (an event the probe does not watch, or one
+     * cut short), so its arrival is explained but its absence is not missing. Absent = owed.
+     */
+    owed: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('webhook.received'),
@@ -142,6 +149,30 @@ const schemas = [
     event: z.string(),
     channel: z.string(),
     signatureValid: z.boolean(),
+    /** What the receiver answered; a repeat of a webhook answered 2xx is a duplicate. Absent = 200. */
+    status: z.int().optional(),
+  }),
+  /** A cap probe's finding: where one pod began refusing connections, and whether what it admitted works. */
+  z.object({
+    type: z.literal('limit.checked'),
+    t,
+    probe: z.string(),
+    deployment: z.string(),
+    pod: z.string().optional(),
+    transport: transportSchema,
+    /** The configured cap the probe was checking. */
+    limit: z.int().positive(),
+    /** Connections the pod reported open (its own gauge) before the probe's first attempt. */
+    openBefore: z.int().nonnegative(),
+    /** The probe's connections the pod admitted before it refused one. */
+    admitted: z.int().nonnegative(),
+    /** The reason key of the first refusal (`close:1006`, `http:503`, ...); absent when none was refused. */
+    refusal: z.string().optional(),
+    /** The pod's own refusal counter over the check, by reason (sut_connections_refused_total). */
+    refusedByServer: z.record(z.string(), z.number()).default({}),
+    /** Admitted connections that were asked to receive a message, and those that did. */
+    checked: z.int().nonnegative(),
+    working: z.int().nonnegative(),
   }),
   z.object({ type: z.literal('log.line'), t, source: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string(), tag: z.string().optional() }),
 ] as const;

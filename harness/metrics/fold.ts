@@ -59,6 +59,8 @@ export interface Observation {
   ended: EventOf<'run.ended'> | undefined;
   /** When each signal source (probe, pod sampler, k6) was heard from, and its silences. */
   sources: SourceRecord[];
+  /** Each cap probe's finding at its pod's connection limit. */
+  limits: EventOf<'limit.checked'>[];
 }
 
 export interface FoldOptions {
@@ -83,6 +85,7 @@ export class MetricsFold {
   private readonly pods = new Map<string, { restarts: number; state: string; transports: string[] }>();
   private readonly actions = new Map<number, ActionRecord>();
   private readonly logs: LogRecord[] = [];
+  private readonly limits: EventOf<'limit.checked'>[] = [];
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
   private readonly sources = new SourceTracker();
@@ -187,6 +190,9 @@ export class MetricsFold {
       case 'webhook.received':
         this.webhooks.receivedEvent(e);
         break;
+      case 'limit.checked':
+        this.limits.push(e);
+        break;
       case 'log.line':
         this.store.add('log.lines', labels({ tag: e.tag }), sec);
         if ((e.tag !== undefined || e.stream === 'stderr') && this.logs.length < (this.options.maxLogs ?? 500)) {
@@ -226,6 +232,7 @@ export class MetricsFold {
       webhooks: this.webhooks.finish(replayEndMs),
       ended: this.ended,
       sources: this.sources.finish(),
+      limits: this.limits,
     });
   }
 

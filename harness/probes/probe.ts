@@ -30,7 +30,7 @@ export interface ProbeContext {
 
 export interface StartedProbe {
   readonly id: string;
-  readonly kind: 'delivery' | 'rest' | 'webhook';
+  readonly kind: 'delivery' | 'rest' | 'webhook' | 'cap';
   /** Stops sending, closes every connection; resolves when all of it is closed. */
   stop(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /** Probe kinds by name (the `kind` of a scenario's probe), each started from its own file. */
 import type { Probe } from '../scenario/schema.ts';
+import { startCapProbe } from './cap-probe.ts';
 import { startDeliveryProbe } from './delivery-probe.ts';
 import { startRestProbe } from './rest-probe.ts';
 import { startWebhookProbe } from './webhook-probe.ts';
@@ -11,6 +12,7 @@ export const probeRegistry: Starters = {
   delivery: startDeliveryProbe,
   rest: startRestProbe,
   webhook: startWebhookProbe,
+  cap: startCapProbe,
 };
 
 export function startProbe(spec: Probe, ctx: ProbeContext): StartedProbe {

@@ -5,7 +5,8 @@
  * webhook.expected once the server has acted on it; the receiver records what arrives.
  */
 import type { Probe } from '../scenario/schema.ts';
-import type { WebhookEvent } from '../scenario/vocabulary.ts';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../scenario/vocabulary.ts';
+import { webhookProbeChannel } from '../history/webhook-channel.ts';
 import { connectRecorded, recordNoTarget } from '../load/recorded-connect.ts';
 import { runTicker, sleep } from '../load/timing.ts';
 import type { PusherConnection } from '../load/pusher-client/index.ts';
@@ -23,7 +24,7 @@ const HOLD_MS = 50;
 /** member_* need a presence channel; client events need private or presence. */
 export function channelFor(spec: Pick<WebhookProbeSpec, 'id' | 'events'>, n: number): string {
   const presence = spec.events.includes('member_added') || spec.events.includes('member_removed');
-  return `${presence ? 'presence' : 'private'}-wh-${spec.id}-${n}`;
+  return webhookProbeChannel(spec.id, n, presence);
 }
 
 export function startWebhookProbe(spec: WebhookProbeSpec, ctx: ProbeContext): StartedProbe {
@@ -34,9 +35,17 @@ export function startWebhookProbe(spec: WebhookProbeSpec, ctx: ProbeContext): St
   const open = new Set<PusherConnection>();
   const running = new Set<Promise<void>>();
 
-  const expect = (event: WebhookEvent, channel: string, deployment: string | undefined): void => {
-    if (!wants.has(event)) return;
-    history.record({ type: 'webhook.expected', key: webhookKey(event, channel), transport, event, channel, ...(deployment !== undefined ? { deployment } : {}) });
+  /**
+   * Records what the activity caused. A watched event is owed; any other event the server emits for
+   * it (or one the activity may have caused before it was cut short) is explained, not owed, so that
+   * only a webhook nothing caused counts as stray.
+   */
+  const expect = (event: WebhookEvent, channel: string, deployment: string | undefined, recorded: Set<WebhookEvent>, owed = true): void => {
+    if (recorded.has(event)) return;
+    recorded.add(event);
+    const key = webhookKey(event, channel);
+    const owes = owed && wants.has(event);
+    history.record({ type: 'webhook.expected', key, transport, event, channel, probe: spec.id, ...(deployment !== undefined ? { deployment } : {}), ...(owes ? {} : { owed: false }) });
   };
 
   const activity = async (n: number): Promise<void> => {
@@ -52,22 +61,30 @@ export function startWebhookProbe(spec: WebhookProbeSpec, ctx: ProbeContext): St
     open.add(conn);
     const channel = channelFor(spec, n);
     const dep = endpoint.deployment;
+    const presence = channel.startsWith('presence-');
+    const recorded = new Set<WebhookEvent>();
     try {
       await conn.subscribe(channel, { userId: `probe-user-${n}` });
-      expect('channel_occupied', channel, dep);
-      if (channel.startsWith('presence-')) expect('member_added', channel, dep);
+      expect('channel_occupied', channel, dep, recorded);
+      if (presence) expect('member_added', channel, dep, recorded);
       if (wants.has('client_event')) conn.trigger(channel, 'client-probe', { n });
       await sleep(HOLD_MS, abort.signal);
       // A client event is owed a webhook only if its session outlived the send: one the server cut at
       // that instant (e.g. a fallback session re-routed by a weight shift) may never have carried it.
-      if (wants.has('client_event') && conn.isOpen) expect('client_event', channel, dep);
+      if (wants.has('client_event')) expect('client_event', channel, dep, recorded, conn.isOpen);
       // Leave explicitly: a fallback session would otherwise linger until the server times it out.
       conn.unsubscribe(channel);
-      if (channel.startsWith('presence-')) expect('member_removed', channel, dep);
-      expect('channel_vacated', channel, dep);
+      if (presence) expect('member_removed', channel, dep, recorded);
+      expect('channel_vacated', channel, dep, recorded);
       await sleep(HOLD_MS, abort.signal);
     } catch {
-      // subscription refused or connection lost: the connect.closed event tells the story
+      // Subscription refused or connection lost (the connect.closed event tells the story): the
+      // server may still have acted on part of it, so each webhook it could emit is explained.
+      for (const event of WEBHOOK_EVENTS) {
+        if ((event === 'member_added' || event === 'member_removed') && !presence) continue;
+        if (event === 'client_event' && !wants.has('client_event')) continue;
+        expect(event, channel, dep, recorded, false);
+      }
     } finally {
       conn.close();
       await conn.closed;

@@ -76,10 +76,11 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions): Promis
         res.writeHead(400).end();
         return;
       }
+      // Recorded with the answer it is about to get: every event of a parsed body is acknowledged 200.
       for (const e of body.events) {
         if (typeof e.name !== 'string' || typeof e.channel !== 'string') continue;
         stats.events++;
-        opts.history.record({ type: 'webhook.received', key: webhookKey(e.name, e.channel), event: e.name, channel: e.channel, signatureValid });
+        opts.history.record({ type: 'webhook.received', key: webhookKey(e.name, e.channel), event: e.name, channel: e.channel, signatureValid, status: 200 });
       }
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     })().catch(() => {

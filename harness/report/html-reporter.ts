@@ -69,8 +69,8 @@ function probeTables(v: VariantReport): string {
   }
   if (v.webhooks.transports.length) {
     parts.push(
-      `<h3>Webhooks per transport</h3><table><thead><tr><th>transport</th><th>expected</th><th>received on time</th><th>missing</th><th>late</th><th>bad signature</th></tr></thead><tbody>${v.webhooks.transports
-        .map((w) => `<tr><td>${esc(w.transport)}</td><td class="num">${w.expected}</td><td class="num">${w.received}</td><td class="num">${w.missing}</td><td class="num">${w.late}</td><td class="num">${w.invalidSignature}</td></tr>`)
+      `<h3>Webhooks per transport</h3><table><thead><tr><th>transport</th><th>expected</th><th>received on time</th><th>missing</th><th>late</th><th>bad signature</th><th>duplicated</th><th>stray</th></tr></thead><tbody>${v.webhooks.transports
+        .map((w) => `<tr><td>${esc(w.transport)}</td><td class="num">${w.expected}</td><td class="num">${w.received}</td><td class="num">${w.missing}</td><td class="num">${w.late}</td><td class="num">${w.invalidSignature}</td><td class="num">${w.duplicated}</td><td class="num">${w.stray}</td></tr>`)
         .join('')}</tbody></table>`,
     );
   }
@@ -93,6 +93,7 @@ ${v.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join('')}
 <ol class="narrative">${v.narrative.map((l) => `<li>${esc(l)}</li>`).join('')}</ol>
 <h3>SLOs</h3>
 ${sloTable(v)}
+${v.exempt.map((e) => `<p class="meta">Not judged: <span class="mono">${esc(e.probe)}</span> ${esc(e.check)}, because ${esc(e.why)}</p>`).join('')}
 <h3>Detection</h3>
 ${detectionTable(v)}
 <h3>Timeline</h3>

@@ -5,8 +5,11 @@ import { renderJunit, xmlEscape } from './junit-reporter.ts';
 describe('junit.xml', () => {
   it('has one test case per SLO per variant, and passes when expectations are met', async () => {
     const xml = renderJunit(await sampleReport());
-    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    // Remediated also judges its delivery probe's loss, duplication and order (semantic-checks.ts).
+    expect(xml.match(/<testcase /g)).toHaveLength(9);
     expect(xml).toContain('<testsuite name="tiny / incident" tests="3" failures="0" errors="0"');
+    expect(xml).toContain('<testsuite name="tiny / remediated" tests="6" failures="0" errors="0"');
+    expect(xml).toContain('name="remediated › ws-probe-duplicated holds (count==0)"');
     expect(xml).toContain('name="incident › conn-success breaches (rate&gt;=0.99)"');
     expect(xml).not.toContain('<failure');
   });

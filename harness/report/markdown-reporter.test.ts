@@ -12,6 +12,13 @@ describe('markdown summary', () => {
     expect(md).toContain('Exit code 0.');
   });
 
+  it('names each default delivery check the variant does not judge, with its reason', async () => {
+    const r = await sampleReport();
+    expect(r.variants[1]!.exempt).toEqual([]);
+    r.variants[1]!.exempt = [{ probe: 'ws-probe', check: 'lost', why: 'the kill drops what is in flight' }];
+    expect(renderMarkdown(r)).toContain('- Not judged: `ws-probe` lost, because the kill drops what is in flight');
+  });
+
   it('lists the reasons when a variant missed its expectation', async () => {
     const r = await sampleReport();
     r.variants[1]!.verdict = { status: 'broken', met: false, reasons: ['conn-success: breached (x)'], unexpectedBreaches: ['conn-success'] };

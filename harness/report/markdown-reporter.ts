@@ -23,6 +23,7 @@ export function renderMarkdown(report: RunReport): string {
     if (v.description) out.push(v.description, '');
     out.push('| SLO | threshold | value | status |', '|---|---|---|---|');
     for (const s of v.slos) out.push(`| ${cell(s.title)} | \`${cell(s.threshold)}\` | ${num(s.value, s.unit)} | ${ICON[s.status]} |`);
+    if (v.exempt.length) out.push('', ...v.exempt.map((e) => `- Not judged: \`${e.probe}\` ${e.check}, because ${cell(e.why)}`));
     for (const d of v.detections) {
       out.push('', d.seconds === null ? `Detection (${d.alert}): ${d.faultAtS === null ? 'no fault occurred' : 'not detected'}` : `Detection (${d.alert}): ${d.seconds.toFixed(1)} s after the fault`);
     }

@@ -67,6 +67,8 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     webhooks: o.webhooks,
     logs: o.logs.slice(0, 100).map((l) => ({ ...l, tag: l.tag ?? null })),
     warnings: j.warnings,
+    // Default delivery checks the scenario chose not to judge, each with its reason (semantic-checks.ts).
+    exempt: sc.semantics.exempt,
     narrative: narrate(j),
     charts: buildCharts(o, sc.slos),
     marks,

@@ -94,12 +94,16 @@ export const variantSummarySchema = z.object({
         missing: z.number(),
         invalidSignature: z.number(),
         pending: z.number(),
+        duplicated: z.number().default(0),
+        stray: z.number().default(0),
         byEvent: z.record(z.string(), z.object({ expected: z.number(), received: z.number(), missing: z.number() })),
       }),
     ),
   }),
   logs: z.array(z.object({ t: z.number(), source: z.string(), stream: z.string(), line: z.string(), tag: z.string().nullable() })),
   warnings: z.array(z.string()),
+  /** Default delivery/webhook checks not judged in this variant, with the scenario's reason. */
+  exempt: z.array(z.object({ probe: z.string(), check: z.string(), why: z.string() })).default([]),
   narrative: z.array(z.string()),
 });
 

@@ -5,6 +5,8 @@ import { isTrendLike, LABELS, metricKind } from './metric-names.ts';
 import type { ScenarioBody } from './scenario-schema.ts';
 import type { Expectation, Selector } from './schema.ts';
 import type { Role } from './vocabulary.ts';
+import { limitIssues } from './limit-checks.ts';
+import { semanticIssues } from './semantic-checks.ts';
 import { AGGREGATIONS_FOR, parseThreshold } from './threshold.ts';
 
 // Checks the schema cannot express on its own: names that must refer to something declared elsewhere
@@ -104,6 +106,8 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
         break;
     }
   });
+
+  issues.push(...semanticIssues(body), ...limitIssues(body));
 
   if (expectation && 'breach' in expectation) {
     const slos = new Set(body.slos.map((s) => s.id));

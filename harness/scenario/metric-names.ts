@@ -28,6 +28,8 @@ export const COUNTERS = [
   'webhooks.late',
   'webhooks.missing',
   'webhooks.invalidSignature',
+  'webhooks.duplicated',
+  'webhooks.stray',
   'pod.samples',
   'pod.restarts',
   'pod.oomKills',

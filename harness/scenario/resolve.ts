@@ -3,6 +3,7 @@ import { ScenarioValidationError, UnknownVariantError, type ScenarioIssue } from
 import { scenarioErrorMap, toScenarioIssues } from './format-issues.ts';
 import { deepOverride } from './override.ts';
 import { bodySchema, scenarioFileSchema, type ResolvedScenario } from './scenario-schema.ts';
+import { withSemanticChecks } from './semantic-checks.ts';
 import type { Expectation } from './schema.ts';
 
 export const DEFAULT_FILE_LABEL = '<scenario>';
@@ -46,7 +47,9 @@ export function validateScenario(input: unknown, file?: string): ValidatedScenar
       continue;
     }
     const expectation: Expectation = variant.expect ?? { hold: 'all' };
-    const refs = crossCheck(merged.data, expectation);
+    // Delivery semantics are judged by default wherever a variant holds all (semantic-checks.ts).
+    const body = withSemanticChecks(merged.data, expectation);
+    const refs = crossCheck(body, expectation);
     if (refs.length > 0) {
       issues.push(...refs.map((i) => ({ ...i, path: `${prefix}.${i.path}` })));
       continue;
@@ -56,7 +59,7 @@ export function validateScenario(input: unknown, file?: string): ValidatedScenar
       title: top.data.title,
       postmortem: top.data.postmortem,
       summary: top.data.summary,
-      ...merged.data,
+      ...body,
       variant: name,
       variantDescription: variant.description,
       expectation,

@@ -149,7 +149,22 @@ export const probeSchema = z.discriminatedUnion('kind', [
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
     ratePerS: positive.default(1),
   }),
-], kindError(['delivery', 'rest', 'webhook']));
+  /**
+   * Reaches one pod's connection cap on purpose at `atS`: opens WebSocket connections to a pod of
+   * `deployment` in batches until the pod refuses, then checks that admitted connections still
+   * receive, and closes them all. `limit` is the deployment's configured `maxConnections`.
+   */
+  z.strictObject({
+    kind: z.literal('cap'),
+    id: idSchema,
+    deployment: idSchema,
+    transport: z.literal('ws').default('ws'),
+    limit: z.int().positive(),
+    atS: seconds,
+    /** Connections opened at once; the pod's count is exact whatever the batch. */
+    batch: z.int().positive().max(100).default(25),
+  }),
+], kindError(['delivery', 'rest', 'webhook', 'cap']));
 
 const windowSecondsSchema = z
   .object({ from: seconds, to: seconds })
@@ -208,6 +223,13 @@ export const recoverySignalSchema = z.discriminatedUnion(
   kindError(['ratio', 'gauge']),
 );
 
+/** What a delivery probe's streams are judged on: Pusher delivers each message once, in order, per subscriber. */
+export const DELIVERY_CHECKS = ['lost', 'duplicated', 'reordered'] as const;
+/** What a webhook probe's stream is judged on: each owed webhook once, and none that nothing caused. */
+export const WEBHOOK_CHECKS = ['missing', 'duplicated', 'stray'] as const;
+export type DeliveryCheck = (typeof DELIVERY_CHECKS)[number];
+export type WebhookCheck = (typeof WEBHOOK_CHECKS)[number];
+
 export const sloSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...sloBase, kind: z.literal('ratio'), numerator: selectorSchema, denominator: selectorSchema }),
   z.strictObject({ ...sloBase, kind: z.literal('trend'), metric: z.string().min(1), where: labelsSchema.optional() }),
@@ -236,7 +258,29 @@ export const sloSchema = z.discriminatedUnion('kind', [
     holdS: z.int().positive().default(3),
     whenNoFault: z.enum(['pass', 'unknown']).default('unknown'),
   }),
-], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery']));
+  /** Messages lost, duplicated or reordered on one delivery probe (all its subscriber streams), e.g. `count==0`. */
+  z.strictObject({ ...sloBase, kind: z.literal('delivery'), probe: idSchema, check: z.enum(DELIVERY_CHECKS), transport: transportSchema.optional() }),
+  /** One webhook probe's webhooks that went missing, came again after a 2xx, or that nothing caused. */
+  z.strictObject({ ...sloBase, kind: z.literal('webhook'), probe: idSchema, check: z.enum(WEBHOOK_CHECKS) }),
+  /**
+   * A cap probe's finding, e.g. `value<=2`: the value is how far from the configured limit the pod
+   * began refusing (|open before + admitted − limit|). Fails outright when it never refused, refused
+   * for another reason than `refusal`, or an admitted connection stopped working.
+   */
+  z.strictObject({ ...sloBase, kind: z.literal('limit'), probe: idSchema, refusal: z.string().min(1) }),
+], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));
+
+/**
+ * Delivery semantics judged by default: every variant that holds all SLOs gets a `delivery` SLO per
+ * delivery probe and check and a `webhook` SLO per webhook probe and check, `count==0`
+ * (semantic-checks.ts). An SLO with the same id replaces the default; an exemption drops it, with
+ * the reason (from the postmortem) that the report shows.
+ */
+export const semanticsSchema = z.strictObject({
+  exempt: z
+    .array(z.strictObject({ probe: idSchema, check: z.enum([...DELIVERY_CHECKS, 'missing', 'stray']), why: z.string().min(1) }))
+    .default([]),
+});
 
 export const metadataShape = {
   id: idSchema,
@@ -257,6 +301,7 @@ export const bodyShape = {
   probes: z.array(probeSchema).default([]),
   alerts: z.array(alertSchema).default([]),
   slos: z.array(sloSchema).min(1),
+  semantics: semanticsSchema.default({ exempt: [] }),
 };
 
 export const expectationSchema = z.union([
@@ -280,3 +325,4 @@ export type Slo = z.output<typeof sloSchema>;
 export type Selector = z.output<typeof selectorSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
 export type ReconnectPolicy = z.output<typeof reconnectPolicySchema>;
+export type Semantics = z.output<typeof semanticsSchema>;

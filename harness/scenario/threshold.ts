@@ -49,6 +49,9 @@ export const AGGREGATIONS_FOR: Record<string, Aggregation['kind'][]> = {
   gauge: ['max', 'min', 'avg', 'value'],
   detection: ['value'],
   recovery: ['value'],
+  delivery: ['count'],
+  webhook: ['count'],
+  limit: ['value'],
 };
 
 export function compare(observed: number, op: Comparator, limit: number): boolean {

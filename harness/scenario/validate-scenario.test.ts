@@ -153,7 +153,7 @@ describe('validateScenario: union kinds', () => {
   it('an unknown SLO kind lists the kinds', () => {
     const s = base();
     s.slos[1].kind = 'counter';
-    expect(messageOf(s)).toBe('scenarios/x.ts: slos[1].kind: expected kind to be one of ratio, trend, count, gauge, detection, recovery, got "counter"');
+    expect(messageOf(s)).toBe('scenarios/x.ts: slos[1].kind: expected kind to be one of ratio, trend, count, gauge, detection, recovery, delivery, webhook, limit, got "counter"');
   });
 });
 

@@ -44,6 +44,7 @@ export const HISTORY_EVENT_TYPES = [
   'rest.response',
   'webhook.expected',
   'webhook.received',
+  'limit.checked',
   'log.line',
 ] as const;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];

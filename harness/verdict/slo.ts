@@ -6,6 +6,8 @@ import type { Slo } from '../scenario/schema.ts';
 import { compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
 import { detect } from './detection.ts';
 import { recoveryTime } from './recovery.ts';
+import { judgeLimit } from './limit.ts';
+import { judgeSemantics } from './semantics.ts';
 import type { AlertFiring, SloResult, Status } from './types.ts';
 
 // The judge: one SLO against the observation. Parsing of thresholds happened at load; a value is
@@ -79,6 +81,15 @@ export function judgeSlo(slo: Slo, obs: Observation, firings: readonly AlertFiri
       if (r.kind === 'no-baseline') return judged(slo, t, null, 's', `no data: no baseline before ${fmt(r.fromS, 1)} s`);
       if (r.kind === 'never') return judged(slo, t, null, 's', `never recovered to ${fmt(r.level)} after ${fmt(r.fromS, 1)} s`, 'fail');
       return judged(slo, t, r.seconds, 's', `from ${fmt(r.fromS, 1)} s, back at ${fmt(r.level)} for ${slo.holdS} s from ${fmt(r.atS, 1)} s`);
+    }
+    case 'delivery':
+    case 'webhook': {
+      const v = judgeSemantics(slo, obs, win);
+      return judged(slo, t, v.value, 'count', v.detail);
+    }
+    case 'limit': {
+      const v = judgeLimit(slo, obs);
+      return judged(slo, t, v.value, 'count', v.detail, v.status);
     }
   }
 }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import tiny from './fixtures/tiny.ts';
+import { ScenarioValidationError } from './errors.ts';
+import { validateScenario } from './resolve.ts';
+
+// The default semantic SLOs, applied at resolve time to variants that hold all.
+
+const base = (): Record<string, any> => structuredClone(tiny) as Record<string, any>;
+const ids = (input: unknown, variant: string) => validateScenario(input).resolved[variant]!.slos.map((s) => s.id);
+
+function messageOf(input: unknown): string {
+  try {
+    validateScenario(input, 'scenarios/x.ts');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioValidationError);
+    return (e as Error).message;
+  }
+  throw new Error('expected validation to fail');
+}
+
+describe('delivery semantics as a default', () => {
+  it('a remediated variant judges loss, duplication and order on every delivery probe; the incident is left as written', () => {
+    expect(ids(tiny, 'remediated')).toEqual(['conn-success', 'lost', 'detect', 'ws-probe-lost', 'ws-probe-duplicated', 'ws-probe-reordered']);
+    expect(ids(tiny, 'incident')).toEqual(['conn-success', 'lost', 'detect']);
+    const slo = validateScenario(tiny).resolved.remediated!.slos.find((s) => s.id === 'ws-probe-reordered')!;
+    expect(slo).toMatchObject({ kind: 'delivery', probe: 'ws-probe', check: 'reordered', threshold: 'count==0' });
+    expect(slo.why).toMatch(/in the order they were published/);
+  });
+
+  it('every webhook probe gets missing, duplicated and stray', () => {
+    const s = base();
+    s.topology.webhooks = { enabled: true };
+    s.probes.push({ kind: 'webhook', id: 'hooks', transport: 'ws', events: ['channel_occupied'] });
+    expect(ids(s, 'remediated').filter((id) => id.startsWith('hooks-'))).toEqual(['hooks-missing', 'hooks-duplicated', 'hooks-stray']);
+  });
+
+  it('an exemption drops one check and keeps its reason in the resolved variant', () => {
+    const s = base();
+    s.variants.remediated.semantics = { exempt: [{ probe: 'ws-probe', check: 'lost', why: 'the kill at 10 s drops the messages in flight on that pod (report, 14:02)' }] };
+    const r = validateScenario(s).resolved.remediated!;
+    expect(r.slos.map((x) => x.id)).not.toContain('ws-probe-lost');
+    expect(r.slos.map((x) => x.id)).toContain('ws-probe-duplicated');
+    expect(r.semantics.exempt[0]!.why).toMatch(/kill at 10 s/);
+  });
+
+  it('an SLO written under the default id replaces the default (its own threshold and why)', () => {
+    const s = base();
+    s.variants.remediated.slos = [{ id: 'ws-probe-lost', title: 'Lost', why: 'measured: at most 3 in flight', kind: 'delivery', probe: 'ws-probe', check: 'lost', threshold: 'count<=3' }];
+    const r = validateScenario(s).resolved.remediated!;
+    expect(r.slos.filter((x) => x.id === 'ws-probe-lost')).toEqual([expect.objectContaining({ threshold: 'count<=3', why: 'measured: at most 3 in flight' })]);
+  });
+
+  it('an exemption must name a probe of the right kind and a check it has, with the fix in the message', () => {
+    const s = base();
+    s.variants.remediated.semantics = { exempt: [{ probe: 'nope', check: 'lost', why: 'x' }, { probe: 'ws-probe', check: 'stray', why: 'x' }] };
+    const msg = messageOf(s);
+    expect(msg).toContain('variants.remediated.semantics.exempt[0].probe: expected the id of a delivery or webhook probe ("ws-probe"; (none)), got "nope"');
+    expect(msg).toContain('variants.remediated.semantics.exempt[1].check: expected a check of a delivery probe (lost, duplicated, reordered), got "stray"');
+  });
+
+  it('an exemption needs its why, and may not also be written as an SLO', () => {
+    const s = base();
+    s.variants.remediated.semantics = { exempt: [{ probe: 'ws-probe', check: 'lost' }] };
+    expect(messageOf(s)).toMatch(/variants\.remediated\.semantics\.exempt\[0\]\.why: required/);
+    const t = base();
+    t.variants.remediated.semantics = { exempt: [{ probe: 'ws-probe', check: 'lost', why: 'x' }] };
+    t.variants.remediated.slos = [{ id: 'ws-probe-lost', title: 'Lost', why: 'w', kind: 'delivery', probe: 'ws-probe', check: 'lost', threshold: 'count<=3' }];
+    expect(messageOf(t)).toContain('exempt it or write it, not both');
+  });
+
+  it('a delivery SLO must name a delivery probe', () => {
+    const s = base();
+    s.slos.push({ id: 'x-lost', title: 'x', why: 'w', kind: 'delivery', probe: 'ghost', check: 'lost', threshold: 'count==0' });
+    expect(messageOf(s)).toContain('slos[3].probe: expected the id of a delivery probe ("ws-probe"), got "ghost"');
+  });
+});
+
+describe('cap probes', () => {
+  const withCap = (limit: number) => {
+    const s = base();
+    s.variants.remediated.probes = [{ kind: 'cap', id: 'cap', deployment: 'new', limit, atS: 1 }];
+    s.variants.remediated.slos = [{ id: 'cap-boundary', title: 'c', why: 'w', kind: 'limit', probe: 'cap', refusal: 'close:1006', threshold: 'value<=2' }];
+    return s;
+  };
+
+  it('checks the cap the deployment is configured with', () => {
+    expect(validateScenario(withCap(5000)).resolved.remediated!.probes.map((p) => p.id)).toContain('cap');
+    expect(messageOf(withCap(500))).toContain('variants.remediated.probes[1].limit: expected the maxConnections of "new" (5000), got 500');
+  });
+
+  it('a limit SLO must name a cap probe', () => {
+    const s = withCap(5000);
+    s.variants.remediated.slos[0].probe = 'ws-probe';
+    expect(messageOf(s)).toContain('expected the id of a cap probe ("cap"), got "ws-probe"');
+  });
+});
