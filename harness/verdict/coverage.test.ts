@@ -66,6 +66,12 @@ describe('signal coverage per SLO', () => {
     expect(signalGap(webhookSlo('xhr_polling'), scenario, none)).toBe('probe wh-polling sent nothing for 30.0 s (t=0.0-30.0 s)');
   });
 
+  it('the delivery-semantics kinds depend on their own probe: a webhook check on the silent probe is unknown, on the other not', () => {
+    const stray = (probe: string): Slo => ({ id: `${probe}-stray`, title: 'stray', why: 'none stray', kind: 'webhook', probe, check: 'stray', threshold: 'count==0' });
+    expect(signalGap(stray('wh-ws'), scenario, obs)).toBe('probe wh-ws sent nothing for 6.5 s (t=9.5-16.0 s)');
+    expect(signalGap(stray('wh-polling'), scenario, obs)).toBeUndefined();
+  });
+
   it('an SLO filtered to another transport does not depend on the silent probe', () => {
     const delivery: Slo = { id: 'lost', title: 'lost', why: 'none lost', kind: 'count', metric: 'delivery.lost', where: { transport: 'xhr_streaming' }, threshold: 'count==0' };
     expect(signalGap(delivery, scenario, obs)).toBeUndefined();

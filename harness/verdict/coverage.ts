@@ -74,7 +74,13 @@ function sloMetrics(slo: Slo): { metric: string; where: Labels | undefined }[] {
       return slo.signal.kind === 'ratio'
         ? [slo.signal.numerator, slo.signal.denominator].map((s) => ({ metric: s.metric, where: s.where }))
         : [{ metric: slo.signal.metric, where: slo.signal.where }];
+    case 'delivery':
+      // The probe's own delivery stream: the sources are found by the metric family and the probe id.
+      return [{ metric: `delivery.${slo.check}`, where: { probe: slo.probe, ...(slo.transport ? { transport: slo.transport } : {}) } }];
+    case 'webhook':
+      return [{ metric: `webhooks.${slo.check}`, where: { probe: slo.probe } }];
     default:
+      // Limit checks carry their own evidence (limit.checked; none is unknown in limit.ts).
       // Detection reads alerts, which read the metrics above; its own evidence is the fault and the firing.
       return [];
   }
