@@ -77,6 +77,10 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     else if (!AGGREGATIONS_FOR[s.kind]!.includes(parsed.threshold.agg.kind)) {
       add(`${at}.threshold`, `expected a ${AGGREGATIONS_FOR[s.kind]!.map((k) => (k === 'percentile' ? 'p(N)' : k)).join('/')} threshold for a ${s.kind} SLO, got ${JSON.stringify(s.threshold)}`);
     }
+    // Detection and recovery are timed from their event onwards; a window there would be ignored.
+    if ((s.kind === 'detection' || s.kind === 'recovery') && s.window) {
+      add(`${at}.window`, `nothing reads window on a ${s.kind} SLO (it is timed from its ${s.kind === 'detection' ? 'fault' : 'start event'} onwards): remove window`);
+    }
     if (s.window && s.window.to > body.durationS) add(`${at}.window.to`, `expected a time within durationS (${body.durationS}), got ${s.window.to}`);
     switch (s.kind) {
       case 'ratio':
