@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { readBounds } from '../plan/bounds.ts';
 import { formatPlan } from '../plan/format-plan.ts';
 import { checkOutPath } from '../plan/out-path.ts';
@@ -13,7 +14,7 @@ import { EXIT } from './exit-codes.ts';
 /** Plan every selected variant, check the plans and the output directory; throws with the fix. */
 export function checkBeforeStart(scenarios: readonly ResolvedScenario[], out: string): CheckedPlan[] {
   const checked = planAndCheck(scenarios);
-  checkOutPath(out, scenarios.map((s) => ({ scenarioId: s.id, runId: makeRunId(s) })));
+  checkOutPath(out, scenarios.map((s) => ({ scenarioId: s.id, runId: makeRunId(s), file: s.file && (relative(process.cwd(), s.file) || s.file) })));
   return checked;
 }
 

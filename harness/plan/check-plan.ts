@@ -25,9 +25,15 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
   };
 
   over('durationS', s.durationS, bounds.durationS, 'durationS');
-  s.topology.deployments.forEach((d, i) => over(`topology.deployments[${i}].replicas`, plan.peakReplicas[d.name]!, bounds.pods, `${d.name}: replicas`));
+  s.topology.deployments.forEach((d, i) => {
+    // Name the field that set the peak: the deployment's replicas, or the scale action that raised them.
+    const j = s.timeline.findIndex((a) => a.type === 'deployment.scale' && a.target === d.name && a.params.replicas === plan.peakReplicas[d.name] && a.params.replicas > d.replicas);
+    const path = j >= 0 ? `timeline[${j}].params.replicas` : `topology.deployments[${i}].replicas`;
+    over(path, plan.peakReplicas[d.name]!, bounds.pods, `${d.name}: replicas`);
+  });
   if (s.topology.deployments.length > 1) over('topology.deployments', plan.peakPods, bounds.pods, 'pods in all deployments:');
-  over('topology', plan.containerCount, bounds.containers, 'containers:');
+  // Containers are pods plus a few; over the pod bound, that one message says it.
+  if (plan.peakPods <= bounds.pods.value) over('topology', plan.containerCount, bounds.containers, 'containers:');
   over('topology', plan.memoryMb, bounds.memoryMb, 'container memory (MB, every pod at its memoryMb, Redis, dispatcher):');
 
   const clients = s.load.clients;
@@ -37,7 +43,8 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
     }
     over('load.clients.count', clients.count, bounds.clients, 'load.clients.count');
   }
-  if (s.load.maxConnections > bounds.clients.value * 2) over('load.maxConnections', s.load.maxConnections, { ...bounds.clients, value: bounds.clients.value * 2 }, 'load.maxConnections');
+  // Over the client bound, that message says it; the descriptors it would cost follow from it.
+  if (plan.clients > bounds.clients.value) return finish();
 
   if (plan.edgeMaxconn * 2 + FD_RESERVE > bounds.fdsPerProcess.value) {
     add('topology.edge', `the edge's maxconn ${plan.edgeMaxconn} (${bounds.edgeMaxconn.env}) needs ${plan.edgeMaxconn * 2 + FD_RESERVE} descriptors, two per proxied connection, over ${bounds.fdsPerProcess.value} per process (${bounds.fdsPerProcess.env}): lower ${bounds.edgeMaxconn.env}`);
@@ -49,6 +56,15 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
     if (p.fds > bounds.fdsPerProcess.value) add('load', `${p.name} would need ${p.fds} file descriptors (${p.why}): ${raiseHint(bounds.fdsPerProcess)}, or lower load.clients.count`);
   }
 
+  return finish();
+
+  function finish(): ScenarioIssue[] {
+    checkReferences(s, add);
+    return issues;
+  }
+}
+
+function checkReferences(s: ResolvedScenario, add: (path: string, message: string) => void): void {
   const weights = Object.values(s.topology.edge.weights);
   if (weights.length > 0 && weights.every((w) => w === 0)) {
     add('topology.edge.weights', 'every weight is 0, so no deployment is meant to receive traffic: give at least one deployment a positive weight');
@@ -66,7 +82,6 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
   if (!existsSync(postmortem)) {
     add('postmortem', `expected a file in ${postmortemsDir()}, got ${JSON.stringify(s.postmortem)} (not found): fix the name, or set HARNESS_POSTMORTEMS_DIR to the folder that holds it`);
   }
-  return issues;
 }
 
 /** `web/7` must name a pod that exists at that second: replicas at the start, changed by earlier scale actions. */

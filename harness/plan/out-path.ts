@@ -52,19 +52,25 @@ function existingAncestor(path: string): string {
  * Throws `OutPathError` (path and reason) unless the run directories `<out>/<scenario id>/<run id>.partial`
  * can be created: every name short enough, under a directory (not a file), writable, on a real filesystem.
  */
-export function checkOutPath(out: string, runDirs: readonly { scenarioId: string; runId: string }[]): void {
+/** A path with its over-long names cut, so the message stays readable. */
+function shortened(path: string): string {
+  return path.split(sep).map((part) => (part.length > 60 ? `${part.slice(0, 40)}…(${Buffer.byteLength(part)} bytes)` : part)).join(sep);
+}
+
+export function checkOutPath(out: string, runDirs: readonly { scenarioId: string; runId: string; file?: string }[]): void {
   const root = resolve(out);
   if (PSEUDO_ROOTS.some((r) => root === r || root.startsWith(`${r}${sep}`))) {
     throw new OutPathError(root, `is on a kernel pseudo-filesystem (${root.split(sep)[1]}), where reports cannot be written: choose a directory on a disk, e.g. --out reports/out`);
   }
-  for (const { scenarioId, runId } of runDirs) {
+  for (const { scenarioId, runId, file } of runDirs) {
     const dir = resolve(root, scenarioId, `${runId}.partial`);
     const long = dir.split(sep).find((part) => Buffer.byteLength(part) > NAME_MAX);
+    const from = file ? ` (${file}: id)` : '';
     if (long !== undefined) {
-      throw new OutPathError(dir, `the name ${JSON.stringify(long.length > 60 ? `${long.slice(0, 57)}...` : long)} is ${Buffer.byteLength(long)} bytes, over the ${NAME_MAX} a file name may have (ENAMETOOLONG): shorten the scenario id (${scenarioId.length} characters) or the variant name`);
+      throw new OutPathError(shortened(dir), `a name in it is ${Buffer.byteLength(long)} bytes, over the ${NAME_MAX} a file name may have (ENAMETOOLONG): shorten the scenario id${from}, ${scenarioId.length} characters, or the variant name`);
     }
     if (Buffer.byteLength(dir) + INSIDE_RUN_DIR > PATH_MAX) {
-      throw new OutPathError(dir, `the run directory's path is ${Buffer.byteLength(dir)} bytes; with the files inside it, over the ${PATH_MAX} a path may have: choose a shorter --out`);
+      throw new OutPathError(shortened(dir), `the run directory's path is ${Buffer.byteLength(dir)} bytes; with the files inside it, over the ${PATH_MAX} a path may have: choose a shorter --out or a shorter scenario id${from}`);
     }
   }
   const base = existingAncestor(root);

@@ -23,18 +23,37 @@ export interface CheckedPlan {
 
 /** Plan every selected variant and check them all, before the first container: one problem stops all. */
 export function planAndCheck(scenarios: readonly ResolvedScenario[], bounds: Bounds = readBounds(), cwd = process.cwd()): CheckedPlan[] {
-  const problems: { file: string; issue: ScenarioIssue }[] = [];
+  const found: { file: string; variant: string; issue: ScenarioIssue }[] = [];
+  const variantsOf = new Map<string, Set<string>>();
   const out: CheckedPlan[] = [];
   for (const s of scenarios) {
     const plan = planRun(s, bounds.edgeMaxconn.value);
     const file = s.file ? relative(cwd, s.file) || s.file : s.id;
-    // Metadata belongs to the file, not the variant: name it once.
-    for (const issue of checkPlan(s, plan, bounds)) {
-      const path = issue.path === 'postmortem' ? issue.path : joinPath(`variants.${s.variant}`, issue.path);
-      if (!problems.some((p) => p.file === file && p.issue.path === path && p.issue.message === issue.message)) problems.push({ file, issue: { ...issue, path } });
-    }
+    variantsOf.set(file, (variantsOf.get(file) ?? new Set()).add(s.variant));
+    for (const issue of checkPlan(s, plan, bounds)) found.push({ file, variant: s.variant, issue });
     out.push({ scenario: s, plan });
   }
-  if (problems.length > 0) throw new PlanCheckError(problems);
+  if (found.length > 0) throw new PlanCheckError(collapse(found, variantsOf));
+  return out;
+}
+
+/**
+ * A problem every selected variant of a file has comes from the shared part: name that field once,
+ * unprefixed, as the author wrote it. One that only some variants have is named per variant.
+ */
+function collapse(found: { file: string; variant: string; issue: ScenarioIssue }[], variantsOf: Map<string, Set<string>>): { file: string; issue: ScenarioIssue }[] {
+  const out: { file: string; issue: ScenarioIssue }[] = [];
+  const key = (f: { file: string; issue: ScenarioIssue }) => `${f.file}\0${f.issue.path}\0${f.issue.message}`;
+  const seen = new Set<string>();
+  for (const f of found) {
+    if (seen.has(key(f))) continue;
+    seen.add(key(f));
+    const variants = new Set(found.filter((g) => key(g) === key(f)).map((g) => g.variant));
+    const everywhere = variants.size === variantsOf.get(f.file)!.size;
+    const path = everywhere || f.issue.path === 'postmortem' ? f.issue.path : joinPath(`variants.${f.variant}`, f.issue.path);
+    for (const v of everywhere ? [undefined] : [...variants]) {
+      out.push({ file: f.file, issue: { ...f.issue, path: v === undefined ? path : joinPath(`variants.${v}`, f.issue.path) } });
+    }
+  }
   return out;
 }

@@ -37,7 +37,8 @@ export class NotAScenarioModuleError extends HarnessError {
 export async function resolveScenarioArg(arg: string): Promise<string> {
   const asPath = resolve(arg);
   if (existsSync(asPath)) {
-    const label = relative(process.cwd(), asPath) || arg;
+    const rel = relative(process.cwd(), asPath);
+    const label = rel && !rel.startsWith('..') ? rel : asPath;
     if (statSync(asPath).isDirectory()) throw new NotAScenarioModuleError(label, 'is a directory, not a file');
     const ext = extname(asPath).toLowerCase();
     if (SCENARIO_EXTENSIONS.includes(ext)) return asPath;

@@ -157,7 +157,9 @@ function checkAction(
   const target = a.target;
   if (kind === 'edge' && target !== 'edge') add(`${at}.target`, `expected "edge" for ${a.type}, got ${JSON.stringify(target)}`);
   if (kind === 'deployment' && !deployments.has(target)) add(`${at}.target`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(target)}`);
-  if (kind === 'link' && !links.has(target)) add(`${at}.target`, `expected a link name (${list(links)}), got ${JSON.stringify(target)}`);
+  if (kind === 'link' && !links.has(target)) {
+    add(`${at}.target`, `expected a link name (${list(links)}), got ${JSON.stringify(target)}${links.size === 0 ? ': declare the link in topology.links, e.g. { name: "redis", upstream: "redis" }' : ''}`);
+  }
   if (kind === 'pods') {
     const m = /^([a-z][a-z0-9_-]*)(?:\/(\d+))?$/.exec(target);
     if (!m || !deployments.has(m[1]!)) add(`${at}.target`, `expected "deployment" or "deployment/<pod index>" with a deployment in ${list(deployments)}, got ${JSON.stringify(target)}`);

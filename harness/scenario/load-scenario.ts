@@ -51,7 +51,9 @@ function scenarioExport(mod: Record<string, unknown>): unknown {
  */
 export async function loadScenario(file: string, cwd: string = process.cwd()): Promise<ValidatedScenario> {
   const absolute = path.resolve(cwd, file);
-  const label = path.relative(cwd, absolute) || file;
+  // Outside the working directory (another repo), the absolute path reads better than ../../.
+  const relative = path.relative(cwd, absolute);
+  const label = relative && !relative.startsWith('..') ? relative : absolute;
   try {
     await access(absolute);
   } catch {
