@@ -52,7 +52,8 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
   if (plan.edgeConnections > plan.edgeMaxconn) {
     add('load', `${plan.edgeConnections} connections through the edge at the peak (${plan.clients} clients × ${plan.socketsPerClient} socket(s), ${plan.probeConnections} probe connections, ${plan.k6Vus} k6 VUs) are over its maxconn: ${raiseHint(bounds.edgeMaxconn)}, or lower load.clients.count`);
   }
-  for (const p of plan.processes) {
+  // The edge's descriptors follow from its maxconn, checked just above.
+  for (const p of plan.processes.filter((x) => x.kind !== 'edge')) {
     if (p.fds > bounds.fdsPerProcess.value) add('load', `${p.name} would need ${p.fds} file descriptors (${p.why}): ${raiseHint(bounds.fdsPerProcess)}, or lower load.clients.count`);
   }
 

@@ -12,6 +12,7 @@ export interface PlannedPod {
 }
 
 export interface PlannedProcess {
+  kind: 'harness' | 'edge' | 'pod' | 'k6';
   name: string;
   /** Descriptors it may need at the peak: its sockets plus a fixed reserve for files and pipes. */
   fds: number;
@@ -98,15 +99,16 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
   // A pod may end up with every connection of the run (the others killed); its own cap bounds that.
   const podPeak = (cap: number | undefined) => (cap === undefined ? edgeConnections : Math.min(cap, edgeConnections));
   const processes: PlannedProcess[] = [
-    { name: 'harness (Node: clients, probes)', fds: clientSockets + probes + FD_RESERVE, why: `${clients} clients × ${socketsPerClient} socket(s) + ${probes} probe connections` },
-    { name: 'edge (HAProxy)', fds: 2 * edgeMaxconn + FD_RESERVE, why: `maxconn ${edgeMaxconn} × 2 (client side and server side)` },
-    ...t.deployments.map((d) => ({
+    { kind: 'harness', name: 'harness (Node: clients, probes)', fds: clientSockets + probes + FD_RESERVE, why: `${clients} clients × ${socketsPerClient} socket(s) + ${probes} probe connections` },
+    { kind: 'edge', name: 'edge (HAProxy)', fds: 2 * edgeMaxconn + FD_RESERVE, why: `maxconn ${edgeMaxconn} × 2 (client side and server side)` },
+    ...t.deployments.map((d): PlannedProcess => ({
+      kind: 'pod',
       name: `pod of ${d.name}`,
       fds: podPeak(d.maxConnections) + FD_RESERVE,
       why: d.maxConnections === undefined ? `every connection of the run (${edgeConnections}) on one pod` : `its cap of ${d.maxConnections} connections`,
     })),
   ];
-  if (vus > 0) processes.push({ name: 'k6', fds: vus * 2 + FD_RESERVE, why: `${vus} virtual users` });
+  if (vus > 0) processes.push({ kind: 'k6', name: 'k6', fds: vus * 2 + FD_RESERVE, why: `${vus} virtual users` });
   const memoryMb = containers.reduce((sum, c) => sum + (c.memoryMb ?? 0) * c.count, 0);
   return {
     scenarioId: s.id,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { ScenarioLoadError, ScenarioValidationError, type ScenarioIssue } from './errors.ts';
 import { validateScenario, type ValidatedScenario } from './resolve.ts';
-import { duplicateKeys } from './source-check.ts';
+import { sourceProblems } from './source-check.ts';
 
 /** Seconds a scenario module may take to settle (a top-level await that never resolves). */
 export function loadTimeoutS(): number {
@@ -59,8 +59,8 @@ export async function loadScenario(file: string, cwd: string = process.cwd()): P
   } catch {
     throw new ScenarioLoadError(label, 'file not found');
   }
-  const duplicates = await duplicateKeys(absolute);
-  if (duplicates.length > 0) throw new ScenarioValidationError(label, duplicates);
+  const problems = await sourceProblems(absolute);
+  if (problems.length > 0) throw new ScenarioValidationError(label, problems);
   let mod: Record<string, unknown>;
   try {
     mod = await importWithDeadline(absolute, label);

@@ -2,18 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { transform } from 'esbuild';
 import type { ScenarioIssue } from './errors.ts';
 
-// What the imported object can no longer show: a key written twice in one object literal (two
-// variants named `incident`, two `durationS`) is silently collapsed to the last one by JavaScript.
-// esbuild (which tsx uses to compile the file) reports it; we turn its warning into an error.
+// Read from the source before it is imported: a syntax error with its position, and what the
+// imported object cannot show, a key written twice in one object literal (two variants named
+// `incident`), which JavaScript silently collapses to the last one. esbuild (what tsx compiles the
+// file with) reports both; its duplicate-key warning becomes an error here.
 
-export async function duplicateKeys(file: string): Promise<ScenarioIssue[]> {
+export async function sourceProblems(file: string): Promise<ScenarioIssue[]> {
   const source = await readFile(file, 'utf8');
   let warnings;
   try {
     ({ warnings } = await transform(source, { loader: file.endsWith('.js') || file.endsWith('.mjs') ? 'js' : 'ts', sourcefile: file, logLevel: 'silent' }));
-  } catch {
-    // A syntax error is reported by the import, with its own position.
-    return [];
+  } catch (err) {
+    // A syntax error, with its position (the import's own error has none for .js/.mjs files).
+    const errors = (err as { errors?: { text: string; location: { line: number; column: number } | null }[] }).errors ?? [];
+    return errors.map((e) => ({
+      path: e.location ? `line ${e.location.line}:${e.location.column + 1}` : '',
+      message: `the file does not parse: ${e.text}: fix the syntax there`,
+    }));
   }
   return warnings
     .filter((w) => w.id === 'duplicate-object-key' && w.location)
