@@ -4,7 +4,6 @@ import { formatPlan } from '../plan/format-plan.ts';
 import { checkOutPath } from '../plan/out-path.ts';
 import { planAndCheck, type CheckedPlan } from '../plan/plan-runs.ts';
 import { makeRunId } from '../run/run-variant.ts';
-import { HarnessError } from '../scenario/errors.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -27,9 +26,12 @@ export function printDryRun(checked: readonly CheckedPlan[], out: string, log: (
 
 /** The first frame of the harness's own code in a stack: where an internal error came from. */
 function origin(err: Error): string {
-  const frame = err.stack?.split('\n').find((l) => /\/harness\/(?!cli\/run-guard)/.test(l));
+  const frame = err.stack?.split('\n').find((l) => /\/harness\/(?!cli\/run-guard\.ts)/.test(l));
   return frame ? ` (at ${frame.trim().replace(/^at /, '').replace(/^.*\((.*)\)$/, '$1')})` : '';
 }
+
+/** Harness errors that are bugs, not bad input or a broken set-up: reported as internal errors. */
+const INTERNAL_CODES = new Set(['HISTORY_CLOSED']);
 
 /** An error nobody meant to show a user: a bug or a broken part, not bad input. */
 export class InternalRunError extends Error {
@@ -43,8 +45,8 @@ export class InternalRunError extends Error {
 }
 
 /**
- * Wraps the run action: a thrown error reaches the CLI's exit 2 with its cause named (a
- * `HarnessError` or an error with a known code keeps its own message); an exception or rejection
+ * Wraps the run action: a thrown error reaches the CLI's exit 2 with its cause named (an error with
+ * a code, such as a `HarnessError` naming bad input, keeps its own message); an exception or rejection
  * that escapes to the process while the run is on (a timer, a stream callback) is reported and turns
  * a would-be exit 0 into exit 2, even when something calls process.exit(0).
  */
@@ -66,11 +68,13 @@ export function guardRun<A extends unknown[]>(action: (...args: A) => Promise<vo
       await action(...args);
       if (escaped.length > 0 && !process.exitCode) process.exitCode = EXIT.usage;
     } catch (err) {
-      if (err instanceof HarnessError || (err instanceof Error && 'code' in err && typeof err.code === 'string')) throw err;
+      const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+      if (code !== undefined && !INTERNAL_CODES.has(code)) throw err;
       throw new InternalRunError(err);
     } finally {
       process.off('uncaughtExceptionMonitor', onEscape);
       process.off('unhandledRejection', onEscape);
+      process.off('exit', onExit);
     }
   };
 }

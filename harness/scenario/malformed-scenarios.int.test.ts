@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,5 +165,32 @@ describe('arguments that are not scenario modules, and --out paths that cannot h
     expect(r.output).toMatch(says);
     expect(existsSync(out ?? join(tmp, 'args-out'))).toBe(false);
     expect(sessionContainers()).toEqual([]);
+  }, 60_000);
+});
+
+describe('a scenario kept in another repo', () => {
+  // The team's repo: its own package.json, the harness installed under its package name (a symlink,
+  // as `npm install <path>` makes), a scenario importing `incident-replay-harness`.
+  const repo = join(tmp, 'team-repo');
+  mkdirSync(join(repo, 'node_modules'), { recursive: true });
+  symlinkSync(ROOT, join(repo, 'node_modules', 'incident-replay-harness'));
+  const base = readFileSync(join(DIR, '_base.ts'), 'utf8')
+    .replace("from '../../../index.ts'", "from 'incident-replay-harness'")
+    .replace(/import type .*\n/, '')
+    .replace(/: ScenarioInput/g, '');
+
+  it.concurrent.each([
+    { what: 'an ESM repo ("type": "module")', pkg: { name: 'team', type: 'module' }, file: 'esm/scenario.ts' },
+    { what: 'a repo without "type" (compiled as CommonJS)', pkg: { name: 'team' }, file: 'cjs/scenario.ts' },
+  ])('$what: the scenario loads and plans (--dry-run exits 0)', async ({ pkg, file }) => {
+    const dir = join(repo, file.split('/')[0]!);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(dir, 'node_modules', 'incident-replay-harness'));
+    writeFileSync(join(repo, file), base);
+    const r = await runCli([join(repo, file), '--dry-run'], join(tmp, 'team-out'));
+    expect(r.output).toContain('plan malformed-base/incident');
+    expect(r.code, r.output).toBe(0);
   }, 60_000);
 });
