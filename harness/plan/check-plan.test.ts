@@ -30,13 +30,13 @@ describe('planRun', () => {
     // 2 pods, the edge, Redis; 20 clients that may fall back (2 sockets each) + a probe's subscriber and publisher.
     expect(plan.containerCount).toBe(4);
     expect(plan.edgeConnections).toBe(20 * 2 + 2);
-    expect(plan.memoryMb).toBe(2 * 192 + 64);
+    expect(plan.memoryMb).toBe(2 * 192);
   });
 
   it('counts the pods a scale action adds at its peak', () => {
     const plan = planRun(variants(malformed((s) => s.timeline.push({ at: 8, type: 'deployment.scale', target: 'web', params: { replicas: 5 } })))[0]!, 8000);
     expect(plan.peakPods).toBe(5);
-    expect(plan.memoryMb).toBe(5 * 192 + 64);
+    expect(plan.memoryMb).toBe(5 * 192);
   });
 });
 

@@ -34,7 +34,7 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
   if (s.topology.deployments.length > 1) over('topology.deployments', plan.peakPods, bounds.pods, 'pods in all deployments:');
   // Containers are pods plus a few; over the pod bound, that one message says it.
   if (plan.peakPods <= bounds.pods.value) over('topology', plan.containerCount, bounds.containers, 'containers:');
-  over('topology', plan.memoryMb, bounds.memoryMb, 'container memory (MB, every pod at its memoryMb, Redis, dispatcher):');
+  over('topology', plan.memoryMb, bounds.memoryMb, 'container memory (MB, every pod at its memoryMb, the webhook dispatcher):');
 
   const clients = s.load.clients;
   if (clients) {
