@@ -1,3 +1,4 @@
+import { readBounds } from '../plan/bounds.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { Role } from '../scenario/vocabulary.ts';
 import type { EdgeRoute } from '../topology/haproxy-config.ts';
@@ -72,7 +73,8 @@ export function planTopology(
     edge: {
       listeners: [{ name: PUBLIC_LISTENER, mode: t.edge.keepAlive ? 'keep-alive' : 'close', routes: routeWeights(scenario) }],
       healthCheck: { enabled: true, intervalMs: Math.round(t.edge.healthCheck.intervalS * 1000), fall: t.edge.healthCheck.fall, rise: t.edge.healthCheck.rise },
-      maxconn: 8000,
+      // Checked against the descriptor budget before start (harness/plan/check-plan.ts).
+      maxconn: readBounds().edgeMaxconn.value,
     },
     webhookUrl: ctx.webhookUrl,
     links: { redis: t.links.some((l) => l.upstream === 'redis') },

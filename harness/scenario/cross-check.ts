@@ -79,6 +79,10 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     else if (!AGGREGATIONS_FOR[s.kind]!.includes(parsed.threshold.agg.kind)) {
       add(`${at}.threshold`, `expected a ${AGGREGATIONS_FOR[s.kind]!.map((k) => (k === 'percentile' ? 'p(N)' : k)).join('/')} threshold for a ${s.kind} SLO, got ${JSON.stringify(s.threshold)}`);
     }
+    // Detection and recovery are timed from their event onwards; a window there would be ignored.
+    if ((s.kind === 'detection' || s.kind === 'recovery') && s.window) {
+      add(`${at}.window`, `nothing reads window on a ${s.kind} SLO (it is timed from its ${s.kind === 'detection' ? 'fault' : 'start event'} onwards): remove window`);
+    }
     if (s.window && s.window.to > body.durationS) add(`${at}.window.to`, `expected a time within durationS (${body.durationS}), got ${s.window.to}`);
     switch (s.kind) {
       case 'ratio':
@@ -157,7 +161,9 @@ function checkAction(
   const target = a.target;
   if (kind === 'edge' && target !== 'edge') add(`${at}.target`, `expected "edge" for ${a.type}, got ${JSON.stringify(target)}`);
   if (kind === 'deployment' && !deployments.has(target)) add(`${at}.target`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(target)}`);
-  if (kind === 'link' && !links.has(target)) add(`${at}.target`, `expected a link name (${list(links)}), got ${JSON.stringify(target)}`);
+  if (kind === 'link' && !links.has(target)) {
+    add(`${at}.target`, `expected a link name (${list(links)}), got ${JSON.stringify(target)}${links.size === 0 ? ': declare the link in topology.links, e.g. { name: "redis", upstream: "redis" }' : ''}`);
+  }
   if (kind === 'pods') {
     const m = /^([a-z][a-z0-9_-]*)(?:\/(\d+))?$/.exec(target);
     if (!m || !deployments.has(m[1]!)) add(`${at}.target`, `expected "deployment" or "deployment/<pod index>" with a deployment in ${list(deployments)}, got ${JSON.stringify(target)}`);

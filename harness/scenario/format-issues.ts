@@ -43,7 +43,7 @@ export function scenarioErrorMap(issue: RawIssue): string | undefined {
       return i.divisor === 1 ? 'expected an integer' : `expected a multiple of ${String(i.divisor)}`;
     case 'unrecognized_keys': {
       const keys = (i.keys as string[] | undefined) ?? [];
-      return `unknown key${keys.length === 1 ? '' : 's'} ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      return `unknown key${keys.length === 1 ? '' : 's'} ${keys.map((k) => JSON.stringify(k)).join(', ')}: correct the spelling or remove ${keys.length === 1 ? 'it' : 'them'} (every field is in harness/scenario/README.md)`;
     }
     case 'invalid_union':
       return 'expected one of the allowed shapes';

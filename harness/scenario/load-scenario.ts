@@ -1,8 +1,48 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { ScenarioLoadError, ScenarioValidationError, type ScenarioIssue } from './errors.ts';
 import { validateScenario, type ValidatedScenario } from './resolve.ts';
+import { sourceProblems } from './source-check.ts';
+
+/** Seconds a scenario module may take to settle (a top-level await that never resolves). */
+export function loadTimeoutS(): number {
+  const raw = process.env.HARNESS_SCENARIO_LOAD_TIMEOUT_S;
+  const n = raw === undefined || raw === '' ? 10 : Number(raw);
+  if (!(n > 0)) throw new Error(`HARNESS_SCENARIO_LOAD_TIMEOUT_S=${JSON.stringify(raw)}: expected a positive number of seconds`);
+  return n;
+}
+
+/**
+ * tsx's own import, not the host's: it compiles the file wherever it is (another repo, /tmp) and
+ * loads it as a module of its own, so a scenario that imports the harness by package name does not
+ * re-enter the harness's module graph (Node refuses that cycle as "Cannot require() ES Module").
+ */
+async function importWithDeadline(file: string, label: string): Promise<Record<string, unknown>> {
+  const seconds = loadTimeoutS();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ScenarioLoadError(label, `did not finish loading within ${seconds} s (a top-level await that never settles?): make the module settle, or set HARNESS_SCENARIO_LOAD_TIMEOUT_S to wait longer`)),
+      seconds * 1000,
+    );
+  });
+  try {
+    return (await Promise.race([tsImport(file, import.meta.url), deadline])) as Record<string, unknown>;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A file outside any `"type": "module"` package is compiled as CommonJS: its export sits one level down. */
+function scenarioExport(mod: Record<string, unknown>): unknown {
+  const value = mod.default ?? mod.scenario;
+  if (value && typeof value === 'object' && !('id' in value) && ('default' in value || 'scenario' in value)) {
+    const inner = value as Record<string, unknown>;
+    return inner.default ?? inner.scenario;
+  }
+  return value;
+}
 
 /**
  * Import a scenario module (TypeScript, run under tsx) and validate it. The module's default export
@@ -11,19 +51,24 @@ import { validateScenario, type ValidatedScenario } from './resolve.ts';
  */
 export async function loadScenario(file: string, cwd: string = process.cwd()): Promise<ValidatedScenario> {
   const absolute = path.resolve(cwd, file);
-  const label = path.relative(cwd, absolute) || file;
+  // Outside the working directory (another repo), the absolute path reads better than ../../.
+  const relative = path.relative(cwd, absolute);
+  const label = relative && !relative.startsWith('..') ? relative : absolute;
   try {
     await access(absolute);
   } catch {
     throw new ScenarioLoadError(label, 'file not found');
   }
+  const problems = await sourceProblems(absolute);
+  if (problems.length > 0) throw new ScenarioValidationError(label, problems);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    mod = await importWithDeadline(absolute, label);
   } catch (err) {
-    throw new ScenarioLoadError(label, `could not be imported: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    if (err instanceof ScenarioLoadError) throw err;
+    throw new ScenarioLoadError(label, `could not be imported: ${err instanceof Error ? err.message : String(err)}${importHint(err)}`, { cause: err });
   }
-  const value = mod.default ?? mod.scenario;
+  const value = scenarioExport(mod);
   if (value === undefined) throw new ScenarioLoadError(label, 'expected a default export made with defineScenario(...)');
   const validated = validateScenario(value, label);
   await checkLoadScripts(validated, path.dirname(absolute), label, cwd);
@@ -44,6 +89,18 @@ async function checkLoadScripts(s: ValidatedScenario, dir: string, label: string
     }
   }
   if (issues.length > 0) throw new ScenarioValidationError(label, dedupeByMessage(issues));
+}
+
+/** The two mistakes a scenario kept in another repo runs into, with their fix. */
+function importHint(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/Cannot find (module|package) 'incident-replay-harness'/.test(message)) {
+    return '; install the harness in that repo (npm install <path or git URL of the harness>) so `incident-replay-harness` resolves (harness/scenario/README.md)';
+  }
+  if (/Top-level await is currently not supported with the "cjs" output format/.test(message)) {
+    return '; the file is compiled as CommonJS: add "type": "module" to the package.json of its repo, or name it .mts';
+  }
+  return '';
 }
 
 function dedupeByMessage(issues: ScenarioIssue[]): ScenarioIssue[] {

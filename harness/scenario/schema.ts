@@ -33,8 +33,9 @@ export const deploymentSchema = z.strictObject({
   restartPolicy: z.enum(['no', 'on-failure', 'always']).default('no'),
   /** Absent = no liveness probe: a wedged pod is never restarted (the 2021-12 deployment). */
   livenessProbe: livenessProbeSchema.optional(),
+  /** Nothing reads it (readiness is what the edge's health checks see): rejected with that fix. */
   readiness: z
-    .object({ periodS: positive.default(1), failureThreshold: z.int().positive().default(1) })
+    .never({ error: 'nothing reads deployments[].readiness: a pod is ready when the edge health checks pass; remove readiness and tune topology.edge.healthCheck instead' })
     .optional(),
 });
 

@@ -67,7 +67,7 @@ describe('validateScenario: malformed input names file, path and expectation', (
   it('an unknown key (typo) is refused rather than ignored', () => {
     const s = base();
     s.topology.deployments[0].memoryMB = 256;
-    expect(messageOf(s)).toBe('scenarios/x.ts: topology.deployments[0]: unknown key "memoryMB"');
+    expect(messageOf(s)).toBe('scenarios/x.ts: topology.deployments[0]: unknown key "memoryMB": correct the spelling or remove it (every field is in harness/scenario/README.md)');
   });
 
   it('an unknown action type lists the known ones', () => {

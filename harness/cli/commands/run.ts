@@ -13,6 +13,7 @@ import { judgeVariant } from '../../verdict/judge.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
 import { EXIT } from '../exit-codes.ts';
+import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 
 export const DEFAULT_OUT = resolve(import.meta.dirname, '../../../reports/out');
 
@@ -22,6 +23,7 @@ interface RunOpts {
   seed?: string;
   out: string;
   json?: boolean;
+  dryRun?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -34,7 +36,8 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed for the timeline and client schedule (default: the scenario\'s)')
     .option('--out <dir>', 'where run directories go', DEFAULT_OUT)
     .option('--json', 'print one JSON summary line per variant instead of text')
-    .action(async (names: string[], opts: RunOpts) => {
+    .option('--dry-run', 'print the run plan and its checks; start nothing')
+    .action(guardRun(async (names: string[], opts: RunOpts) => {
       const files = opts.all ? await scenarioFiles() : await Promise.all(names.map(resolveScenarioArg));
       if (files.length === 0) {
         console.error(opts.all ? 'harness run --all: there are no scenarios in scenarios/ yet' : 'harness run: name a scenario or pass --all (see `harness list`)');
@@ -44,8 +47,11 @@ export function registerRun(program: Command): void {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
       const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
-      const images = await preflight(plans);
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+      // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
+      const checked = checkBeforeStart(plans, resolve(opts.out));
+      if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
+      const images = await preflight(plans);
 
       const verdicts: VariantVerdict[] = [];
       const rows: RunIndexRow[] = [];
@@ -85,5 +91,5 @@ export function registerRun(program: Command): void {
       }
       const errored = rows.some((r) => r.error !== undefined);
       process.exitCode = errored ? EXIT.usage : exitCodeFor(verdicts);
-    });
+    }));
 }

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { malformed } from '../scenario/fixtures/malformed/_base.ts';
+import { validateScenario } from '../scenario/resolve.ts';
+import type { ScenarioInput } from '../scenario/scenario-schema.ts';
+import { readBounds } from './bounds.ts';
+import { checkOutPath, OutPathError } from './out-path.ts';
+import { planAndCheck, PlanCheckError } from './plan-runs.ts';
+import { planRun } from './run-plan.ts';
+
+const variants = (input: ScenarioInput) => Object.values(validateScenario(input, 'x.ts').resolved);
+const problems = (input: ScenarioInput) => {
+  try {
+    planAndCheck(variants(input));
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(PlanCheckError);
+    return (err as PlanCheckError).problems.map((p) => `${p.issue.path}: ${p.issue.message}`);
+  }
+};
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe('planRun', () => {
+  it('lists every pod, the containers and the connections through the edge', () => {
+    const plan = planRun(variants(malformed(() => {}))[0]!, 8000);
+    expect(plan.pods.map((p) => `${p.deployment}/${p.index}`)).toEqual(['web/0', 'web/1']);
+    // 2 pods, the edge, Redis; 20 clients that may fall back (2 sockets each) + a probe's subscriber and publisher.
+    expect(plan.containerCount).toBe(4);
+    expect(plan.edgeConnections).toBe(20 * 2 + 2);
+    expect(plan.memoryMb).toBe(2 * 192);
+  });
+
+  it('counts the pods a scale action adds at its peak', () => {
+    const plan = planRun(variants(malformed((s) => s.timeline.push({ at: 8, type: 'deployment.scale', target: 'web', params: { replicas: 5 } })))[0]!, 8000);
+    expect(plan.peakPods).toBe(5);
+    expect(plan.memoryMb).toBe(5 * 192);
+  });
+});
+
+describe('checkPlan', () => {
+  it('accepts the base and a pod index that exists after a scale-up', () => {
+    expect(problems(malformed(() => {}))).toEqual([]);
+    expect(problems(malformed((s) => {
+      s.timeline = [{ at: 2, type: 'deployment.scale', target: 'web', params: { replicas: 4 } }, { at: 4, type: 'pod.kill', target: 'web/3' }];
+    }))).toEqual([]);
+  });
+
+  it('rejects a pod index that exists only after the action', () => {
+    expect(problems(malformed((s) => {
+      s.timeline = [{ at: 2, type: 'pod.kill', target: 'web/3' }, { at: 4, type: 'deployment.scale', target: 'web', params: { replicas: 4 } }];
+    }))).toEqual([expect.stringMatching(/^timeline\[0\]\.target: expected a pod index below 2 \(web has 2 pod\(s\) at 2 s/)]);
+  });
+
+  it('a bound raised by its variable lets the plan through', () => {
+    const long = malformed((s) => { s.durationS = 1200; });
+    expect(problems(long)).toEqual([expect.stringContaining('set HARNESS_MAX_DURATION_S to raise it')]);
+    vi.stubEnv('HARNESS_MAX_DURATION_S', '1800');
+    expect(problems(long)).toEqual([]);
+  });
+
+  it('names a problem of one variant with its variant', () => {
+    const p = problems(malformed((s) => { s.variants.remediated.topology = { edge: { weights: { web: 0 } } }; }));
+    expect(p).toEqual([expect.stringMatching(/^variants\.remediated\.topology\.edge\.weights: every weight is 0/)]);
+  });
+
+  it('rejects an edge maxconn that needs more descriptors than a process may open', () => {
+    vi.stubEnv('HARNESS_MAX_EDGE_MAXCONN', '12000');
+    expect(problems(malformed(() => {}))).toEqual([expect.stringMatching(/needs 24200 descriptors, two per proxied connection, over 20000 per process/)]);
+  });
+
+  it('rejects a bound variable that is not a positive number', () => {
+    vi.stubEnv('HARNESS_MAX_PODS', 'lots');
+    expect(() => readBounds()).toThrow('HARNESS_MAX_PODS="lots": expected a positive number');
+  });
+});
+
+describe('checkOutPath', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'harness-out-path-'));
+  it('accepts a directory that does not exist yet under a writable one', () => {
+    expect(() => checkOutPath(join(dir, 'new', 'deeper'), [{ scenarioId: 'tiny', runId: 'tiny-incident-20260101T000000Z' }])).not.toThrow();
+  });
+  it('rejects a path under a regular file and a name over 255 bytes', () => {
+    writeFileSync(join(dir, 'file'), '');
+    expect(() => checkOutPath(join(dir, 'file', 'out'), [])).toThrow(OutPathError);
+    expect(() => checkOutPath(dir, [{ scenarioId: 'a'.repeat(300), runId: 'b'.repeat(300) }])).toThrow(/ENAMETOOLONG/);
+  });
+});

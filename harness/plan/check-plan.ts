@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ScenarioIssue } from '../scenario/errors.ts';
+import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { raiseHint, type Bound, type Bounds } from './bounds.ts';
+import { FD_RESERVE, type RunPlan } from './run-plan.ts';
+
+// Checks of a whole run plan that the schema and the cross-check cannot make: bounds of this
+// machine, the pods a target names as they will exist at that second, the links the topology can
+// really build, files the scenario points at. Each message says what to change.
+
+/** The postmortems live beside the checkout (`../shared/postmortems`); another place via the env. */
+export function postmortemsDir(): string {
+  return process.env.HARNESS_POSTMORTEMS_DIR ?? resolve(import.meta.dirname, '../../../shared/postmortems');
+}
+
+/** The only Toxiproxy link the topology builds: between the pods and Redis. */
+export const SUPPORTED_LINK = { name: 'redis', upstream: 'redis' } as const;
+
+export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const over = (path: string, value: number, bound: Bound, what: string) => {
+    if (value > bound.value) add(path, `${what} ${value} is over the bound: ${raiseHint(bound)}`);
+  };
+
+  over('durationS', s.durationS, bounds.durationS, 'durationS');
+  s.topology.deployments.forEach((d, i) => {
+    // Name the field that set the peak: the deployment's replicas, or the scale action that raised them.
+    const j = s.timeline.findIndex((a) => a.type === 'deployment.scale' && a.target === d.name && a.params.replicas === plan.peakReplicas[d.name] && a.params.replicas > d.replicas);
+    const path = j >= 0 ? `timeline[${j}].params.replicas` : `topology.deployments[${i}].replicas`;
+    over(path, plan.peakReplicas[d.name]!, bounds.pods, `${d.name}: replicas`);
+  });
+  if (s.topology.deployments.length > 1) over('topology.deployments', plan.peakPods, bounds.pods, 'pods in all deployments:');
+  // Containers are pods plus a few; over the pod bound, that one message says it.
+  if (plan.peakPods <= bounds.pods.value) over('topology', plan.containerCount, bounds.containers, 'containers:');
+  over('topology', plan.memoryMb, bounds.memoryMb, 'container memory (MB, every pod at its memoryMb, the webhook dispatcher):');
+
+  const clients = s.load.clients;
+  if (clients) {
+    if (clients.count > s.load.maxConnections) {
+      add('load.clients.count', `expected at most load.maxConnections (${s.load.maxConnections}), got ${clients.count}: lower the count or raise load.maxConnections`);
+    }
+    over('load.clients.count', clients.count, bounds.clients, 'load.clients.count');
+  }
+  // Over the client bound, that message says it; the descriptors it would cost follow from it.
+  if (plan.clients > bounds.clients.value) return finish();
+
+  if (plan.edgeMaxconn * 2 + FD_RESERVE > bounds.fdsPerProcess.value) {
+    add('topology.edge', `the edge's maxconn ${plan.edgeMaxconn} (${bounds.edgeMaxconn.env}) needs ${plan.edgeMaxconn * 2 + FD_RESERVE} descriptors, two per proxied connection, over ${bounds.fdsPerProcess.value} per process (${bounds.fdsPerProcess.env}): lower ${bounds.edgeMaxconn.env}`);
+  }
+  if (plan.edgeConnections > plan.edgeMaxconn) {
+    add('load', `${plan.edgeConnections} connections through the edge at the peak (${plan.clients} clients × ${plan.socketsPerClient} socket(s), ${plan.probeConnections} probe connections, ${plan.k6Vus} k6 VUs) are over its maxconn: ${raiseHint(bounds.edgeMaxconn)}, or lower load.clients.count`);
+  }
+  // The edge's descriptors follow from its maxconn, checked just above.
+  for (const p of plan.processes.filter((x) => x.kind !== 'edge')) {
+    if (p.fds > bounds.fdsPerProcess.value) add('load', `${p.name} would need ${p.fds} file descriptors (${p.why}): ${raiseHint(bounds.fdsPerProcess)}, or lower load.clients.count`);
+  }
+
+  return finish();
+
+  function finish(): ScenarioIssue[] {
+    checkReferences(s, add);
+    return issues;
+  }
+}
+
+function checkReferences(s: ResolvedScenario, add: (path: string, message: string) => void): void {
+  const weights = Object.values(s.topology.edge.weights);
+  if (weights.length > 0 && weights.every((w) => w === 0)) {
+    add('topology.edge.weights', 'every weight is 0, so no deployment is meant to receive traffic: give at least one deployment a positive weight');
+  }
+  s.topology.links.forEach((l, i) => {
+    if (l.name !== SUPPORTED_LINK.name || l.upstream !== SUPPORTED_LINK.upstream) {
+      add(`topology.links[${i}]`, `the topology builds one Toxiproxy link, { name: "redis", upstream: "redis" } (pods to Redis), got { name: ${JSON.stringify(l.name)}, upstream: ${JSON.stringify(l.upstream)} }: use that link`);
+    } else if (!s.topology.redis.enabled) {
+      add(`topology.links[${i}]`, 'the "redis" link leads to Redis, but topology.redis.enabled is false: enable Redis or remove the link');
+    }
+  });
+  checkPodTargets(s, add);
+
+  const postmortem = resolve(postmortemsDir(), s.postmortem);
+  if (!existsSync(postmortem)) {
+    add('postmortem', `expected a file in ${postmortemsDir()}, got ${JSON.stringify(s.postmortem)} (not found): fix the name, or set HARNESS_POSTMORTEMS_DIR to the folder that holds it`);
+  }
+}
+
+/** `web/7` must name a pod that exists at that second: replicas at the start, changed by earlier scale actions. */
+function checkPodTargets(s: ResolvedScenario, add: (path: string, message: string) => void): void {
+  const replicas = new Map(s.topology.deployments.map((d) => [d.name, d.replicas]));
+  const order = s.timeline.map((a, i) => ({ a, i })).sort((x, y) => x.a.at - y.a.at || x.i - y.i);
+  for (const { a, i } of order) {
+    if (a.type === 'deployment.scale') {
+      replicas.set(a.target, a.params.replicas);
+      continue;
+    }
+    const m = /^([^/]+)\/(\d+)$/.exec(a.target);
+    if (!m || !replicas.has(m[1]!)) continue;
+    const n = replicas.get(m[1]!)!;
+    if (Number(m[2]) >= n) {
+      add(`timeline[${i}].target`, `expected a pod index below ${n} (${m[1]} has ${n} pod(s) at ${a.at} s; indexes start at 0), got ${JSON.stringify(a.target)}: target ${m[1]}/0..${m[1]}/${Math.max(0, n - 1)} or raise replicas`);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+
+// A variant resolved into what it will start and open: every pod, every container, the connections
+// through the edge and the descriptors each process needs. Pure: computed from the scenario alone,
+// before anything starts, so it can be checked (check-plan.ts) and printed (`run --dry-run`).
+
+export interface PlannedPod {
+  deployment: string;
+  /** 0-based, as in a `deployment/<index>` target. */
+  index: number;
+  memoryMb: number;
+}
+
+export interface PlannedProcess {
+  kind: 'harness' | 'edge' | 'pod' | 'k6';
+  name: string;
+  /** Descriptors it may need at the peak: its sockets plus a fixed reserve for files and pipes. */
+  fds: number;
+  why: string;
+}
+
+export interface RunPlan {
+  scenarioId: string;
+  variant: string;
+  durationS: number;
+  /** The pods at the start; `peakPods` counts those a `deployment.scale` adds later. */
+  pods: PlannedPod[];
+  peakPods: number;
+  /** Replicas per deployment at the most, over the timeline. */
+  peakReplicas: Record<string, number>;
+  containers: { name: string; count: number; memoryMb: number | undefined }[];
+  containerCount: number;
+  memoryMb: number;
+  clients: number;
+  /** Whether clients may fall back to HTTP (some deployment serves `fallback`): two sockets each then. */
+  socketsPerClient: 1 | 2;
+  probeConnections: number;
+  k6Vus: number;
+  /** Connections through the edge at the peak: clients' sockets, probes and k6 virtual users. */
+  edgeConnections: number;
+  edgeMaxconn: number;
+  processes: PlannedProcess[];
+  /** Ports the run binds on 127.0.0.1: one per pod, edge listener and admin, Redis, Toxiproxy, receiver. */
+  ports: number;
+}
+
+/** Sockets aside, what any of our processes keeps open (libraries, logs, pipes, admin sockets). */
+export const FD_RESERVE = 200;
+export const DISPATCHER_MEMORY_MB = 128;
+
+function probeConnections(s: ResolvedScenario): number {
+  let n = 0;
+  for (const p of s.probes) {
+    // A delivery probe: its subscribers plus the keep-alive connection it publishes on.
+    if (p.kind === 'delivery') n += p.subscribers + 1;
+    // A webhook probe: the connection that triggers activity and its REST publisher.
+    else if (p.kind === 'webhook') n += 2;
+    else n += 1;
+  }
+  return n;
+}
+
+function k6Vus(s: ResolvedScenario): number {
+  const scripts = s.load.k6.reduce((sum, k) => sum + k.vus, 0);
+  // load.publish runs as rest-publish.ts with one VU per 10 messages per second, at least 2.
+  const publish = s.load.publish && s.load.publish.ratePerS > 0 ? Math.max(2, Math.ceil(s.load.publish.ratePerS / 10)) : 0;
+  return scripts + publish;
+}
+
+/** Replicas per deployment at the most: the start, raised by any `deployment.scale` on the timeline. */
+export function peakReplicas(s: ResolvedScenario): Record<string, number> {
+  const peak = Object.fromEntries(s.topology.deployments.map((d) => [d.name, d.replicas]));
+  for (const a of s.timeline) {
+    if (a.type === 'deployment.scale' && a.target in peak) peak[a.target] = Math.max(peak[a.target]!, a.params.replicas);
+  }
+  return peak;
+}
+
+export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
+  const t = s.topology;
+  const pods = t.deployments.flatMap((d) => Array.from({ length: d.replicas }, (_, index) => ({ deployment: d.name, index, memoryMb: d.memoryMb })));
+  const peak = peakReplicas(s);
+  const peakPods = Object.values(peak).reduce((a, b) => a + b, 0);
+  const containers: RunPlan['containers'] = [
+    ...t.deployments.map((d) => ({ name: `pods of ${d.name}`, count: peak[d.name]!, memoryMb: d.memoryMb })),
+    { name: 'edge (HAProxy)', count: 1, memoryMb: undefined },
+  ];
+  // No limit: topology.redis.memoryMb is not applied to the container (yet), so it is not counted.
+  if (t.redis.enabled) containers.push({ name: 'Redis', count: 1, memoryMb: undefined });
+  if (t.links.length > 0) containers.push({ name: 'Toxiproxy', count: 1, memoryMb: undefined });
+  if (t.webhooks.enabled) containers.push({ name: 'webhook dispatcher', count: 1, memoryMb: DISPATCHER_MEMORY_MB });
+
+  const clients = s.load.clients?.count ?? 0;
+  const fallback = t.deployments.some((d) => d.roles.includes('fallback'));
+  const socketsPerClient = fallback ? 2 : 1;
+  const probes = probeConnections(s);
+  const vus = k6Vus(s);
+  const clientSockets = clients * socketsPerClient;
+  const edgeConnections = clientSockets + probes + vus;
+  // A pod may end up with every connection of the run (the others killed); its own cap bounds that.
+  const podPeak = (cap: number | undefined) => (cap === undefined ? edgeConnections : Math.min(cap, edgeConnections));
+  const processes: PlannedProcess[] = [
+    { kind: 'harness', name: 'harness (Node: clients, probes)', fds: clientSockets + probes + FD_RESERVE, why: `${clients} clients × ${socketsPerClient} socket(s) + ${probes} probe connections` },
+    { kind: 'edge', name: 'edge (HAProxy)', fds: 2 * edgeMaxconn + FD_RESERVE, why: `maxconn ${edgeMaxconn} × 2 (client side and server side)` },
+    ...t.deployments.map((d): PlannedProcess => ({
+      kind: 'pod',
+      name: `pod of ${d.name}`,
+      fds: podPeak(d.maxConnections) + FD_RESERVE,
+      why: d.maxConnections === undefined ? `every connection of the run (${edgeConnections}) on one pod` : `its cap of ${d.maxConnections} connections`,
+    })),
+  ];
+  if (vus > 0) processes.push({ kind: 'k6', name: 'k6', fds: vus * 2 + FD_RESERVE, why: `${vus} virtual users` });
+  const memoryMb = containers.reduce((sum, c) => sum + (c.memoryMb ?? 0) * c.count, 0);
+  return {
+    scenarioId: s.id,
+    variant: s.variant,
+    durationS: s.durationS,
+    pods,
+    peakPods,
+    peakReplicas: peak,
+    containers,
+    containerCount: containers.reduce((sum, c) => sum + c.count, 0),
+    memoryMb,
+    clients,
+    socketsPerClient,
+    probeConnections: probes,
+    k6Vus: vus,
+    edgeConnections,
+    edgeMaxconn,
+    processes,
+    ports: peakPods + 2 + (t.redis.enabled ? 1 : 0) + (t.links.length > 0 ? 1 + t.links.length : 0) + (t.webhooks.enabled ? 1 : 0),
+  };
+}

@@ -1,0 +1,196 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_SESSION } from '../platform/labels.ts';
+
+// An integration test only because it spawns 60 CLI processes (about a minute on 2 cores); it starts
+// nothing and needs no Docker lock (it only reads `docker ps`).
+// Every malformed fixture through the real CLI (`node harness/cli/bin.js run <file>`): exit 2, a
+// message naming the file, the field and the fix, and nothing started: no container with this
+// session's label, nothing under a temporary --out. Timing is measured by
+// scripts/measure-malformed.sh, never asserted here.
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DIR = join(ROOT, 'harness/scenario/fixtures/malformed');
+const SESSION = `malformed-test-${process.pid}`;
+const tmp = mkdtempSync(join(tmpdir(), 'harness-malformed-'));
+
+/** Per fixture: the field the message must name and the fix it must say (what to write, or which bound to raise). */
+const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; env?: Record<string, string> }> = {
+  'action-after-duration': { field: 'timeline[0].at', fix: /expected a time within durationS \(16\)/ },
+  'action-type-unknown': { field: 'timeline[0].type', fix: /expected type to be one of .*pod\.kill/ },
+  'breach-unknown-slo': { field: 'variants.incident.expect.breach[0]', fix: /expected an SLO id \("pods-back", "lost", "detect"\)/ },
+  'clients-million': { field: 'load.clients.count', fix: /set HARNESS_MAX_CLIENTS to raise it/ },
+  'clients-over-max-connections': { field: 'load.clients.count', fix: /lower the count or raise load\.maxConnections/ },
+  'connections-over-edge-maxconn': { field: 'load', fix: /HARNESS_MAX_EDGE_MAXCONN to raise it.*or lower load\.clients\.count/ },
+  'detection-alert-unknown': { field: 'slos[2].alert', fix: /expected an alert id \("pod-down"\)/ },
+  'duplicate-deployment-name': { field: 'topology.deployments[1].name', fix: /expected a unique name/ },
+  'duplicate-scenario-id': { field: 'id', fix: /_base\.ts: id: "malformed-base" is also the id of harness\/scenario\/fixtures\/malformed\/duplicate-scenario-id\.ts: give each scenario file its own id/, args: ['harness/scenario/fixtures/malformed/_base.ts'] },
+  'duplicate-slo-id': { field: 'slos[3].id', fix: /expected a unique id/ },
+  'duplicate-variant-key': { field: 'variants.incident', fix: /written twice .*rename or remove one/ },
+  'duration-huge': { field: 'durationS', fix: /set HARNESS_MAX_DURATION_S to raise it/ },
+  'duration-zero': { field: 'durationS', fix: /expected a positive number/ },
+  'import-throws': { field: 'could not be imported', fix: /SCENARIO_SIZE_THAT_NOBODY_SET is not set/ },
+  'incident-variant-missing': { field: 'variants.incident', fix: /every scenario has an "incident" variant/ },
+  'incident-without-breach': { field: 'variants.incident.expect', fix: /expected \{ breach: \[slo ids\] \}/ },
+  'k6-script-missing': { field: 'load.k6[0].script', fix: /expected a file in harness\/scenario\/fixtures\/malformed\/load\// },
+  'label-unknown': { field: 'slos[1].where.transprot', fix: /expected a label among deployment, pod, transport/ },
+  'link-not-redis': { field: 'topology.links[0]', fix: /\{ name: "redis", upstream: "redis" \}.*use that link/ },
+  'link-target-unknown': { field: 'timeline[1].target', fix: /declare the link in topology\.links/ },
+  'link-upstream-deployment': { field: 'topology.links[0]', fix: /use that link/ },
+  'link-without-redis': { field: 'topology.links[0]', fix: /enable Redis or remove the link/ },
+  'long-id': { field: 'id', fix: /ENAMETOOLONG\): shorten the scenario id/ },
+  'memory-as-string': { field: 'topology.deployments[0].memoryMb', fix: /expected a positive number, got "192"/ },
+  'memory-over-machine': { field: 'topology', fix: /set HARNESS_MAX_MEMORY_MB to raise it/ },
+  'metric-unknown': { field: 'slos[1].metric', fix: /expected a known metric name/ },
+  'never-settles': { field: 'did not finish loading within 2 s', fix: /make the module settle, or set HARNESS_SCENARIO_LOAD_TIMEOUT_S/, env: { HARNESS_SCENARIO_LOAD_TIMEOUT_S: '2' } },
+  'no-export': { field: 'default export', fix: /expected a default export made with defineScenario/ },
+  'pod-index-after-scale-down': { field: 'timeline[1].target', fix: /expected a pod index below 1 .*target web\/0\.\.web\/0 or raise replicas/ },
+  'pod-index-beyond-replicas': { field: 'timeline[0].target', fix: /expected a pod index below 2 .*got "web\/7": target web\/0\.\.web\/1 or raise replicas/ },
+  'pods-total-over-bound': { field: 'topology.deployments', fix: /set HARNESS_MAX_PODS to raise it/ },
+  'postmortem-missing': { field: 'postmortem', fix: /fix the name, or set HARNESS_POSTMORTEMS_DIR/ },
+  'postmortem-not-txt': { field: 'postmortem', fix: /expected a postmortem file name ending in \.txt/ },
+  'probe-kind-unknown': { field: 'probes[0].kind', fix: /expected kind to be one of delivery, rest, webhook/ },
+  'probe-role-missing': { field: 'probes[1].deployment', fix: /expected a deployment with role "fallback" \("web"\)/ },
+  'readiness-field': { field: 'topology.deployments[0].readiness', fix: /remove readiness and tune topology\.edge\.healthCheck/ },
+  'replicas-huge': { field: 'topology.deployments[0].replicas', fix: /set HARNESS_MAX_PODS to raise it/ },
+  'replicas-negative': { field: 'topology.deployments[0].replicas', fix: /expected a number >= 0/ },
+  'scale-over-bound': { field: 'timeline[1].params.replicas', fix: /set HARNESS_MAX_PODS to raise it/ },
+  'seed-fraction': { field: 'seed', fix: /expected an integer/ },
+  'slos-missing': { field: 'slos', fix: /required, expected an array/ },
+  'stat-wrong-for-metric': { field: 'alerts[1].rule.stat', fix: /expected sum, max, min or last/ },
+  'syntax-error': { field: 'line 2:46', fix: /Expected "\}" but found ";": fix the syntax/ },
+  'target-unknown-deployment': { field: 'timeline[0].target', fix: /with a deployment in "web"/ },
+  'threshold-unparseable': { field: 'slos[1].threshold', fix: /expected "<agg> <op> <number>"/ },
+  'unknown-top-level-key': { field: '"duraton"', fix: /correct the spelling or remove it/ },
+  'unknown-variant-key': { field: 'variants.remediated', fix: /unknown key "topolgy": correct the spelling or remove it/ },
+  'weights-all-zero': { field: 'topology.edge.weights', fix: /give at least one deployment a positive weight/ },
+  'weights-unknown-deployment': { field: 'topology.edge.weights.api', fix: /expected a deployment name \("web"\)/ },
+  'window-on-detection': { field: 'slos[2].window', fix: /nothing reads window on a detection SLO.*remove window/ },
+  'window-on-recovery': { field: 'slos[3].window', fix: /nothing reads window on a recovery SLO.*remove window/ },
+};
+
+const fixtures = readdirSync(DIR).filter((f) => !f.startsWith('_')).sort();
+
+interface CliResult {
+  code: number | null;
+  output: string;
+}
+
+function runCli(args: string[], out: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['harness/cli/bin.js', 'run', ...args, '--out', out],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          HARNESS_SESSION_ID: SESSION,
+          // A safety net, not the subject: were a check to let a fixture through, preflight would stop
+          // at this missing image before any container (and the message assertions would fail).
+          HARNESS_IMAGE_NODE: 'incident-harness/malformed-test-absent:never',
+          ...env,
+        },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? null) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+function sessionContainers(): string[] {
+  const out = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=${LABEL_SESSION}=${SESSION}`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+beforeAll(() => {
+  // The "no container" assertion needs an engine to ask; without one it would pass for nothing.
+  expect(() => execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe' })).not.toThrow();
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('malformed scenario fixtures', () => {
+  it('has at least 40 fixtures, each with its expectation, and no expectation without a fixture', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(40);
+    expect(fixtures.map((f) => f.replace(/\.[^.]+$/, '')).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('the base they are built on is valid: --dry-run plans it and exits 0, creating nothing', async () => {
+    const out = join(tmp, 'base-out');
+    const r = await runCli(['harness/scenario/fixtures/malformed/_base.ts', '--dry-run', '--variant', 'all'], out);
+    expect(r.output).toContain('plan malformed-base/incident');
+    expect(r.output).toContain('nothing started (--dry-run)');
+    expect(r.code).toBe(0);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  describe.concurrent.each(fixtures)('%s', (file) => {
+    const name = file.replace(/\.[^.]+$/, '');
+    it('exits 2 naming the file, the field and the fix; nothing started', async () => {
+      const want = EXPECTED[name]!;
+      const out = join(tmp, name, 'out');
+      const path = relative(ROOT, join(DIR, file));
+      const r = await runCli([path, ...(want.args ?? [])], out, want.env);
+      expect(r.code, r.output).toBe(2);
+      expect(r.output).toContain(path);
+      expect(r.output).toContain(want.field);
+      expect(r.output).toMatch(want.fix);
+      expect(existsSync(out), `something was written under ${out}`).toBe(false);
+      expect(sessionContainers()).toEqual([]);
+    }, 60_000);
+  });
+});
+
+describe('arguments that are not scenario modules, and --out paths that cannot hold a run', () => {
+  const tiny = 'harness/run/fixtures/tiny-kill.ts';
+  const regularFile = join(tmp, 'a-file');
+  writeFileSync(regularFile, 'not a directory\n');
+  writeFileSync(join(tmp, 'scenario.json'), '{"id": "x"}\n');
+  writeFileSync(join(tmp, 'scenario.yaml'), 'id: x\n');
+  const cases: { what: string; args: string[]; out?: string; says: RegExp }[] = [
+    { what: 'a .json file', args: [join(tmp, 'scenario.json')], says: /scenario\.json: is a JSON file, not a scenario module.*expected a scenario module: a \.ts file whose default export is defineScenario/ },
+    { what: 'a .yaml file', args: [join(tmp, 'scenario.yaml')], says: /scenario\.yaml: is a YAML file, not a scenario module.*expected a scenario module/ },
+    { what: 'a directory', args: ['harness/scenario/fixtures'], says: /harness\/scenario\/fixtures: is a directory, not a file; expected a scenario module/ },
+    { what: 'a missing file path', args: ['harness/scenario/fixtures/nope.ts'], says: /nope\.ts: file not found; expected a scenario module/ },
+    { what: '--out under a regular file', args: [tiny], out: join(regularFile, 'out'), says: /--out .*a-file\/out: is under .*a-file, which is a regular file, not a directory \(ENOTDIR\): choose a directory/ },
+    { what: '--out on /proc', args: [tiny], out: '/proc/harness-out', says: /--out \/proc\/harness-out: is on a kernel pseudo-filesystem \(proc\).*choose a directory on a disk/ },
+    { what: '--out on /sys', args: [tiny], out: '/sys/harness-out', says: /--out \/sys\/harness-out: is on a kernel pseudo-filesystem \(sys\)/ },
+  ];
+  it.concurrent.each(cases)('$what: exit 2 with the path and the reason, nothing created', async ({ args, out, says }) => {
+    const r = await runCli(args, out ?? join(tmp, 'args-out'));
+    expect(r.code, r.output).toBe(2);
+    expect(r.output).toMatch(says);
+    expect(existsSync(out ?? join(tmp, 'args-out'))).toBe(false);
+    expect(sessionContainers()).toEqual([]);
+  }, 60_000);
+});
+
+describe('a scenario kept in another repo', () => {
+  // The team's repo: its own package.json, the harness installed under its package name (a symlink,
+  // as `npm install <path>` makes), a scenario importing `incident-replay-harness`.
+  const repo = join(tmp, 'team-repo');
+  mkdirSync(join(repo, 'node_modules'), { recursive: true });
+  symlinkSync(ROOT, join(repo, 'node_modules', 'incident-replay-harness'));
+  const base = readFileSync(join(DIR, '_base.ts'), 'utf8')
+    .replace("from '../../../index.ts'", "from 'incident-replay-harness'")
+    .replace(/import type .*\n/, '')
+    .replace(/: ScenarioInput/g, '');
+
+  it.concurrent.each([
+    { what: 'an ESM repo ("type": "module")', pkg: { name: 'team', type: 'module' }, file: 'esm/scenario.ts' },
+    { what: 'a repo without "type" (compiled as CommonJS)', pkg: { name: 'team' }, file: 'cjs/scenario.ts' },
+  ])('$what: the scenario loads and plans (--dry-run exits 0)', async ({ pkg, file }) => {
+    const dir = join(repo, file.split('/')[0]!);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(dir, 'node_modules', 'incident-replay-harness'));
+    writeFileSync(join(repo, file), base);
+    const r = await runCli([join(repo, file), '--dry-run'], join(tmp, 'team-out'));
+    expect(r.output).toContain('plan malformed-base/incident');
+    expect(r.code, r.output).toBe(0);
+  }, 60_000);
+});
