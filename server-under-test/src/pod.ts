@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseTarget } from './boundary/request-target.ts';
+import { answerClientError, rejectUpgrade } from './boundary/raw-response.ts';
 import type { ServerConfig } from './config/env.ts';
 import { Hub } from './hub/hub.ts';
 import type { Logger } from './log.ts';
@@ -98,7 +100,13 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   });
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      metrics.rejectedRequests.labels('http', target.status === 414 ? 'target_too_long' : 'malformed_target').inc();
+      req.resume();
+      return json(res, target.status, { error: target.reason });
+    }
+    const path = target.url.pathname;
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, health());
     if (req.method === 'GET' && path === '/readyz') {
       const ready = !draining && state.healthy();
@@ -119,9 +127,14 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   server.keepAliveTimeout = 65_000;
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     socket.on('error', () => {});
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      metrics.rejectedRequests.labels('upgrade', target.status === 414 ? 'target_too_long' : 'malformed_target').inc();
+      return rejectUpgrade(socket, target.status, target.reason);
+    }
     if (!ws?.handleUpgrade(req, socket, head)) socket.destroy();
   });
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, metrics));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { channelKind, isValidChannelName, MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME, SOCKET_ID_RE } from '../protocol/messages.ts';
 import type { SharedState } from '../state/shared-state.ts';
+import { decodeSegment } from '../boundary/request-target.ts';
 import { DoubleResponder } from './keepalive-double.ts';
 
 const MAX_BODY = 1024 * 1024;
@@ -45,11 +46,11 @@ export class RestApi {
     const m = /^\/apps\/([^/]+)(\/.*)$/.exec(url.pathname);
     if (!m) return false;
     if (this.config.switches.keepaliveDouble4xx) this.doubler.beforeRequest(req);
-    void this.serve(req, res, url, decodeURIComponent(m[1]!), m[2]!);
+    void this.serve(req, res, url, decodeSegment(m[1]!), m[2]!);
     return true;
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, appId: string, rest: string): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, appId: string | undefined, rest: string): Promise<void> {
     let route: Route | 'unknown' = 'unknown';
     try {
       const body = await readBody(req);
@@ -58,9 +59,10 @@ export class RestApi {
       if (rest === '/events' && req.method === 'POST') route = 'events';
       else if (rest === '/batch_events' && req.method === 'POST') route = 'batch_events';
       else if (rest === '/channels' && req.method === 'GET') route = 'channels';
-      else if ((cm = /^\/channels\/([^/]+)$/.exec(rest)) && req.method === 'GET') [route, channel] = ['channel', decodeURIComponent(cm[1]!)];
-      else if ((cm = /^\/channels\/([^/]+)\/users$/.exec(rest)) && req.method === 'GET') [route, channel] = ['users', decodeURIComponent(cm[1]!)];
+      else if ((cm = /^\/channels\/([^/]+)$/.exec(rest)) && req.method === 'GET') [route, channel] = ['channel', decodeChannel(cm[1]!)];
+      else if ((cm = /^\/channels\/([^/]+)\/users$/.exec(rest)) && req.method === 'GET') [route, channel] = ['users', decodeChannel(cm[1]!)];
       else throw new HttpError(404, `Not found: ${req.method} ${url.pathname}`);
+      if (appId === undefined) throw new HttpError(400, 'Malformed percent-encoding in the app id');
       if (appId !== this.config.appId) throw new HttpError(404, `Unknown app id ${appId}`);
 
       const query: Record<string, string> = {};
@@ -178,6 +180,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   }
   if (size > MAX_BODY) throw new HttpError(413, `Request body too large: limit is ${MAX_BODY} bytes`);
   return Buffer.concat(chunks);
+}
+
+function decodeChannel(segment: string): string {
+  const name = decodeSegment(segment);
+  if (name === undefined) throw new HttpError(400, 'Malformed percent-encoding in the channel name');
+  return name;
 }
 
 function parseJson(body: Buffer): Record<string, unknown> {

@@ -13,6 +13,7 @@ import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import { CloseCode, errorFrame, type Transport } from '../../protocol/messages.ts';
 import type { WebhookWriter } from '../../webhooks/webhook-writer.ts';
+import { decodeSegment } from '../../boundary/request-target.ts';
 import { Limiter } from './limiter.ts';
 import { DEFAULT_SESSION_OPTIONS, FallbackSession, type Receiver, type SessionOptions } from './session.ts';
 
@@ -55,10 +56,16 @@ export class FallbackTransport {
       res.writeHead(405, { Allow: 'POST' }).end();
       return true;
     }
+    const appKey = decodeSegment(key);
+    if (appKey === undefined) {
+      req.resume();
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Malformed percent-encoding in the app key\n');
+      return true;
+    }
     const id = `${server}/${sessionId}`;
     const transport: Transport = kind === 'xhr_streaming' ? 'xhr_streaming' : 'xhr_polling';
     void this.limiter
-      .run(() => (kind === 'xhr_send' ? this.send(id, req, res) : this.receive(id, decodeURIComponent(key), transport, req, res)))
+      .run(() => (kind === 'xhr_send' ? this.send(id, req, res) : this.receive(id, appKey, transport, req, res)))
       .then((done) => {
         if (done) return;
         this.metrics.refused.labels(transport, 'fallback_queue').inc();
@@ -124,7 +131,7 @@ export class FallbackTransport {
     const session = entry.session;
     if (key !== this.config.appKey) {
       this.metrics.refused.labels(transport, 'unknown_app').inc();
-      session.enqueue(errorFrame(CloseCode.AppNotFound, `App key ${key} not in this cluster`));
+      session.enqueue(errorFrame(CloseCode.AppNotFound, `App key ${key.slice(0, 200)} not in this cluster`));
       session.close(CloseCode.AppNotFound, 'App not found');
       return entry;
     }
