@@ -20,6 +20,8 @@ export class Metrics {
   readonly retainedBytes: Gauge;
   /** Client input refused at the boundary (malformed target, oversize headers, ...). */
   readonly rejectedRequests: Counter<'surface' | 'reason'>;
+  /** Slow and abusive clients cut off by a bound (ClientLimits). */
+  readonly clientsDropped: Counter<'reason'>;
 
   constructor(pod: string, version: string) {
     const registers = [this.registry];
@@ -64,6 +66,13 @@ export class Metrics {
       labelNames: ['surface', 'reason'],
       registers,
     });
+    this.clientsDropped = new Counter({
+      name: 'sut_clients_dropped_total',
+      help: 'Clients cut off by a bound: slow_request (headers not in time), slow_body, send_buffer_full, address_limit',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const r of ['slow_request', 'slow_body', 'send_buffer_full', 'address_limit']) this.clientsDropped.labels(r).inc(0);
     for (const t of ['ws', 'xhr_streaming', 'xhr_polling'] as Transport[]) {
       this.connections.labels(t).set(0);
       this.messagesOut.labels(t).inc(0);

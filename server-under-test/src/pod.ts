@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { trackAddresses } from './boundary/address-limit.ts';
 import { parseTarget } from './boundary/request-target.ts';
 import { answerClientError, rejectUpgrade } from './boundary/raw-response.ts';
 import type { ServerConfig } from './config/env.ts';
@@ -99,7 +100,10 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     connections: { ws: hub.count('ws'), xhr_streaming: hub.count('xhr_streaming'), xhr_polling: hub.count('xhr_polling') },
   });
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const limits = config.limits;
+  // Node checks the headers deadline on this interval: keep it well under the deadline.
+  const serverOptions = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 2)) };
+  const server: Server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const target = parseTarget(req.url);
     if (!target.ok) {
       metrics.rejectedRequests.labels('http', target.status === 414 ? 'target_too_long' : 'malformed_target').inc();
@@ -125,6 +129,8 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     json(res, 404, { error: 'Not found' });
   });
   server.keepAliveTimeout = 65_000;
+  server.requestTimeout = Math.max(server.requestTimeout, limits.headersTimeoutMs);
+  trackAddresses(server, limits.maxConnectionsPerAddress, metrics);
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     socket.on('error', () => {});
     const target = parseTarget(req.url);

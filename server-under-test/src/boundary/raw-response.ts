@@ -45,5 +45,6 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, me
   }
   const { status, reason } = clientErrorAnswer(err.code);
   metrics.rejectedRequests.labels('http', reason).inc();
+  if (reason === 'request_timeout') metrics.clientsDropped.labels('slow_request').inc();
   writeAndClose(socket, status, `${REASONS[status] ?? 'Error'}: ${err.code ?? 'invalid request'}`);
 }

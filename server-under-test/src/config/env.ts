@@ -31,6 +31,19 @@ export interface ServerConfig {
   /** A fallback session ends when no receiving request was attached for this long. */
   fallbackDisconnectDelayMs: number;
   switches: Switches;
+  limits: ClientLimits;
+}
+
+/** Bounds on slow and abusive clients (issue 13); each bound has a counter in /metrics. */
+export interface ClientLimits {
+  /** Request line and headers must arrive within this (slowloris); 408 and the socket closes. */
+  headersTimeoutMs: number;
+  /** A REST or xhr_send body must arrive within this (a trickling body); 408. */
+  bodyTimeoutMs: number;
+  /** A WebSocket client whose unsent data exceeds this is dropped (it does not read). */
+  wsMaxBufferedBytes: number;
+  /** Open TCP connections per client address (0 = unlimited: behind a proxy all share one). */
+  maxConnectionsPerAddress: number;
 }
 
 /** The postmortems' root causes. Every default is the healthy behaviour. */
@@ -87,6 +100,10 @@ export const ENV_DEFAULTS = {
   FALLBACK_MAX_CONCURRENT: '0',
   FALLBACK_QUEUE_LIMIT: '1000',
   FALLBACK_REQUEST_COST_MS: '0',
+  HTTP_HEADERS_TIMEOUT_MS: '10000',
+  HTTP_BODY_TIMEOUT_MS: '10000',
+  WS_MAX_BUFFERED_BYTES: String(4 * 1024 * 1024),
+  MAX_CONNECTIONS_PER_ADDRESS: '0',
   /** 2022-08 remedy: refuse unknown variables, ones the pod's roles ignore, and unset role switches. */
   ENV_STRICT: 'false',
 } as const;
@@ -180,6 +197,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       fallbackMaxConcurrent: int(env, 'FALLBACK_MAX_CONCURRENT', 0),
       fallbackQueueLimit: int(env, 'FALLBACK_QUEUE_LIMIT', 0),
       fallbackRequestCostMs: int(env, 'FALLBACK_REQUEST_COST_MS', 0, 60_000),
+    },
+    limits: {
+      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 100, 600_000),
+      bodyTimeoutMs: int(env, 'HTTP_BODY_TIMEOUT_MS', 100, 600_000),
+      wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 64 * 1024, 1024 * 1024 * 1024),
+      maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 0),
     },
   };
 }

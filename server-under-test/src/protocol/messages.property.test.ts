@@ -11,7 +11,7 @@ describe('inbound frame parsers (property)', () => {
         const m = parseClientMessage(text);
         return m === undefined || (typeof m === 'object' && typeof m.event === 'string');
       }),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
   });
 

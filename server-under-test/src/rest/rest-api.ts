@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { channelKind, isValidChannelName, MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME, SOCKET_ID_RE } from '../protocol/messages.ts';
 import type { SharedState } from '../state/shared-state.ts';
+import { readBody } from '../boundary/read-body.ts';
 import { decodeSegment } from '../boundary/request-target.ts';
 import { DoubleResponder } from './keepalive-double.ts';
 
@@ -53,7 +54,12 @@ export class RestApi {
   private async serve(req: IncomingMessage, res: ServerResponse, url: URL, appId: string | undefined, rest: string): Promise<void> {
     let route: Route | 'unknown' = 'unknown';
     try {
-      const body = await readBody(req);
+      const read = await readBody(req, MAX_BODY, this.config.limits.bodyTimeoutMs);
+      if (!read.ok) {
+        if (read.status === 408) this.metrics.clientsDropped.labels('slow_body').inc();
+        throw new HttpError(read.status, read.reason);
+      }
+      const body = read.body;
       let channel: string | undefined;
       let cm: RegExpExecArray | null;
       if (rest === '/events' && req.method === 'POST') route = 'events';
@@ -109,7 +115,8 @@ export class RestApi {
 
   private reply(res: ServerResponse, route: string, status: number, body: string): void {
     this.metrics.restRequests.labels(route, String(status)).inc();
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    // 408: the client's body is still trickling in; close rather than wait for the rest of it.
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...(status === 408 ? { Connection: 'close' } : {}) });
     res.end(body);
     if (status >= 400 && status < 500 && this.config.switches.keepaliveDouble4xx) this.doubler.duplicate(res, status, body);
   }
@@ -169,17 +176,6 @@ export class RestApi {
     if (!isValidChannelName(name) || channelKind(name) !== 'presence') throw new HttpError(400, 'Users are only available for presence channels');
     return { users: (await this.state.members(name)).map((m) => ({ id: m.userId })) };
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  }
-  if (size > MAX_BODY) throw new HttpError(413, `Request body too large: limit is ${MAX_BODY} bytes`);
-  return Buffer.concat(chunks);
 }
 
 function decodeChannel(segment: string): string {

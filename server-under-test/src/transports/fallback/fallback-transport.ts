@@ -13,6 +13,7 @@ import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import { CloseCode, errorFrame, type Transport } from '../../protocol/messages.ts';
 import type { WebhookWriter } from '../../webhooks/webhook-writer.ts';
+import { readBody } from '../../boundary/read-body.ts';
 import { decodeSegment } from '../../boundary/request-target.ts';
 import { Limiter } from './limiter.ts';
 import { DEFAULT_SESSION_OPTIONS, FallbackSession, type Receiver, type SessionOptions } from './session.ts';
@@ -148,23 +149,23 @@ export class FallbackTransport {
 
   private async send(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const entry = this.sessions.get(id);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size <= MAX_SEND_BODY) chunks.push(chunk);
+    const read = await readBody(req, MAX_SEND_BODY, this.config.limits.bodyTimeoutMs);
+    if (!read.ok && read.status === 408) {
+      this.metrics.clientsDropped.labels('slow_body').inc();
+      res.writeHead(408, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Request body not received in time\n');
+      return;
     }
     if (!entry || !entry.local) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Session not found\n');
       return;
     }
-    if (size > MAX_SEND_BODY) {
-      res.writeHead(413).end();
+    if (!read.ok) {
+      res.writeHead(read.status).end();
       return;
     }
     let frames: unknown;
     try {
-      frames = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      frames = JSON.parse(read.body.toString('utf8'));
     } catch {
       res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Broken JSON encoding.\n');
       return;

@@ -95,6 +95,13 @@ export class WsTransport {
         transport: 'ws',
         send: (f, shared) => {
           if (ws.readyState !== ws.OPEN) return;
+          // A client that does not read lets unsent frames pile up here: drop it at the bound
+          // instead of holding its backlog in memory.
+          if (tcp.writableLength > this.config.limits.wsMaxBufferedBytes) {
+            this.metrics.clientsDropped.labels('send_buffer_full').inc();
+            ws.terminate();
+            return;
+          }
           if (shared) tcp.write(shared.wsFrame);
           else ws.send(f, TEXT);
         },
