@@ -138,7 +138,7 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
       metrics.rejectedRequests.labels('upgrade', target.status === 414 ? 'target_too_long' : 'malformed_target').inc();
       return rejectUpgrade(socket, target.status, target.reason);
     }
-    if (!ws?.handleUpgrade(req, socket, head)) socket.destroy();
+    if (!ws?.handleUpgrade(req, socket, head)) rejectUpgrade(socket, 404, 'Not found: WebSocket upgrades go to /app/{key}');
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, metrics));
 

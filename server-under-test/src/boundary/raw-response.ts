@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type { Metrics } from '../metrics.ts';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };
 
 function writeAndClose(socket: Duplex, status: number, message: string): void {
   if (socket.writable) {

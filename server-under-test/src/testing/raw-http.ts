@@ -11,7 +11,7 @@ export interface RawAnswer {
 }
 
 /** Send `request` and collect what comes back until the server closes or `timeoutMs` passes. */
-export function rawExchange(port: number, request: string | Buffer, timeoutMs = 2000): Promise<RawAnswer> {
+export function rawExchange(port: number, request: string | Buffer, timeoutMs = 2000, opts: { untilHeaders?: boolean } = {}): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     let text = '';
@@ -25,7 +25,8 @@ export function rawExchange(port: number, request: string | Buffer, timeoutMs = 
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => {
       text += d;
-      if (text.length > 64 * 1024) done();
+      // An accepted upgrade stays open: its answer is complete with the header block.
+      if (text.length > 64 * 1024 || (opts.untilHeaders && text.includes('\r\n\r\n'))) done();
     });
     socket.on('error', done);
     socket.on('close', done);
