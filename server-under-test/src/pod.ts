@@ -47,7 +47,7 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   let queue: WebhookQueue;
   let redis: RedisState | undefined;
   if (config.redisUrl) {
-    redis = new RedisState(config.redisUrl, config.appId, config.podName);
+    redis = new RedisState(config.redisUrl, config.appId, config.podName, config.redisDeadlines);
     state = redis;
   } else {
     state = new MemoryState();
@@ -103,6 +103,15 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   const limits = config.limits;
   // Node checks the headers deadline on this interval: keep it well under the deadline.
   const serverOptions = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 2)) };
+  const { mode, deadlineMs } = config.readiness;
+  const readiness = async (): Promise<Record<string, unknown> & { ready: boolean }> => {
+    const connected = state.healthy();
+    const shallow = !draining && connected;
+    // deep: this pod's own publish must come back on its fan-out subscription within the deadline.
+    const roundTrip = mode === 'deep' && shallow ? await state.roundTrip(deadlineMs) : undefined;
+    const ready = shallow && roundTrip !== false;
+    return { ready, mode, draining, state: connected ? 'ok' : 'unavailable', ...(roundTrip === undefined ? {} : { roundTrip: roundTrip ? 'ok' : `none within ${deadlineMs} ms` }) };
+  };
   const server: Server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const target = parseTarget(req.url);
     if (!target.ok) {
@@ -113,8 +122,8 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     const path = target.url.pathname;
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, health());
     if (req.method === 'GET' && path === '/readyz') {
-      const ready = !draining && state.healthy();
-      return json(res, ready ? 200 : 503, { ready, draining, state: state.healthy() ? 'ok' : 'unavailable' });
+      void readiness().then((r) => json(res, r.ready ? 200 : 503, r));
+      return;
     }
     if (req.method === 'GET' && path === '/metrics') {
       void metrics.registry.metrics().then((text) => {

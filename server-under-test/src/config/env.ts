@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { ConfigError } from './errors.ts';
 import { checkEnvStrict } from './env-strict.ts';
 import { loadFileConfig, type FileConfig, type UnknownKeysPolicy } from './config-file.ts';
+import type { RedisDeadlines } from '../state/redis-state.ts';
 import { APP_VERSIONS, VERSION_SPECS, type AppVersion, type VersionSpec } from './versions.ts';
 
 export const ROLES = ['ws', 'fallback', 'rest', 'webhook-dispatcher'] as const;
@@ -32,7 +33,13 @@ export interface ServerConfig {
   fallbackDisconnectDelayMs: number;
   switches: Switches;
   limits: ClientLimits;
+  redisDeadlines: RedisDeadlines;
+  readiness: { mode: ReadinessMode; deadlineMs: number };
 }
+
+export const READINESS_MODES = ['shallow', 'deep'] as const;
+/** shallow: not draining and the Redis connections are up; deep: also a fan-out round trip in time. */
+export type ReadinessMode = (typeof READINESS_MODES)[number];
 
 /** Bounds on slow and abusive clients (issue 13); each bound has a counter in /metrics. */
 export interface ClientLimits {
@@ -104,6 +111,11 @@ export const ENV_DEFAULTS = {
   HTTP_BODY_TIMEOUT_MS: '10000',
   WS_MAX_BUFFERED_BYTES: String(4 * 1024 * 1024),
   MAX_CONNECTIONS_PER_ADDRESS: '0',
+  REDIS_COMMAND_TIMEOUT_MS: '2000',
+  REDIS_PING_INTERVAL_MS: '1000',
+  REDIS_PARTITION_TIMEOUT_MS: '5000',
+  READINESS_MODE: 'shallow',
+  READINESS_DEADLINE_MS: '1000',
   /** 2022-08 remedy: refuse unknown variables, ones the pod's roles ignore, and unset role switches. */
   ENV_STRICT: 'false',
 } as const;
@@ -204,6 +216,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 64 * 1024, 1024 * 1024 * 1024),
       maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 0),
     },
+    redisDeadlines: {
+      commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 10, 600_000),
+      pingIntervalMs: int(env, 'REDIS_PING_INTERVAL_MS', 10, 600_000),
+      partitionTimeoutMs: int(env, 'REDIS_PARTITION_TIMEOUT_MS', 10, 600_000),
+    },
+    readiness: { mode: oneOf(env, 'READINESS_MODE', READINESS_MODES), deadlineMs: int(env, 'READINESS_DEADLINE_MS', 10, 60_000) },
   };
 }
 

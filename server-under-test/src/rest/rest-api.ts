@@ -10,7 +10,7 @@ import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { channelKind, isValidChannelName, MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME, SOCKET_ID_RE } from '../protocol/messages.ts';
-import type { SharedState } from '../state/shared-state.ts';
+import { StateUnavailableError, type SharedState } from '../state/shared-state.ts';
 import { readBody } from '../boundary/read-body.ts';
 import { decodeSegment } from '../boundary/request-target.ts';
 import { DoubleResponder } from './keepalive-double.ts';
@@ -106,6 +106,10 @@ export class RestApi {
     } catch (err) {
       if (err instanceof HttpError) {
         this.reply(res, route, err.status, JSON.stringify({ error: err.message }));
+      } else if (err instanceof StateUnavailableError) {
+        // Redis did not answer within REDIS_COMMAND_TIMEOUT_MS: the event may not have been sent.
+        this.log.warn('rest request failed: shared state unavailable', { err: err.message });
+        this.reply(res, route, 503, JSON.stringify({ error: 'Service unavailable: the shared state did not answer in time; retry' }));
       } else {
         this.log.error('rest error', { err: (err as Error).message });
         this.reply(res, route, 500, JSON.stringify({ error: 'Internal error' }));
