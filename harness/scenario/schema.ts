@@ -34,7 +34,12 @@ export const deploymentSchema = z.strictObject({
   /** Absent = no liveness probe: a wedged pod is never restarted (the 2021-12 deployment). */
   livenessProbe: livenessProbeSchema.optional(),
   readiness: z
-    .object({ periodS: positive.default(1), failureThreshold: z.int().positive().default(1) })
+    .object({
+      periodS: positive.default(1),
+      failureThreshold: z.int().positive().default(1),
+      /** What the pod's /readyz checks (server READINESS_MODE): shallow = connections open, deep = a fan-out round trip. */
+      mode: z.enum(['shallow', 'deep']).optional(),
+    })
     .optional(),
 });
 
