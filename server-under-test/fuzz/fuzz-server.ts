@@ -6,6 +6,7 @@
  * is written to the corpus as crash-<surface>-<time>.json, and the run exits 1.
  *
  *   npm run fuzz:server -- --seconds 300 [--max-inputs 1000000] [--surfaces http,upgrade,...] [--out file]
+ * --max-inputs bounds the property runs per surface (one http run is a batch of 8 requests).
  *
  * (@jazzer.js/core, a coverage-guided fuzzer, cannot load here: its native part needs GLIBC 2.38.)
  */
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { md5Hex, restSignature } from '../src/auth/signing.ts';
-import { spawnPod, type ProcessPod } from '../src/testing/process-pod.ts';
+import { rssBytes, spawnPod, type ProcessPod } from '../src/testing/process-pod.ts';
 import { clientFrame, rawHttpRequest, restBody, upgradeTarget } from '../src/testing/hostile-arbitraries.ts';
 import { rawExchange, rawRequest, rawUpgrade } from '../src/testing/raw-http.ts';
 
@@ -44,11 +45,14 @@ export interface FuzzOptions {
 }
 
 export interface SurfaceResult {
+  /** Generated requests (frames, upgrades, ...) sent; the http surface sends them 8 at a time. */
   inputs: number;
   corpusInputs: number;
   seconds: number;
   /** HTTP status (or "closed", "pong", ...) -> count: what the pod answered. */
   answers: Record<string, number>;
+  /** The pod's resident memory after the surface, MiB (bounded memory under hostile input). */
+  rssMibAfter?: number;
 }
 
 export interface FuzzResult {
@@ -58,12 +62,16 @@ export interface FuzzResult {
   podExitCode: number | null;
 }
 
-/** One way of sending an input to the pod; returns a short label of the pod's answer. */
+/** One way of sending an input to the pod; returns a short label of the pod's answer per request. */
 interface Driver {
   arbitrary: fc.Arbitrary<string>;
-  send(input: string): Promise<string>;
+  /** Requests in one input (an input of the http surface is a batch sent in parallel). */
+  send(input: string): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** Raw HTTP requests go 8 at a time: many wait out a deadline (a short body, Expect, ...). */
+const HTTP_BATCH = 8;
 
 function label(status: number | undefined): string {
   return status === undefined ? 'closed' : String(status);
@@ -82,10 +90,18 @@ function drivers(port: number): Record<Surface, () => Promise<Driver>> {
       req.end(body);
     });
   return {
-    http: async () => ({ arbitrary: rawHttpRequest, send: async (i) => label((await rawExchange(port, i, 3000)).status), close: async () => {} }),
+    http: async () => ({
+      arbitrary: fc.array(rawHttpRequest, { minLength: HTTP_BATCH, maxLength: HTTP_BATCH }).map((a) => JSON.stringify(a)),
+      send: async (batch) => {
+        // A corpus entry is one request; a generated input is a JSON array of them.
+        const requests = batch.startsWith('[') ? (JSON.parse(batch) as string[]) : [batch];
+        return Promise.all(requests.map(async (i) => label((await rawExchange(port, i, 1000)).status)));
+      },
+      close: async () => {},
+    }),
     upgrade: async () => ({
       arbitrary: upgradeTarget,
-      send: async (target) => label((await rawExchange(port, rawUpgrade(target), 3000, { untilHeaders: true })).status),
+      send: async (target) => [label((await rawExchange(port, rawUpgrade(target), 3000, { untilHeaders: true })).status)],
       close: async () => {},
     }),
     'ws-frames': async () => {
@@ -118,7 +134,7 @@ function drivers(port: number): Record<Surface, () => Promise<Driver>> {
           });
           socket.send(frame);
           socket.send('{"event":"pusher:ping","data":{}}');
-          return answered;
+          return [await answered];
         },
         close: async () => {
           waiters = [];
@@ -140,7 +156,7 @@ function drivers(port: number): Record<Surface, () => Promise<Driver>> {
         send: async (body) => {
           const status = await post(`/pusher/app/${APP.key}/123/${session}/xhr_send`, body);
           if (status === '404') await open(); // the session ended (e.g. closed by the pod): start another
-          return status;
+          return [status];
         },
         close: async () => {},
       };
@@ -155,7 +171,7 @@ function drivers(port: number): Record<Surface, () => Promise<Driver>> {
           const q: Record<string, string> = { auth_key: APP.key, auth_timestamp: String(Math.floor(Date.now() / 1000)), auth_version: '1.0' };
           if (body.length) q.body_md5 = md5Hex(Buffer.from(body));
           q.auth_signature = restSignature(APP.secret, 'POST', path, q);
-          return post(`${path}?${new URLSearchParams(q).toString()}`, body);
+          return [await post(`${path}?${new URLSearchParams(q).toString()}`, body)];
         },
         close: async () => agent.destroy(),
       };
@@ -180,7 +196,7 @@ export function buildServer(): string {
 export async function startFuzzPod(bundle: string): Promise<{ pod: ProcessPod; port: number }> {
   const pod = spawnPod(
     bundle,
-    { PORT: '0', HOST: '127.0.0.1', POD_NAME: 'fuzz', APP_ID: APP.id, APP_KEY: APP.key, APP_SECRET: APP.secret, LOG_LEVEL: 'warn', HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_BODY_TIMEOUT_MS: '2000' },
+    { PORT: '0', HOST: '127.0.0.1', POD_NAME: 'fuzz', APP_ID: APP.id, APP_KEY: APP.key, APP_SECRET: APP.secret, LOG_LEVEL: 'warn', HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_BODY_TIMEOUT_MS: '500' },
     root,
   );
   const ready = await Promise.race([pod.ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pod not ready after 30 s:\n${pod.lines.join('\n')}`)), 30_000))]);
@@ -201,11 +217,15 @@ export async function fuzzServer(opts: FuzzOptions): Promise<FuzzResult> {
       result.surfaces[surface] = r;
       const started = Date.now();
       let last = '';
-      const run = async (input: string): Promise<boolean> => {
+      let sinceHealth = 0;
+      const run = async (input: string, generated: boolean): Promise<boolean> => {
         last = input;
-        const answer = await driver.send(input);
-        r.answers[answer] = (r.answers[answer] ?? 0) + 1;
-        if (r.inputs % 200 === 0 && alive()) {
+        const answers = await driver.send(input);
+        if (generated) r.inputs += answers.length;
+        for (const a of answers) r.answers[a] = (r.answers[a] ?? 0) + 1;
+        sinceHealth += answers.length;
+        if (sinceHealth >= 200 && alive()) {
+          sinceHealth = 0;
           const health = await rawExchange(port, rawRequest('GET', '/healthz'), 5000);
           if (health.status !== 200) throw new Error(`/healthz answered ${label(health.status)} after input ${JSON.stringify(input).slice(0, 200)}`);
         }
@@ -214,13 +234,10 @@ export async function fuzzServer(opts: FuzzOptions): Promise<FuzzResult> {
       try {
         for (const e of corpus.filter((c) => c.surface === surface)) {
           r.corpusInputs++;
-          if (!(await run(e.input))) throw new Error('pod died on a corpus input');
+          if (!(await run(e.input, false))) throw new Error('pod died on a corpus input');
         }
         await fc.assert(
-          fc.asyncProperty(driver.arbitrary, async (input) => {
-            r.inputs++;
-            return run(input);
-          }),
+          fc.asyncProperty(driver.arbitrary, async (input) => run(input, true)),
           { numRuns: opts.maxInputsPerSurface, interruptAfterTimeLimit: opts.secondsPerSurface * 1000, markInterruptAsFailure: false, endOnFailure: true },
         );
       } catch (err) {
@@ -235,8 +252,9 @@ export async function fuzzServer(opts: FuzzOptions): Promise<FuzzResult> {
       } finally {
         r.seconds = Math.round((Date.now() - started) / 100) / 10;
         await driver.close();
+        if (alive() && pod.child.pid) r.rssMibAfter = Math.round(rssBytes(pod.child.pid, (f) => readFileSync(f, 'utf8')) / 1024 / 102.4) / 10;
       }
-      log(`${surface}: ${r.inputs} generated + ${r.corpusInputs} corpus inputs in ${r.seconds} s, answers ${JSON.stringify(r.answers)}`);
+      log(`${surface}: ${r.inputs} generated + ${r.corpusInputs} corpus inputs in ${r.seconds} s, pod RSS ${r.rssMibAfter ?? '?'} MiB, answers ${JSON.stringify(r.answers)}`);
     }
     if (!alive()) result.survived = false;
   } finally {
