@@ -68,11 +68,11 @@ export class Metrics {
     });
     this.clientsDropped = new Counter({
       name: 'sut_clients_dropped_total',
-      help: 'Clients cut off by a bound: slow_request (headers not in time), slow_body, send_buffer_full, address_limit',
+      help: 'Clients cut off by a bound: slow_request (headers not in time), slow_body, send_buffer_full, address_limit, channel_limit (a subscribe refused)',
       labelNames: ['reason'],
       registers,
     });
-    for (const r of ['slow_request', 'slow_body', 'send_buffer_full', 'address_limit']) this.clientsDropped.labels(r).inc(0);
+    for (const r of ['slow_request', 'slow_body', 'send_buffer_full', 'address_limit', 'channel_limit']) this.clientsDropped.labels(r).inc(0);
     for (const t of ['ws', 'xhr_streaming', 'xhr_polling'] as Transport[]) {
       this.connections.labels(t).set(0);
       this.messagesOut.labels(t).inc(0);

@@ -51,6 +51,8 @@ export interface ClientLimits {
   wsMaxBufferedBytes: number;
   /** Open TCP connections per client address (0 = unlimited: behind a proxy all share one). */
   maxConnectionsPerAddress: number;
+  /** Channels one connection may be subscribed to at once; a subscribe beyond gets pusher:error. */
+  maxChannelsPerConnection: number;
 }
 
 /** The postmortems' root causes. Every default is the healthy behaviour. */
@@ -111,6 +113,7 @@ export const ENV_DEFAULTS = {
   HTTP_BODY_TIMEOUT_MS: '10000',
   WS_MAX_BUFFERED_BYTES: String(4 * 1024 * 1024),
   MAX_CONNECTIONS_PER_ADDRESS: '0',
+  MAX_CHANNELS_PER_CONNECTION: '1000',
   REDIS_COMMAND_TIMEOUT_MS: '2000',
   REDIS_PING_INTERVAL_MS: '1000',
   REDIS_PARTITION_TIMEOUT_MS: '5000',
@@ -215,6 +218,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       bodyTimeoutMs: int(env, 'HTTP_BODY_TIMEOUT_MS', 100, 600_000),
       wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 64 * 1024, 1024 * 1024 * 1024),
       maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 0),
+      maxChannelsPerConnection: int(env, 'MAX_CHANNELS_PER_CONNECTION', 1),
     },
     redisDeadlines: {
       commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 10, 600_000),

@@ -37,3 +37,25 @@ describe('Hub.message (property)', () => {
     expect(hub.count()).toBe(0);
   });
 });
+
+describe('MAX_CHANNELS_PER_CONNECTION', () => {
+  it('a connection holds at most the limit; a subscribe beyond it gets pusher:error and is counted', async () => {
+    const config = testConfig({ MAX_CHANNELS_PER_CONNECTION: '3' });
+    const state = new MemoryState();
+    const metrics = new Metrics('p', 'v1');
+    const hub = new Hub(config, state, metrics, silentLogger);
+    await state.start((m) => hub.deliver(m));
+    const sent: { event: string; data?: { message?: string } }[] = [];
+    const conn: ClientConnection = { transport: 'ws', send: (f) => sent.push(JSON.parse(f) as (typeof sent)[number]), close: () => {} };
+    const c = hub.open(conn, new WebhookWriter(new MemoryQueue(), true, metrics, () => {}));
+    for (let i = 0; i < 5; i++) hub.message(c, JSON.stringify({ event: 'pusher:subscribe', data: { channel: `ch-${i}` } }));
+    await hub.settle();
+    expect(c.channels.size).toBe(3);
+    expect(sent.filter((f) => f.event === 'pusher_internal:subscription_succeeded')).toHaveLength(3);
+    expect(sent.filter((f) => f.event === 'pusher:error').map((f) => f.data?.message)).toEqual([
+      'Subscription to ch-3 refused: at most 3 channels per connection',
+      'Subscription to ch-4 refused: at most 3 channels per connection',
+    ]);
+    expect(await metrics.registry.metrics()).toMatch(/sut_clients_dropped_total\{reason="channel_limit"[^}]*\} 2/);
+  });
+});

@@ -176,6 +176,12 @@ export class Hub {
       return;
     }
     if (c.channels.has(channel)) return;
+    const maxChannels = this.config.limits.maxChannelsPerConnection;
+    if (c.channels.size >= maxChannels) {
+      this.metrics.clientsDropped.labels('channel_limit').inc();
+      this.send(c, errorFrame(null, `Subscription to ${channel} refused: at most ${maxChannels} channels per connection`));
+      return;
+    }
     const kind = channelKind(channel);
     const key = this.config.appKey;
     const secret = this.config.appSecret;
