@@ -36,6 +36,7 @@ function deploymentSpec(d: ResolvedScenario['topology']['deployments'][number]):
     config: Object.keys(d.config).length > 0 ? { version: d.configVersion, values: d.config } : undefined,
     env: {
       ...(d.maxConnections !== undefined ? { MAX_CONNECTIONS: String(d.maxConnections) } : {}),
+      ...(d.readiness?.mode !== undefined ? { READINESS_MODE: d.readiness.mode } : {}),
       ...d.env,
     },
     memoryMb: d.memoryMb,

@@ -17,6 +17,10 @@ export const livenessProbeSchema = z.strictObject({
   failureThreshold: z.int().positive(),
 });
 
+const unreadTiming = z
+  .never({ error: 'nothing reads deployments[].readiness timing: a pod is ready when the edge health checks pass; remove readiness and tune topology.edge.healthCheck instead (readiness takes only mode: shallow | deep)' })
+  .optional();
+
 export const deploymentSchema = z.strictObject({
   name: idSchema,
   roles: z.array(z.enum(ROLES)).min(1),
@@ -33,9 +37,15 @@ export const deploymentSchema = z.strictObject({
   restartPolicy: z.enum(['no', 'on-failure', 'always']).default('no'),
   /** Absent = no liveness probe: a wedged pod is never restarted (the 2021-12 deployment). */
   livenessProbe: livenessProbeSchema.optional(),
-  /** Nothing reads it (readiness is what the edge's health checks see): rejected with that fix. */
+  /** The server's readiness mode; the timing of health checks is the edge's (topology.edge.healthCheck). */
   readiness: z
-    .never({ error: 'nothing reads deployments[].readiness: a pod is ready when the edge health checks pass; remove readiness and tune topology.edge.healthCheck instead' })
+    .strictObject({
+      /** What the pod's /readyz checks (server READINESS_MODE): shallow = connections open, deep = a fan-out round trip. */
+      mode: z.enum(['shallow', 'deep']),
+      // How often and how many failures take a pod out is the edge's health check, not the pod's.
+      periodS: unreadTiming,
+      failureThreshold: unreadTiming,
+    })
     .optional(),
 });
 

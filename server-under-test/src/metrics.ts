@@ -18,6 +18,10 @@ export class Metrics {
   readonly fallbackReceives: Counter<'transport'>;
   readonly fallbackQueued: Gauge;
   readonly retainedBytes: Gauge;
+  /** Client input refused at the boundary (malformed target, oversize headers, ...). */
+  readonly rejectedRequests: Counter<'surface' | 'reason'>;
+  /** Slow and abusive clients cut off by a bound (ClientLimits). */
+  readonly clientsDropped: Counter<'reason'>;
 
   constructor(pod: string, version: string) {
     const registers = [this.registry];
@@ -56,6 +60,19 @@ export class Metrics {
     });
     this.fallbackQueued = new Gauge({ name: 'sut_fallback_queued_requests', help: 'Fallback requests waiting for a slot', registers });
     this.retainedBytes = new Gauge({ name: 'sut_retained_bytes', help: 'Bytes held by RETAINED_BYTES_PER_CONNECTION', registers });
+    this.rejectedRequests = new Counter({
+      name: 'sut_rejected_requests_total',
+      help: 'Requests refused at the boundary as client errors, by surface (http, upgrade) and reason',
+      labelNames: ['surface', 'reason'],
+      registers,
+    });
+    this.clientsDropped = new Counter({
+      name: 'sut_clients_dropped_total',
+      help: 'Clients cut off by a bound: slow_request (headers not in time), slow_body, send_buffer_full, address_limit, channel_limit (a subscribe refused)',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const r of ['slow_request', 'slow_body', 'send_buffer_full', 'address_limit', 'channel_limit']) this.clientsDropped.labels(r).inc(0);
     for (const t of ['ws', 'xhr_streaming', 'xhr_polling'] as Transport[]) {
       this.connections.labels(t).set(0);
       this.messagesOut.labels(t).inc(0);

@@ -4,6 +4,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { trackAddresses } from './boundary/address-limit.ts';
+import { parseTarget } from './boundary/request-target.ts';
+import { answerClientError, rejectUpgrade } from './boundary/raw-response.ts';
 import type { ServerConfig } from './config/env.ts';
 import { Hub } from './hub/hub.ts';
 import type { Logger } from './log.ts';
@@ -44,7 +47,7 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   let queue: WebhookQueue;
   let redis: RedisState | undefined;
   if (config.redisUrl) {
-    redis = new RedisState(config.redisUrl, config.appId, config.podName);
+    redis = new RedisState(config.redisUrl, config.appId, config.podName, config.redisDeadlines);
     state = redis;
   } else {
     state = new MemoryState();
@@ -97,12 +100,30 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     connections: { ws: hub.count('ws'), xhr_streaming: hub.count('xhr_streaming'), xhr_polling: hub.count('xhr_polling') },
   });
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const limits = config.limits;
+  // Node checks the headers deadline on this interval: keep it well under the deadline.
+  const serverOptions = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 2)) };
+  const { mode, deadlineMs } = config.readiness;
+  const readiness = async (): Promise<Record<string, unknown> & { ready: boolean }> => {
+    const connected = state.healthy();
+    const shallow = !draining && connected;
+    // deep: this pod's own publish must come back on its fan-out subscription within the deadline.
+    const roundTrip = mode === 'deep' && shallow ? await state.roundTrip(deadlineMs) : undefined;
+    const ready = shallow && roundTrip !== false;
+    return { ready, mode, draining, state: connected ? 'ok' : 'unavailable', ...(roundTrip === undefined ? {} : { roundTrip: roundTrip ? 'ok' : `none within ${deadlineMs} ms` }) };
+  };
+  const server: Server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      metrics.rejectedRequests.labels('http', target.status === 414 ? 'target_too_long' : 'malformed_target').inc();
+      req.resume();
+      return json(res, target.status, { error: target.reason });
+    }
+    const path = target.url.pathname;
     if (req.method === 'GET' && path === '/healthz') return json(res, 200, health());
     if (req.method === 'GET' && path === '/readyz') {
-      const ready = !draining && state.healthy();
-      return json(res, ready ? 200 : 503, { ready, draining, state: state.healthy() ? 'ok' : 'unavailable' });
+      void readiness().then((r) => json(res, r.ready ? 200 : 503, r));
+      return;
     }
     if (req.method === 'GET' && path === '/metrics') {
       void metrics.registry.metrics().then((text) => {
@@ -117,11 +138,18 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     json(res, 404, { error: 'Not found' });
   });
   server.keepAliveTimeout = 65_000;
+  server.requestTimeout = Math.max(server.requestTimeout, limits.headersTimeoutMs);
+  trackAddresses(server, limits.maxConnectionsPerAddress, metrics);
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     socket.on('error', () => {});
-    if (!ws?.handleUpgrade(req, socket, head)) socket.destroy();
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      metrics.rejectedRequests.labels('upgrade', target.status === 414 ? 'target_too_long' : 'malformed_target').inc();
+      return rejectUpgrade(socket, target.status, target.reason);
+    }
+    if (!ws?.handleUpgrade(req, socket, head)) rejectUpgrade(socket, 404, 'Not found: WebSocket upgrades go to /app/{key}');
   });
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, metrics));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

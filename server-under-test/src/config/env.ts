@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { ConfigError } from './errors.ts';
 import { checkEnvStrict } from './env-strict.ts';
 import { loadFileConfig, type FileConfig, type UnknownKeysPolicy } from './config-file.ts';
+import type { RedisDeadlines } from '../state/redis-state.ts';
 import { APP_VERSIONS, VERSION_SPECS, type AppVersion, type VersionSpec } from './versions.ts';
 
 export const ROLES = ['ws', 'fallback', 'rest', 'webhook-dispatcher'] as const;
@@ -31,6 +32,27 @@ export interface ServerConfig {
   /** A fallback session ends when no receiving request was attached for this long. */
   fallbackDisconnectDelayMs: number;
   switches: Switches;
+  limits: ClientLimits;
+  redisDeadlines: RedisDeadlines;
+  readiness: { mode: ReadinessMode; deadlineMs: number };
+}
+
+export const READINESS_MODES = ['shallow', 'deep'] as const;
+/** shallow: not draining and the Redis connections are up; deep: also a fan-out round trip in time. */
+export type ReadinessMode = (typeof READINESS_MODES)[number];
+
+/** Bounds on slow and abusive clients (issue 13); each bound has a counter in /metrics. */
+export interface ClientLimits {
+  /** Request line and headers must arrive within this (slowloris); 408 and the socket closes. */
+  headersTimeoutMs: number;
+  /** A REST or xhr_send body must arrive within this (a trickling body); 408. */
+  bodyTimeoutMs: number;
+  /** A WebSocket client whose unsent data exceeds this is dropped (it does not read). */
+  wsMaxBufferedBytes: number;
+  /** Open TCP connections per client address (0 = unlimited: behind a proxy all share one). */
+  maxConnectionsPerAddress: number;
+  /** Channels one connection may be subscribed to at once; a subscribe beyond gets pusher:error. */
+  maxChannelsPerConnection: number;
 }
 
 /** The postmortems' root causes. Every default is the healthy behaviour. */
@@ -87,6 +109,16 @@ export const ENV_DEFAULTS = {
   FALLBACK_MAX_CONCURRENT: '0',
   FALLBACK_QUEUE_LIMIT: '1000',
   FALLBACK_REQUEST_COST_MS: '0',
+  HTTP_HEADERS_TIMEOUT_MS: '10000',
+  HTTP_BODY_TIMEOUT_MS: '10000',
+  WS_MAX_BUFFERED_BYTES: String(4 * 1024 * 1024),
+  MAX_CONNECTIONS_PER_ADDRESS: '0',
+  MAX_CHANNELS_PER_CONNECTION: '1000',
+  REDIS_COMMAND_TIMEOUT_MS: '2000',
+  REDIS_PING_INTERVAL_MS: '1000',
+  REDIS_PARTITION_TIMEOUT_MS: '5000',
+  READINESS_MODE: 'shallow',
+  READINESS_DEADLINE_MS: '1000',
   /** 2022-08 remedy: refuse unknown variables, ones the pod's roles ignore, and unset role switches. */
   ENV_STRICT: 'false',
 } as const;
@@ -181,6 +213,19 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       fallbackQueueLimit: int(env, 'FALLBACK_QUEUE_LIMIT', 0),
       fallbackRequestCostMs: int(env, 'FALLBACK_REQUEST_COST_MS', 0, 60_000),
     },
+    limits: {
+      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 100, 600_000),
+      bodyTimeoutMs: int(env, 'HTTP_BODY_TIMEOUT_MS', 100, 600_000),
+      wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 64 * 1024, 1024 * 1024 * 1024),
+      maxConnectionsPerAddress: int(env, 'MAX_CONNECTIONS_PER_ADDRESS', 0),
+      maxChannelsPerConnection: int(env, 'MAX_CHANNELS_PER_CONNECTION', 1),
+    },
+    redisDeadlines: {
+      commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 10, 600_000),
+      pingIntervalMs: int(env, 'REDIS_PING_INTERVAL_MS', 10, 600_000),
+      partitionTimeoutMs: int(env, 'REDIS_PARTITION_TIMEOUT_MS', 10, 600_000),
+    },
+    readiness: { mode: oneOf(env, 'READINESS_MODE', READINESS_MODES), deadlineMs: int(env, 'READINESS_DEADLINE_MS', 10, 60_000) },
   };
 }
 

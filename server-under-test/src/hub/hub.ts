@@ -15,6 +15,8 @@ import {
   frame,
   isValidChannelName,
   MAX_EVENT_DATA_BYTES,
+  MAX_EVENT_NAME,
+  MAX_USER_ID,
   newSocketId,
   parseClientMessage,
   presenceData,
@@ -174,6 +176,12 @@ export class Hub {
       return;
     }
     if (c.channels.has(channel)) return;
+    const maxChannels = this.config.limits.maxChannelsPerConnection;
+    if (c.channels.size >= maxChannels) {
+      this.metrics.clientsDropped.labels('channel_limit').inc();
+      this.send(c, errorFrame(null, `Subscription to ${channel} refused: at most ${maxChannels} channels per connection`));
+      return;
+    }
     const kind = channelKind(channel);
     const key = this.config.appKey;
     const secret = this.config.appSecret;
@@ -195,6 +203,10 @@ export class Hub {
         return;
       }
       userId = String(cd.user_id);
+      if (userId.length === 0 || userId.length > MAX_USER_ID) {
+        this.send(c, errorFrame(4009, `user_id for ${channel} must be 1-${MAX_USER_ID} characters`));
+        return;
+      }
       userInfo = cd.user_info;
     }
     // Local first, so nothing published after subscription_succeeded can miss this client.
@@ -256,6 +268,10 @@ export class Hub {
 
   private clientEvent(c: LocalConnection, msg: ClientMessage): void {
     const channel = msg.channel;
+    if (msg.event.length > MAX_EVENT_NAME) {
+      this.send(c, errorFrame(CloseCode.ClientEventRejected, `Client event rejected: event name over ${MAX_EVENT_NAME} characters`));
+      return;
+    }
     if (typeof channel !== 'string' || channelKind(channel) === 'public') {
       this.send(c, errorFrame(CloseCode.ClientEventRejected, 'Client events are only allowed on private and presence channels'));
       return;

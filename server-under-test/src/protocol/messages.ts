@@ -6,6 +6,8 @@ export const PROTOCOL_VERSION = 7;
 export const MAX_EVENT_DATA_BYTES = 10 * 1024;
 export const MAX_CHANNEL_NAME = 200;
 export const MAX_EVENT_NAME = 200;
+/** Presence user ids, as the channel docs limit them. */
+export const MAX_USER_ID = 128;
 
 export const CloseCode = {
   /** 4000-4099: do not reconnect */

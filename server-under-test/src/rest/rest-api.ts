@@ -10,7 +10,9 @@ import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { channelKind, isValidChannelName, MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME, SOCKET_ID_RE } from '../protocol/messages.ts';
-import type { SharedState } from '../state/shared-state.ts';
+import { StateUnavailableError, type SharedState } from '../state/shared-state.ts';
+import { readBody } from '../boundary/read-body.ts';
+import { decodeSegment } from '../boundary/request-target.ts';
 import { DoubleResponder } from './keepalive-double.ts';
 
 const MAX_BODY = 1024 * 1024;
@@ -45,22 +47,28 @@ export class RestApi {
     const m = /^\/apps\/([^/]+)(\/.*)$/.exec(url.pathname);
     if (!m) return false;
     if (this.config.switches.keepaliveDouble4xx) this.doubler.beforeRequest(req);
-    void this.serve(req, res, url, decodeURIComponent(m[1]!), m[2]!);
+    void this.serve(req, res, url, decodeSegment(m[1]!), m[2]!);
     return true;
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, appId: string, rest: string): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, appId: string | undefined, rest: string): Promise<void> {
     let route: Route | 'unknown' = 'unknown';
     try {
-      const body = await readBody(req);
+      const read = await readBody(req, MAX_BODY, this.config.limits.bodyTimeoutMs);
+      if (!read.ok) {
+        if (read.status === 408) this.metrics.clientsDropped.labels('slow_body').inc();
+        throw new HttpError(read.status, read.reason);
+      }
+      const body = read.body;
       let channel: string | undefined;
       let cm: RegExpExecArray | null;
       if (rest === '/events' && req.method === 'POST') route = 'events';
       else if (rest === '/batch_events' && req.method === 'POST') route = 'batch_events';
       else if (rest === '/channels' && req.method === 'GET') route = 'channels';
-      else if ((cm = /^\/channels\/([^/]+)$/.exec(rest)) && req.method === 'GET') [route, channel] = ['channel', decodeURIComponent(cm[1]!)];
-      else if ((cm = /^\/channels\/([^/]+)\/users$/.exec(rest)) && req.method === 'GET') [route, channel] = ['users', decodeURIComponent(cm[1]!)];
+      else if ((cm = /^\/channels\/([^/]+)$/.exec(rest)) && req.method === 'GET') [route, channel] = ['channel', decodeChannel(cm[1]!)];
+      else if ((cm = /^\/channels\/([^/]+)\/users$/.exec(rest)) && req.method === 'GET') [route, channel] = ['users', decodeChannel(cm[1]!)];
       else throw new HttpError(404, `Not found: ${req.method} ${url.pathname}`);
+      if (appId === undefined) throw new HttpError(400, 'Malformed percent-encoding in the app id');
       if (appId !== this.config.appId) throw new HttpError(404, `Unknown app id ${appId}`);
 
       const query: Record<string, string> = {};
@@ -98,6 +106,10 @@ export class RestApi {
     } catch (err) {
       if (err instanceof HttpError) {
         this.reply(res, route, err.status, JSON.stringify({ error: err.message }));
+      } else if (err instanceof StateUnavailableError) {
+        // Redis did not answer within REDIS_COMMAND_TIMEOUT_MS: the event may not have been sent.
+        this.log.warn('rest request failed: shared state unavailable', { err: err.message });
+        this.reply(res, route, 503, JSON.stringify({ error: 'Service unavailable: the shared state did not answer in time; retry' }));
       } else {
         this.log.error('rest error', { err: (err as Error).message });
         this.reply(res, route, 500, JSON.stringify({ error: 'Internal error' }));
@@ -107,7 +119,8 @@ export class RestApi {
 
   private reply(res: ServerResponse, route: string, status: number, body: string): void {
     this.metrics.restRequests.labels(route, String(status)).inc();
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    // 408: the client's body is still trickling in; close rather than wait for the rest of it.
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...(status === 408 ? { Connection: 'close' } : {}) });
     res.end(body);
     if (status >= 400 && status < 500 && this.config.switches.keepaliveDouble4xx) this.doubler.duplicate(res, status, body);
   }
@@ -169,15 +182,10 @@ export class RestApi {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  }
-  if (size > MAX_BODY) throw new HttpError(413, `Request body too large: limit is ${MAX_BODY} bytes`);
-  return Buffer.concat(chunks);
+function decodeChannel(segment: string): string {
+  const name = decodeSegment(segment);
+  if (name === undefined) throw new HttpError(400, 'Malformed percent-encoding in the channel name');
+  return name;
 }
 
 function parseJson(body: Buffer): Record<string, unknown> {

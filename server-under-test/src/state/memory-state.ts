@@ -17,6 +17,10 @@ export class MemoryState implements SharedState {
     this.deliver = deliver;
   }
 
+  async roundTrip(): Promise<boolean> {
+    return true;
+  }
+
   async publish(m: FanoutMessage): Promise<void> {
     this.deliver?.(m);
   }

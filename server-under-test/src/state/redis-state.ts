@@ -13,7 +13,22 @@
  */
 import { Redis } from 'ioredis';
 import type { PresenceMember } from '../protocol/messages.ts';
-import type { ChannelSummary, FanoutMessage, SharedState } from './shared-state.ts';
+import { StateUnavailableError, type ChannelSummary, type FanoutMessage, type SharedState } from './shared-state.ts';
+
+/** Deadlines on the Redis link (issue 13): no command waits forever, a silent link is noticed. */
+export interface RedisDeadlines {
+  /** Every command (including ones queued while disconnected) fails after this. */
+  commandTimeoutMs: number;
+  /** How often each connection is pinged. */
+  pingIntervalMs: number;
+  /** A connection with no pong (and, for the subscriber, no message) for this long is partitioned. */
+  partitionTimeoutMs: number;
+}
+
+export const DEFAULT_REDIS_DEADLINES: RedisDeadlines = { commandTimeoutMs: 2000, pingIntervalMs: 1000, partitionTimeoutMs: 5000 };
+
+/** Fan-out messages on this prefix are readiness probes: never a client channel ('#' is invalid). */
+const PROBE_PREFIX = '#probe:';
 
 const SUBSCRIBE_LUA = `
 local added = redis.call('SADD', KEYS[1], ARGV[1])
@@ -79,9 +94,21 @@ export class RedisState implements SharedState {
   private ok = false;
   private started = false;
   private recovered: (() => void) | undefined;
+  private partitioned = false;
+  private readonly lastSeen = new Map<Redis, number>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly probes = new Map<string, () => void>();
+  private probeSeq = 0;
+  private readonly podName: string;
 
-  constructor(url: string, appId: string, podName: string) {
-    const opts = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true };
+  constructor(
+    url: string,
+    appId: string,
+    podName: string,
+    private readonly deadlines: RedisDeadlines = DEFAULT_REDIS_DEADLINES,
+  ) {
+    this.podName = podName;
+    const opts = { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: deadlines.commandTimeoutMs, connectTimeout: deadlines.partitionTimeoutMs };
     this.cmd = new Redis(url, opts) as Scripted;
     this.sub = new Redis(url, opts);
     this.p = `sut:${appId}`;
@@ -102,9 +129,9 @@ export class RedisState implements SharedState {
     }
   }
 
-  /** A second connection for blocking commands (webhook stream). */
-  duplicate(): Redis {
-    return this.cmd.duplicate();
+  /** A second connection for blocking commands (webhook stream): its deadline allows for the block. */
+  duplicate(blockMs = 5000): Redis {
+    return this.cmd.duplicate({ commandTimeout: this.deadlines.commandTimeoutMs + blockMs });
   }
 
   get client(): Redis {
@@ -115,12 +142,68 @@ export class RedisState implements SharedState {
     await Promise.all([this.cmd.connect(), this.sub.connect()]);
     await this.removeLeftovers();
     this.sub.on('message', (_ch: string, payload: string) => {
+      this.lastSeen.set(this.sub, Date.now());
       const m = decodeFanout(payload);
-      if (m) deliver(m);
+      if (!m) return;
+      if (m.channel.startsWith(PROBE_PREFIX)) return this.probes.get(m.channel)?.();
+      deliver(m);
     });
     await this.sub.subscribe(`${this.p}:fanout`);
     this.ok = true;
     this.started = true;
+    this.startWatchdog();
+  }
+
+  /**
+   * A partitioned link (packets dropped, the TCP connection still open) never closes by itself:
+   * ping each connection, and one silent for partitionTimeoutMs is marked down and reconnected.
+   */
+  private startWatchdog(): void {
+    const { pingIntervalMs, partitionTimeoutMs } = this.deadlines;
+    const now = Date.now();
+    for (const c of [this.cmd, this.sub]) this.lastSeen.set(c, now);
+    this.watchdog = setInterval(() => {
+      const t = Date.now();
+      let silent = false;
+      for (const c of [this.cmd, this.sub]) {
+        if (c.status === 'ready') c.ping().then(() => this.lastSeen.set(c, Date.now()), () => {});
+        if (t - (this.lastSeen.get(c) ?? t) > partitionTimeoutMs) silent = true;
+      }
+      if (silent && !this.partitioned) {
+        this.partitioned = true;
+        // Reconnect: a fresh connection either works (ready, recovered) or fails visibly.
+        for (const c of [this.cmd, this.sub]) if (t - (this.lastSeen.get(c) ?? t) > partitionTimeoutMs) c.disconnect(true);
+      } else if (!silent && this.partitioned) {
+        this.partitioned = false;
+        if (this.ok) this.recovered?.();
+      }
+    }, pingIntervalMs);
+    this.watchdog.unref();
+  }
+
+  async roundTrip(deadlineMs: number): Promise<boolean> {
+    if (!this.healthy()) return false;
+    const channel = `${PROBE_PREFIX}${this.podName}:${++this.probeSeq}`;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<boolean>((resolve) => {
+        this.probes.set(channel, () => resolve(true));
+        timer = setTimeout(() => resolve(false), deadlineMs);
+        this.cmd.publish(`${this.p}:fanout`, encodeFanout({ channel, frame: '', t: Date.now() })).catch(() => resolve(false));
+      });
+    } finally {
+      clearTimeout(timer);
+      this.probes.delete(channel);
+    }
+  }
+
+  /** Command failures (timeout, closed link) become StateUnavailableError: REST answers 503. */
+  private async guard<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      throw new StateUnavailableError(err);
+    }
   }
 
   onRecovered(cb: () => void): void {
@@ -140,11 +223,11 @@ export class RedisState implements SharedState {
   }
 
   async publish(m: FanoutMessage): Promise<void> {
-    await this.cmd.publish(`${this.p}:fanout`, encodeFanout(m));
+    await this.guard(this.cmd.publish(`${this.p}:fanout`, encodeFanout(m)));
   }
 
   async subscribe(channel: string, socketId: string): Promise<{ occupied: boolean }> {
-    const r = await this.cmd.sutSubscribe(`${this.p}:ch:${channel}`, `${this.p}:channels`, this.podKey, socketId, channel);
+    const r = await this.guard(this.cmd.sutSubscribe(`${this.p}:ch:${channel}`, `${this.p}:channels`, this.podKey, socketId, channel));
     return { occupied: r === 1 };
   }
 
@@ -172,16 +255,16 @@ export class RedisState implements SharedState {
 
   async members(channel: string): Promise<PresenceMember[]> {
     const [, info] = this.presKeys(channel);
-    const all = await this.cmd.hgetall(info);
+    const all = await this.guard(this.cmd.hgetall(info));
     return Object.entries(all).map(([userId, json]) => ({ userId, userInfo: JSON.parse(json) as unknown }));
   }
 
   async subscriptionCount(channel: string): Promise<number> {
-    return this.cmd.scard(`${this.p}:ch:${channel}`);
+    return this.guard(this.cmd.scard(`${this.p}:ch:${channel}`));
   }
 
   async listChannels(prefix: string): Promise<ChannelSummary[]> {
-    const names = (await this.cmd.smembers(`${this.p}:channels`)).filter((n) => n.startsWith(prefix)).sort();
+    const names = (await this.guard(this.cmd.smembers(`${this.p}:channels`))).filter((n) => n.startsWith(prefix)).sort();
     const out: ChannelSummary[] = [];
     for (const name of names) {
       const subscriptionCount = await this.subscriptionCount(name);
@@ -194,11 +277,12 @@ export class RedisState implements SharedState {
   }
 
   healthy(): boolean {
-    return this.ok;
+    return this.ok && !this.partitioned;
   }
 
   async stop(): Promise<void> {
     this.ok = false;
+    if (this.watchdog) clearInterval(this.watchdog);
     await Promise.allSettled([this.sub.quit(), this.cmd.quit()]);
   }
 }

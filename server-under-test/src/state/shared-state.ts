@@ -37,12 +37,24 @@ export interface SharedState {
   members(channel: string): Promise<PresenceMember[]>;
   subscriptionCount(channel: string): Promise<number>;
   listChannels(prefix: string): Promise<ChannelSummary[]>;
-  /** Liveness of the shared store (readyz). */
+  /** Liveness of the shared store (readyz): connections open and the link not partitioned. */
   healthy(): boolean;
+  /**
+   * Deep readiness: a message published by this pod came back on its own fan-out subscription
+   * within `deadlineMs` (so this pod can fan out right now). Never rejects.
+   */
+  roundTrip(deadlineMs: number): Promise<boolean>;
   /**
    * Called after the store came back from an outage (it may have lost everything, e.g. a
    * restarted redis-server without persistence): pods re-register what they hold.
    */
   onRecovered(cb: () => void): void;
   stop(): Promise<void>;
+}
+
+/** The shared store did not answer in time or is unreachable: REST answers 503, not 500. */
+export class StateUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`shared state unavailable: ${(cause as Error)?.message ?? String(cause)}`);
+  }
 }

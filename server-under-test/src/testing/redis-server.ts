@@ -6,6 +6,9 @@ export interface StartedRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers, like a network partition. */
+  pause(): void;
+  resume(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -45,10 +48,13 @@ export async function startRedis(timeoutMs = 10_000, fixedPort?: number): Promis
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
       }),
   };

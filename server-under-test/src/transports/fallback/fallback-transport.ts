@@ -13,6 +13,8 @@ import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import { CloseCode, errorFrame, type Transport } from '../../protocol/messages.ts';
 import type { WebhookWriter } from '../../webhooks/webhook-writer.ts';
+import { readBody } from '../../boundary/read-body.ts';
+import { decodeSegment } from '../../boundary/request-target.ts';
 import { Limiter } from './limiter.ts';
 import { DEFAULT_SESSION_OPTIONS, FallbackSession, type Receiver, type SessionOptions } from './session.ts';
 
@@ -55,10 +57,16 @@ export class FallbackTransport {
       res.writeHead(405, { Allow: 'POST' }).end();
       return true;
     }
+    const appKey = decodeSegment(key);
+    if (appKey === undefined) {
+      req.resume();
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Malformed percent-encoding in the app key\n');
+      return true;
+    }
     const id = `${server}/${sessionId}`;
     const transport: Transport = kind === 'xhr_streaming' ? 'xhr_streaming' : 'xhr_polling';
     void this.limiter
-      .run(() => (kind === 'xhr_send' ? this.send(id, req, res) : this.receive(id, decodeURIComponent(key), transport, req, res)))
+      .run(() => (kind === 'xhr_send' ? this.send(id, req, res) : this.receive(id, appKey, transport, req, res)))
       .then((done) => {
         if (done) return;
         this.metrics.refused.labels(transport, 'fallback_queue').inc();
@@ -124,7 +132,7 @@ export class FallbackTransport {
     const session = entry.session;
     if (key !== this.config.appKey) {
       this.metrics.refused.labels(transport, 'unknown_app').inc();
-      session.enqueue(errorFrame(CloseCode.AppNotFound, `App key ${key} not in this cluster`));
+      session.enqueue(errorFrame(CloseCode.AppNotFound, `App key ${key.slice(0, 200)} not in this cluster`));
       session.close(CloseCode.AppNotFound, 'App not found');
       return entry;
     }
@@ -141,23 +149,23 @@ export class FallbackTransport {
 
   private async send(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const entry = this.sessions.get(id);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size <= MAX_SEND_BODY) chunks.push(chunk);
+    const read = await readBody(req, MAX_SEND_BODY, this.config.limits.bodyTimeoutMs);
+    if (!read.ok && read.status === 408) {
+      this.metrics.clientsDropped.labels('slow_body').inc();
+      res.writeHead(408, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Request body not received in time\n');
+      return;
     }
     if (!entry || !entry.local) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Session not found\n');
       return;
     }
-    if (size > MAX_SEND_BODY) {
-      res.writeHead(413).end();
+    if (!read.ok) {
+      res.writeHead(read.status).end();
       return;
     }
     let frames: unknown;
     try {
-      frames = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      frames = JSON.parse(read.body.toString('utf8'));
     } catch {
       res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Broken JSON encoding.\n');
       return;

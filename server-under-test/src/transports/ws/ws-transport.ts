@@ -14,6 +14,7 @@ import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import { CloseCode, errorFrame, PROTOCOL_VERSION } from '../../protocol/messages.ts';
 import type { WebhookWriter } from '../../webhooks/webhook-writer.ts';
+import { decodeSegment } from '../../boundary/request-target.ts';
 
 const PATH_RE = /^\/app\/([^/?]+)$/;
 const TEXT = { binary: false, compress: false, fin: true } as const;
@@ -54,17 +55,19 @@ export class WsTransport {
       });
       return true;
     }
-    const key = decodeURIComponent(m[1]!);
-    const protocol = Number(url.searchParams.get('protocol') ?? PROTOCOL_VERSION);
+    const key = decodeSegment(m[1]!) ?? '';
+    // Anything but a plain integer (NaN, 7.5, 1e400) is an unsupported protocol, not version 7.
+    const protocolParam = url.searchParams.get('protocol') ?? String(PROTOCOL_VERSION);
+    const protocol = /^\d{1,3}$/.test(protocolParam) ? Number(protocolParam) : -1;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (key !== this.config.appKey) {
         this.metrics.refused.labels('ws', 'unknown_app').inc();
-        ws.send(errorFrame(CloseCode.AppNotFound, `App key ${key} not in this cluster`));
+        ws.send(errorFrame(CloseCode.AppNotFound, `App key ${key.slice(0, 200)} not in this cluster`));
         ws.close(CloseCode.AppNotFound, 'App not found');
         return;
       }
       if (protocol < 5 || protocol > PROTOCOL_VERSION) {
-        ws.send(errorFrame(CloseCode.UnsupportedProtocol, `Unsupported protocol version ${protocol}`));
+        ws.send(errorFrame(CloseCode.UnsupportedProtocol, `Unsupported protocol version ${protocolParam.slice(0, 20)}: expected 5 to ${PROTOCOL_VERSION}`));
         ws.close(CloseCode.UnsupportedProtocol, 'Unsupported protocol');
         return;
       }
@@ -92,6 +95,13 @@ export class WsTransport {
         transport: 'ws',
         send: (f, shared) => {
           if (ws.readyState !== ws.OPEN) return;
+          // A client that does not read lets unsent frames pile up here: drop it at the bound
+          // instead of holding its backlog in memory.
+          if (tcp.writableLength > this.config.limits.wsMaxBufferedBytes) {
+            this.metrics.clientsDropped.labels('send_buffer_full').inc();
+            ws.terminate();
+            return;
+          }
           if (shared) tcp.write(shared.wsFrame);
           else ws.send(f, TEXT);
         },
