@@ -6,7 +6,9 @@
  * Not part of `npm test`: each mutation costs a full replay of every remediated variant.
  *
  *   npm run bench:gate -- [--mutations 07,limiter] [--scenarios connection-limit,oom-cascade]
- *                         [--baseline] [--lock /path/docker.lock] [--out DIR] [--keep]
+ *                         [--first-catch] [--baseline] [--lock /path/docker.lock] [--out DIR] [--keep]
+ * Each mutation's own scenarios (its header's `Replay first:`) are replayed first; with --first-catch
+ * the rest are skipped once one remediated variant caught it (a miss still replays every scenario).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { scenarioFiles } from '../harness/run/scenario-files.ts';
 import { SERVER_BUNDLE_DIR, SERVER_BUNDLE_ENV } from '../harness/topology/pod.ts';
 import { BASELINE, catchSummarySchema, formatCatchTable, mutationRow, outcomesOf, type MutationRow, type ScenarioRun } from '../harness/mutation/catch-table.ts';
 import { buildMutant, prepareMutant, PROJECT_ROOT, typecheckMutants } from '../harness/mutation/mutant-build.ts';
-import { listMutations, selectMutations } from '../harness/mutation/mutation-patches.ts';
+import { listMutations, replayOrder, selectMutations } from '../harness/mutation/mutation-patches.ts';
 
 const CLI = join(PROJECT_ROOT, 'harness', 'cli', 'bin.js');
 const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -28,6 +30,7 @@ const { values: opts } = parseArgs({
     mutations: { type: 'string' },
     scenarios: { type: 'string' },
     baseline: { type: 'boolean', default: false },
+    'first-catch': { type: 'boolean', default: false },
     lock: { type: 'string' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -82,6 +85,10 @@ async function main(): Promise<void> {
   const scenarios = list(opts.scenarios).length ? list(opts.scenarios) : known;
   const unknown = scenarios.filter((s) => !known.includes(s));
   if (unknown.length) throw new Error(`--scenarios: no scenario ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  for (const m of mutations) {
+    const bad = m.replayFirst.filter((s) => !known.includes(s));
+    if (bad.length) throw new Error(`${m.file}: "Replay first:" names ${bad.join(', ')}, not a scenario; known: ${known.join(', ')}`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(opts.out ?? join(PROJECT_ROOT, 'reports', 'out', 'bench-gate', stamp));
   const work = mkdtempSync(join(tmpdir(), 'bench-gate-'));
@@ -114,7 +121,10 @@ async function main(): Promise<void> {
         continue;
       }
       const runs: ScenarioRun[] = [];
-      for (const s of scenarios) runs.push(await replay(s, mutant.bundleDir, join(out, mutation.id), session));
+      for (const s of replayOrder(mutation, scenarios)) {
+        runs.push(await replay(s, mutant.bundleDir, join(out, mutation.id), session));
+        if (opts['first-catch'] && mutationRow(mutation.id, runs).verdict === 'caught') break;
+      }
       const row = mutationRow(mutation.id, runs);
       await report({ ...row, seconds: (performance.now() - started) / 1000 });
     }

@@ -25,7 +25,7 @@ describe('the mutation catch table', () => {
     const s = await remediatedSummary();
     expect(s.variants[0]!.verdict.met).toBe(true);
     const row = mutationRow('01-x', [run('tiny', [s])]);
-    expect(row).toMatchObject({ verdict: 'missed', caughtBy: [], errors: [], seconds: 60 });
+    expect(row).toMatchObject({ verdict: 'missed', caughtBy: [], errors: [], scenarios: ['tiny'], seconds: 60 });
   });
 
   it('names the scenario, variant and every SLO that was not green when a variant did not hold', async () => {
@@ -61,7 +61,7 @@ describe('the mutation catch table', () => {
     ]);
     const lines = table.split('\n');
     expect(lines.find((l) => l.startsWith(`| ${BASELINE}`))).toContain('| no (clean) |');
-    expect(lines.find((l) => l.startsWith('| 07-y'))).toContain('| yes | tiny/remediated: lost (fail) |');
+    expect(lines.find((l) => l.startsWith('| 07-y'))).toContain('| yes | tiny/remediated: lost (fail) | – | – | tiny | 60 s |');
     expect(lines.find((l) => l.startsWith('| 01-x'))).toContain('| no |');
     expect(lines.find((l) => l.startsWith('| 05-z'))).toContain('| error |');
     expect(lines.at(-1)).toBe('catch rate: 1 of 2 mutations that ran (1 could not run)');

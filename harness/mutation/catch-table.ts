@@ -67,6 +67,8 @@ export interface MutationRow {
   /** Duplicates etc. seen in the history of variants that held: what an SLO could have judged. */
   seenNotJudged: string[];
   errors: string[];
+  /** The scenarios whose remediated variants were replayed (fewer than all when stopped at the first catch). */
+  scenarios: string[];
   seconds: number;
 }
 
@@ -77,7 +79,7 @@ export function mutationRow(mutation: string, runs: readonly ScenarioRun[], buil
   const errors = [...(buildError ? [`build: ${buildError}`] : []), ...runs.filter((r) => r.error !== undefined).map((r) => `${r.scenario}: ${r.error}`)];
   // A catch stands even if another scenario errored; a miss only counts when every replay ran.
   const verdict: CatchVerdict = caughtBy.length > 0 ? 'caught' : errors.length > 0 || outcomes.length === 0 ? 'error' : 'missed';
-  return { mutation, verdict, caughtBy, seenNotJudged, errors, seconds: runs.reduce((s, r) => s + r.seconds, 0) };
+  return { mutation, verdict, caughtBy, seenNotJudged, errors, scenarios: runs.map((r) => r.scenario), seconds: runs.reduce((s, r) => s + r.seconds, 0) };
 }
 
 const cell = (xs: readonly string[]): string => (xs.length ? xs.join('; ') : '–').replace(/\|/g, '\\|');
@@ -85,11 +87,11 @@ const cell = (xs: readonly string[]): string => (xs.length ? xs.join('; ') : '�
 export function formatCatchTable(rows: readonly MutationRow[]): string {
   if (rows.length === 0) throw new Error('formatCatchTable: no rows (no mutation was run)');
   const lines = [
-    '| mutation | caught | by (scenario/variant: SLO) | seen in the history, not judged | errors | time |',
-    '|---|---|---|---|---|---|',
+    '| mutation | caught | by (scenario/variant: SLO) | seen in the history, not judged | errors | replayed | time |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const caught = r.mutation === BASELINE ? { caught: 'FALSE ALARM', missed: 'no (clean)', error: 'error' }[r.verdict] : { caught: 'yes', missed: 'no', error: 'error' }[r.verdict];
-      return `| ${r.mutation} | ${caught} | ${cell(r.caughtBy)} | ${cell(r.seenNotJudged)} | ${cell(r.errors)} | ${Math.round(r.seconds)} s |`;
+      return `| ${r.mutation} | ${caught} | ${cell(r.caughtBy)} | ${cell(r.seenNotJudged)} | ${cell(r.errors)} | ${r.scenarios.length ? r.scenarios.join(', ') : '–'} | ${Math.round(r.seconds)} s |`;
     }),
   ];
   const judged = rows.filter((r) => r.verdict !== 'error' && r.mutation !== BASELINE);

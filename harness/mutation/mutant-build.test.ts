@@ -52,11 +52,11 @@ describe('a mutant that breaks the build', () => {
     try {
       const typeError = join(work, '98-type-error.patch');
       await writeFile(typeError, 'diff --git a/src/broken.ts b/src/broken.ts\nnew file mode 100644\n--- /dev/null\n+++ b/src/broken.ts\n@@ -0,0 +1 @@\n+export const broken: number = "not a number";\n');
-      const mutant = await prepareMutant({ id: '98-type-error', file: typeError, part: 'p', bug: 'b', caughtBy: 'c' }, work);
+      const mutant = await prepareMutant({ id: '98-type-error', file: typeError, part: 'p', bug: 'b', caughtBy: 'c', replayFirst: [] }, work);
       await expect(typecheckMutants([mutant], work)).rejects.toThrow(/does not type-check[\s\S]*broken\.ts\(1,14\): error TS2322/);
       const stale = join(work, '99-stale.patch');
       await writeFile(stale, 'diff --git a/src/log.ts b/src/log.ts\n--- a/src/log.ts\n+++ b/src/log.ts\n@@ -1 +1 @@\n-a line that is not there\n+x\n');
-      await expect(prepareMutant({ id: '99-stale', file: stale, part: 'p', bug: 'b', caughtBy: 'c' }, work)).rejects.toThrow(/99-stale: the patch no longer applies/);
+      await expect(prepareMutant({ id: '99-stale', file: stale, part: 'p', bug: 'b', caughtBy: 'c', replayFirst: [] }, work)).rejects.toThrow(/99-stale: the patch no longer applies/);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

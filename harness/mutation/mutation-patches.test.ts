@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listMutations, parseMutation, selectMutations } from './mutation-patches.ts';
+import { listMutations, parseMutation, replayOrder, selectMutations } from './mutation-patches.ts';
 
 const DIFF = 'diff --git a/src/x.ts b/src/x.ts\n--- a/src/x.ts\n+++ b/src/x.ts\n@@ -1 +1 @@\n-a\n+b\n';
 const header = (id: string) => `Mutation: ${id}\nPart: hub / fan-out\nBug: a bug that is\n  described on two lines.\nCaught by: the loss SLO.\n\n`;
@@ -13,7 +13,14 @@ describe('mutation patch headers', () => {
       part: 'hub / fan-out',
       bug: 'a bug that is described on two lines.',
       caughtBy: 'the loss SLO.',
+      replayFirst: [],
     });
+  });
+
+  it('replays the scenarios a header names first, then the others, skipping names not asked for', () => {
+    const m = parseMutation('/m/01-a.patch', header('01-a').replace('\n\n', '\nReplay first: c, x\n\n') + DIFF);
+    expect(m.replayFirst).toEqual(['c', 'x']);
+    expect(replayOrder(m, ['a', 'b', 'c'])).toEqual(['c', 'a', 'b']);
   });
 
   it('refuses a patch without a diff, without a field, or whose header names another file', () => {
@@ -30,6 +37,7 @@ describe('the committed mutations', () => {
     expect(all.length).toBeGreaterThanOrEqual(8);
     const parts = new Set(all.map((m) => m.part));
     for (const part of ['hub / fan-out', 'WebSocket transport', 'HTTP fallback transport', 'REST API', 'webhooks', 'shared state (Redis)']) expect(parts).toContain(part);
+    for (const m of all) expect(m.replayFirst.length, `${m.id}: Replay first`).toBeGreaterThan(0);
   });
 
   it('are behaviour bugs, not the root-cause switches the incident variants set', () => {

@@ -15,6 +15,8 @@ export interface Mutation {
   part: string;
   bug: string;
   caughtBy: string;
+  /** Scenarios whose remediated variant should catch it: replayed first (`Replay first:`, optional). */
+  replayFirst: string[];
 }
 
 export class MutationError extends Error {
@@ -22,6 +24,7 @@ export class MutationError extends Error {
 }
 
 const FIELDS = { Mutation: 'id', Part: 'part', Bug: 'bug', 'Caught by': 'caughtBy' } as const;
+const OPTIONAL = ['Replay first'];
 
 /** The header is everything before the first diff line; a field continues on indented lines. */
 export function parseMutation(file: string, text: string): Mutation {
@@ -32,7 +35,7 @@ export function parseMutation(file: string, text: string): Mutation {
   let current: string | undefined;
   for (const line of text.slice(0, diffAt).split('\n')) {
     const m = /^([A-Z][a-z ]*?):\s*(.*)$/.exec(line);
-    if (m && m[1]! in FIELDS) {
+    if (m && (m[1]! in FIELDS || OPTIONAL.includes(m[1]!))) {
       current = m[1]!;
       fields[current] = m[2]!.trim();
     } else if (current && /^\s+\S/.test(line)) fields[current] += ` ${line.trim()}`;
@@ -41,7 +44,8 @@ export function parseMutation(file: string, text: string): Mutation {
   const missing = Object.keys(FIELDS).filter((k) => !fields[k]);
   if (missing.length) throw new MutationError(`${file}: header lacks ${missing.map((k) => `"${k}:"`).join(', ')}; every patch opens with Mutation, Part, Bug and Caught by`);
   if (fields.Mutation !== id) throw new MutationError(`${file}: header says "Mutation: ${fields.Mutation}" but the file is ${id}.patch; make them agree`);
-  return { id, file, part: fields.Part!, bug: fields.Bug!, caughtBy: fields['Caught by']! };
+  const replayFirst = (fields['Replay first'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  return { id, file, part: fields.Part!, bug: fields.Bug!, caughtBy: fields['Caught by']!, replayFirst };
 }
 
 export function listMutations(dir: string = MUTATIONS_DIR): Mutation[] {
@@ -59,4 +63,10 @@ export function selectMutations(all: readonly Mutation[], wanted: readonly strin
   const unknown = wanted.filter((w) => !all.some((m) => matches(m, w)));
   if (unknown.length) throw new MutationError(`no mutation matches ${unknown.join(', ')}; known: ${all.map((m) => m.id).join(', ')}`);
   return [...new Set(wanted.flatMap((w) => all.filter((m) => matches(m, w))))];
+}
+
+/** The mutation's own scenarios first (those of them that are among `scenarios`), then the rest, in order. */
+export function replayOrder(mutation: Mutation, scenarios: readonly string[]): string[] {
+  const first = mutation.replayFirst.filter((s) => scenarios.includes(s));
+  return [...first, ...scenarios.filter((s) => !first.includes(s))];
 }
