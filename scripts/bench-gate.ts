@@ -7,11 +7,12 @@
  *
  *   npm run bench:gate -- [--mutations 07,limiter] [--scenarios connection-limit,oom-cascade]
  *                         [--first-catch] [--baseline] [--lock /path/docker.lock] [--out DIR] [--keep]
+ *   npm run bench:gate -- --tabulate DIR     the table again from the runs saved under DIR (e.g. a bench cut short)
  * Each mutation's own scenarios (its header's `Replay first:`) are replayed first; with --first-catch
  * the rest are skipped once one remediated variant caught it (a miss still replays every scenario).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -34,6 +35,7 @@ const { values: opts } = parseArgs({
     lock: { type: 'string' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    tabulate: { type: 'string' },
   },
 });
 
@@ -78,7 +80,31 @@ async function replay(scenario: string, bundleDir: string, out: string, session:
   return { scenario, seconds: (performance.now() - started) / 1000, outcomes, error };
 }
 
+const subdirs = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+
+/** Rows from the run directories a bench left under `dir` (<mutation>/<scenario>/<run-id>/summary.json); time is replay time. */
+function tabulate(dir: string, of: number): MutationRow[] {
+  const rows: MutationRow[] = [];
+  for (const name of subdirs(dir)) {
+    const runs: ScenarioRun[] = [];
+    for (const scenario of subdirs(join(dir, name))) {
+      const outcomes = subdirs(join(dir, name, scenario))
+        .map((run) => join(dir, name, scenario, run, 'summary.json'))
+        .filter((f) => existsSync(f))
+        .flatMap((f) => outcomesOf(catchSummarySchema.parse(JSON.parse(readFileSync(f, 'utf8')))));
+      runs.push({ scenario, seconds: outcomes.reduce((n, o) => n + o.replaySeconds, 0), outcomes, error: outcomes.length ? undefined : 'no summary.json (the replay did not finish)' });
+    }
+    rows.push(mutationRow(name === 'baseline' ? BASELINE : name, runs, undefined, of));
+  }
+  if (rows.length === 0) throw new Error(`--tabulate ${dir}: no mutation directories in it`);
+  return rows;
+}
+
 async function main(): Promise<void> {
+  if (opts.tabulate) {
+    console.log(formatCatchTable(tabulate(resolve(opts.tabulate), (await scenarioFiles()).length)));
+    return;
+  }
   const all = listMutations();
   const mutations = selectMutations(all, list(opts.mutations));
   const known = (await scenarioFiles()).map((f) => basename(f, '.ts'));
@@ -107,7 +133,7 @@ async function main(): Promise<void> {
     if (opts.baseline) {
       const runs: ScenarioRun[] = [];
       for (const s of scenarios) runs.push(await replay(s, SERVER_BUNDLE_DIR, join(out, 'baseline'), session));
-      await report(mutationRow(BASELINE, runs));
+      await report(mutationRow(BASELINE, runs, undefined, scenarios.length));
     }
     for (const mutation of mutations) {
       const started = performance.now();
@@ -125,7 +151,7 @@ async function main(): Promise<void> {
         runs.push(await replay(s, mutant.bundleDir, join(out, mutation.id), session));
         if (opts['first-catch'] && mutationRow(mutation.id, runs).verdict === 'caught') break;
       }
-      const row = mutationRow(mutation.id, runs);
+      const row = mutationRow(mutation.id, runs, undefined, scenarios.length);
       await report({ ...row, seconds: (performance.now() - started) / 1000 });
     }
   } finally {

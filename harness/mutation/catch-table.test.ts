@@ -44,6 +44,16 @@ describe('the mutation catch table', () => {
     expect(mutationRow('m', [], 'the patch no longer applies').verdict).toBe('error');
   });
 
+  it('shows a miss on fewer scenarios than asked for as unfinished, outside the catch rate; a catch on one is a catch', async () => {
+    const s = await remediatedSummary();
+    const unfinished = mutationRow('10-w', [run('tiny', [s])], undefined, 5);
+    expect(unfinished).toMatchObject({ verdict: 'missed', incomplete: true, of: 5 });
+    expect(mutationRow('11-v', [run('tiny', [broken(s, 'lost', 'fail')])], undefined, 5).incomplete).toBe(false);
+    const table = formatCatchTable([unfinished, mutationRow('11-v', [run('tiny', [broken(s, 'lost', 'fail')])], undefined, 5)]);
+    expect(table).toContain('| 10-w | not so far (1 of 5 replayed) |');
+    expect(table.split('\n').at(-1)).toBe('catch rate: 1 of 1 mutations judged (1 not replayed on every scenario)');
+  });
+
   it('lists duplicates and stray webhooks that a held variant saw but no SLO judged', async () => {
     const s = await remediatedSummary();
     const v = s.variants[0]!;
@@ -64,7 +74,7 @@ describe('the mutation catch table', () => {
     expect(lines.find((l) => l.startsWith('| 07-y'))).toContain('| yes | tiny/remediated: lost (fail) | – | – | tiny | 60 s |');
     expect(lines.find((l) => l.startsWith('| 01-x'))).toContain('| no |');
     expect(lines.find((l) => l.startsWith('| 05-z'))).toContain('| error |');
-    expect(lines.at(-1)).toBe('catch rate: 1 of 2 mutations that ran (1 could not run)');
+    expect(lines.at(-1)).toBe('catch rate: 1 of 2 mutations judged (1 could not run)');
     expect(formatCatchTable([mutationRow(BASELINE, [run('tiny', [broken(s, 'lost', 'fail')])])])).toContain('FALSE ALARM');
     expect(() => formatCatchTable([])).toThrow(/no rows/);
   });

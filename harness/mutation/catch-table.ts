@@ -11,6 +11,7 @@ const variantSchema = z.object({
   variant: z.string(),
   verdict: z.object({ status: z.string(), met: z.boolean() }),
   slos: z.array(z.object({ id: z.string(), status: z.enum(['pass', 'fail', 'unknown']) })),
+  durationS: z.number().optional(),
   delivery: z.array(z.object({ duplicated: z.number(), reordered: z.number() })).optional(),
   webhooks: z.object({ unexpected: z.number() }).optional(),
 });
@@ -25,6 +26,8 @@ export interface VariantOutcome {
   breached: string[];
   /** Evidence in the history that no SLO judged yet: duplicates, reorders, stray webhooks. */
   unjudged: string[];
+  /** Seconds the harness took for the replay and tear-down (summary.json durationS); 0 when absent. */
+  replaySeconds: number;
 }
 
 export function outcomesOf(summary: CatchSummary): VariantOutcome[] {
@@ -42,6 +45,7 @@ export function outcomesOf(summary: CatchSummary): VariantOutcome[] {
       held: v.verdict.met,
       breached: v.slos.filter((s) => s.status !== 'pass').map((s) => `${s.id} (${s.status})`),
       unjudged,
+      replaySeconds: v.durationS ?? 0,
     };
   });
 }
@@ -69,17 +73,26 @@ export interface MutationRow {
   errors: string[];
   /** The scenarios whose remediated variants were replayed (fewer than all when stopped at the first catch). */
   scenarios: string[];
+  /** Scenarios asked for. */
+  of: number;
+  /** A miss on fewer scenarios than asked for: not yet a miss. */
+  incomplete: boolean;
   seconds: number;
 }
 
-export function mutationRow(mutation: string, runs: readonly ScenarioRun[], buildError?: string): MutationRow {
+/**
+ * `of`: how many scenarios were asked for. A miss judged on fewer of them (a bench cut short) is
+ * shown as such, not as a miss.
+ */
+export function mutationRow(mutation: string, runs: readonly ScenarioRun[], buildError?: string, of?: number): MutationRow {
   const outcomes = runs.flatMap((r) => r.outcomes);
   const caughtBy = outcomes.filter((o) => !o.held).map((o) => `${o.scenario}/${o.variant}: ${o.breached.length ? o.breached.join(', ') : 'verdict not met'}`);
   const seenNotJudged = outcomes.filter((o) => o.held && o.unjudged.length).map((o) => `${o.scenario}/${o.variant}: ${o.unjudged.join(', ')}`);
   const errors = [...(buildError ? [`build: ${buildError}`] : []), ...runs.filter((r) => r.error !== undefined).map((r) => `${r.scenario}: ${r.error}`)];
   // A catch stands even if another scenario errored; a miss only counts when every replay ran.
   const verdict: CatchVerdict = caughtBy.length > 0 ? 'caught' : errors.length > 0 || outcomes.length === 0 ? 'error' : 'missed';
-  return { mutation, verdict, caughtBy, seenNotJudged, errors, scenarios: runs.map((r) => r.scenario), seconds: runs.reduce((s, r) => s + r.seconds, 0) };
+  const incomplete = verdict === 'missed' && of !== undefined && runs.length < of;
+  return { mutation, verdict, caughtBy, seenNotJudged, errors, scenarios: runs.map((r) => r.scenario), of: of ?? runs.length, incomplete, seconds: runs.reduce((s, r) => s + r.seconds, 0) };
 }
 
 const cell = (xs: readonly string[]): string => (xs.length ? xs.join('; ') : '–').replace(/\|/g, '\\|');
@@ -90,13 +103,16 @@ export function formatCatchTable(rows: readonly MutationRow[]): string {
     '| mutation | caught | by (scenario/variant: SLO) | seen in the history, not judged | errors | replayed | time |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
-      const caught = r.mutation === BASELINE ? { caught: 'FALSE ALARM', missed: 'no (clean)', error: 'error' }[r.verdict] : { caught: 'yes', missed: 'no', error: 'error' }[r.verdict];
+      const base = r.mutation === BASELINE ? { caught: 'FALSE ALARM', missed: 'no (clean)', error: 'error' }[r.verdict] : { caught: 'yes', missed: 'no', error: 'error' }[r.verdict];
+      const caught = r.incomplete ? `not so far (${r.scenarios.length} of ${r.of} replayed)` : base;
       return `| ${r.mutation} | ${caught} | ${cell(r.caughtBy)} | ${cell(r.seenNotJudged)} | ${cell(r.errors)} | ${r.scenarios.length ? r.scenarios.join(', ') : '–'} | ${Math.round(r.seconds)} s |`;
     }),
   ];
-  const judged = rows.filter((r) => r.verdict !== 'error' && r.mutation !== BASELINE);
+  const judged = rows.filter((r) => r.verdict !== 'error' && !r.incomplete && r.mutation !== BASELINE);
   const caught = judged.filter((r) => r.verdict === 'caught').length;
   const failed = rows.filter((r) => r.verdict === 'error' && r.mutation !== BASELINE).length;
-  lines.push('', `catch rate: ${caught} of ${judged.length} mutations that ran${failed ? ` (${failed} could not run)` : ''}`);
+  const unfinished = rows.filter((r) => r.incomplete && r.mutation !== BASELINE).length;
+  const notes = [failed ? `${failed} could not run` : '', unfinished ? `${unfinished} not replayed on every scenario` : ''].filter(Boolean);
+  lines.push('', `catch rate: ${caught} of ${judged.length} mutations judged${notes.length ? ` (${notes.join(', ')})` : ''}`);
   return lines.join('\n');
 }
