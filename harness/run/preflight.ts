@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { unimplementedActions } from '../faults/registry.ts';
 import { K6MissingError } from '../load/k6-runner.ts';
 import { docker } from '../platform/docker.ts';
 import { imageExists, resolveImages, type ImageName } from '../platform/images.ts';
 import { SETUP_COMMAND, toolPath } from '../platform/paths.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { SERVER_BUNDLE_DIR } from '../topology/pod.ts';
+import { serverBundleProblem } from '../topology/pod.ts';
 
 export class PreflightError extends Error {
   readonly code = 'PREFLIGHT_FAILED';
@@ -30,7 +29,8 @@ export async function preflight(scenarios: readonly ResolvedScenario[]): Promise
   } catch (err) {
     problems.push(`no Docker engine answers (${(err as Error).message.split('\n')[0]}); run \`${SETUP_COMMAND}\``);
   }
-  if (!existsSync(resolve(SERVER_BUNDLE_DIR, 'server.mjs'))) problems.push(`the server bundle is not built; run \`npm run server:build\``);
+  const bundleProblem = serverBundleProblem();
+  if (bundleProblem) problems.push(bundleProblem);
   if (scenarios.some((s) => s.load.k6.length > 0) && !existsSync(toolPath('k6'))) problems.push(new K6MissingError(toolPath('k6')).message);
   const refs = {} as Record<ImageName, string>;
   if (problems.every((p) => !p.includes('Docker engine'))) {
