@@ -6,6 +6,7 @@ import { readRunMeta } from '../../history/run-meta.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
 import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
 import { readSavedScenario, SCENARIO_FILE } from '../../run/saved-scenario.ts';
+import { clearInterrupted } from '../../run/interrupted-marker.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
 import { judgeVariant } from '../../verdict/judge.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
@@ -35,6 +36,7 @@ export function registerReport(program: Command): void {
           : resolveVariant((await loadScenarios([await resolveScenarioArg(meta.scenarioId)]))[0]!, meta.variant);
       const judgement = await judgeVariant(plan, readHistoryFile(historyFile));
       const written = await writeRunReports({ runId: meta.runId || basename(runDir), runDir }, judgement);
+      await clearInterrupted(runDir);
       const v = judgement.verdict;
       console.log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}`);
       for (const r of v.reasons) console.log(`    ${r}`);
