@@ -6,6 +6,7 @@ import { engineName } from './docker.ts';
 import { LABEL_OWNER } from './labels.ts';
 import { OWNER_ENV, processStartTime } from './owner.ts';
 import { ownerAlive, readEntries, type RunEntry } from './run-registry.ts';
+import { markInterrupted } from './run-dir-marker.ts';
 
 /** PIDs of host processes carrying `HARNESS_OWNER=<owner>` in their environment (k6 started by that run). */
 export async function processesOwnedBy(owner: string): Promise<number[]> {
@@ -40,13 +41,15 @@ export interface Recovered {
   containers: string[];
   processes: number[];
   dirs: string[];
+  /** Finished run directories without all their reports, marked interrupted. */
+  marked: string[];
   /** Why something could not be removed (the entry is kept for the next try). */
   problems: string[];
 }
 
 /** Removes what one dead run left: its containers (by owner label), host processes and unfinished dirs. */
 export async function recoverRun(entry: RunEntry): Promise<Recovered> {
-  const out: Recovered = { owner: entry.owner, command: entry.command, pid: entry.pid, startedAt: entry.startedAt, containers: [], processes: [], dirs: [], problems: [] };
+  const out: Recovered = { owner: entry.owner, command: entry.command, pid: entry.pid, startedAt: entry.startedAt, containers: [], processes: [], dirs: [], marked: [], problems: [] };
   if (entry.engine !== engineName()) {
     out.problems.push(`it used the Docker engine ${entry.engine}, not ${engineName()}: run \`harness down\` with that engine (DOCKER_HOST=${entry.engine === 'default' ? '' : entry.engine})`);
   } else {
@@ -59,9 +62,15 @@ export async function recoverRun(entry: RunEntry): Promise<Recovered> {
   const recorded = entry.hostProcesses.filter((p) => processStartTime(p.pid) === p.start).map((p) => p.pid);
   for (const pid of new Set([...recorded, ...(await processesOwnedBy(entry.owner))])) if (kill(pid)) out.processes.push(pid);
   for (const dir of entry.dirs) {
-    if (!dir.endsWith('.partial') || !existsSync(dir)) continue;
-    await rm(dir, { recursive: true, force: true });
-    out.dirs.push(dir);
+    if (!dir.endsWith('.partial')) continue;
+    if (existsSync(dir)) {
+      await rm(dir, { recursive: true, force: true });
+      out.dirs.push(dir);
+      continue;
+    }
+    // Renamed: the replay finished; the process died while judging or writing its reports.
+    const finished = dir.slice(0, -'.partial'.length);
+    if (await markInterrupted(finished, `the harness process (pid ${entry.pid}) died`)) out.marked.push(finished);
   }
   return out;
 }
@@ -72,6 +81,7 @@ export function describeRecovered(r: Recovered): string {
   if (r.containers.length) lines.push(`  containers: ${r.containers.join(', ')}`);
   if (r.processes.length) lines.push(`  processes: ${r.processes.join(', ')}`);
   for (const d of r.dirs) lines.push(`  removed ${d}`);
+  for (const d of r.marked) lines.push(`  marked ${d} interrupted (its reports were not all written: \`harness report ${d}\`)`);
   for (const p of r.problems) lines.push(`  could not finish: ${p}`);
   return lines.join('\n');
 }

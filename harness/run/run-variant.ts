@@ -22,7 +22,8 @@ import { saveScenario } from './saved-scenario.ts';
 import { noteRunDir } from '../platform/run-registry.ts';
 import { pauseAt } from '../platform/pause-hook.ts';
 import { throwIfInterrupted } from './interrupts.ts';
-import { markInterrupted } from './interrupted-marker.ts';
+import { markInterrupted } from '../platform/run-dir-marker.ts';
+import { creationGate } from '../platform/creation-gate.ts';
 
 export interface RunVariantOptions {
   images: Record<ImageName, string>;
@@ -65,7 +66,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   teardown.add('remove unfinished run directory', async () => {
     if (!completed) await rm(partialDir, { recursive: true, force: true });
     // Interrupted while judging or writing reports: the history is whole, the reports may not be.
-    else await markInterrupted(finalDir);
+    else if (creationGate.closedSignal) await markInterrupted(finalDir, creationGate.closedSignal);
   });
   await mkdir(partialDir, { recursive: true });
   await saveScenario(partialDir, scenario);

@@ -6,7 +6,7 @@ import { readRunMeta } from '../../history/run-meta.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
 import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
 import { readSavedScenario, SCENARIO_FILE } from '../../run/saved-scenario.ts';
-import { clearInterrupted } from '../../run/interrupted-marker.ts';
+import { clearInterrupted } from '../../platform/run-dir-marker.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
 import { judgeVariant } from '../../verdict/judge.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
