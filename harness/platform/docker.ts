@@ -28,8 +28,7 @@ function testcontainersProperties(): Record<string, string> {
  * The engine the user asked for, in testcontainers' order (tc.host, then DOCKER_HOST, then
  * docker.host in ~/.testcontainers.properties), or undefined for the default socket.
  */
-export function configuredEngine(env: NodeJS.ProcessEnv = process.env): ConfiguredEngine | undefined {
-  const props = testcontainersProperties();
+export function configuredEngine(env: NodeJS.ProcessEnv = process.env, props: Record<string, string> = testcontainersProperties()): ConfiguredEngine | undefined {
   if (props['tc.host']) return { uri: props['tc.host'], source: 'tc.host in ~/.testcontainers.properties' };
   if (env.DOCKER_HOST) return { uri: env.DOCKER_HOST, source: 'DOCKER_HOST' };
   if (props['docker.host']) return { uri: props['docker.host'], source: 'docker.host in ~/.testcontainers.properties' };

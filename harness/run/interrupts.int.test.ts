@@ -29,3 +29,10 @@ describe.each(PHASES)('interrupted in %s', (phase) => {
     expect(r.markedRunDirs).toHaveLength(phase === 'judge' ? 1 : 0);
   });
 });
+
+it('a second Ctrl-C while cleaning up says what is still being removed, and the clean-up still finishes', async () => {
+  const r = await runInterruptCase('SIGINT', 'setup', { twice: true });
+  expect(r.run.code, r.run.stderr).toBe(130);
+  expect(r.run.stderr).toMatch(/harness: still removing: tiny-interrupt-incident-\S+: .+\. Interrupt once more to leave now/);
+  expect(r.leftovers).toEqual(NOTHING);
+});

@@ -152,7 +152,7 @@ async function leftovers(session: string, out: string, runsDir: string): Promise
 }
 
 /** One cell of the matrix; whatever happens, what the case started is removed afterwards. */
-export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase): Promise<CaseResult> {
+export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase, opts: { twice?: boolean } = {}): Promise<CaseResult> {
   const session = `interrupt-${phase}-${signal.toLowerCase()}-${randomUUID().slice(0, 8)}`;
   const out = await mkdtemp(join(tmpdir(), 'harness-interrupt-out-'));
   const runsDir = await mkdtemp(join(tmpdir(), 'harness-interrupt-runs-'));
@@ -161,6 +161,10 @@ export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase)
     const run = harness(['run', FIXTURE, '--variant', 'incident', '--out', out], { ...env, HARNESS_PAUSE_AT: phase });
     await run.waitFor(`paused at ${phase}`, 120_000);
     run.kill(signal);
+    if (opts.twice) {
+      await run.waitFor(`interrupted (${signal})`, 10_000);
+      run.kill(signal);
+    }
     const exited = await run.exited;
     if (signal !== 'SIGKILL') {
       const after = await leftovers(session, out, runsDir);
