@@ -10,6 +10,10 @@ const NOTHING: Leftovers = { containers: [], processes: [], partialDirs: [], unm
 describe.each(PHASES)('interrupted in %s', (phase) => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s: exits 130/143 and leaves nothing', async (signal) => {
     const r = await runInterruptCase(signal, phase);
+    // There was something to clean up: the registered run, and before judging its containers (and k6 in the replay).
+    expect(r.atSignal.registryEntries).toHaveLength(1);
+    if (phase !== 'judge') expect(r.atSignal.containers.length).toBeGreaterThan(0);
+    if (phase === 'replay') expect(r.atSignal.processes.length).toBeGreaterThan(0);
     expect(r.run.code, r.run.stderr).toBe(EXPECTED_CODE[signal]);
     expect(r.run.stderr).toContain(`interrupted (${signal})`);
     expect(r.leftovers).toEqual(NOTHING);

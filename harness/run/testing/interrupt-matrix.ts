@@ -58,6 +58,8 @@ export interface CaseResult {
   signal: MatrixSignal;
   phase: MatrixPhase;
   run: Exited;
+  /** What had been started when the signal was sent (proves the interrupt had something to clean up). */
+  atSignal: Leftovers;
   /** SIGKILL only: what was there right after the kill (proves there was something to recover). */
   afterKill?: Leftovers;
   next?: Exited & { args: string[] };
@@ -71,6 +73,7 @@ interface Spawned {
   /** Resolves when stderr has a line containing `text`; rejects if the process exits first. */
   waitFor(text: string, timeoutMs: number): Promise<void>;
   kill(signal: MatrixSignal): void;
+  pid: number;
 }
 
 function harness(args: string[], env: NodeJS.ProcessEnv): Spawned {
@@ -110,15 +113,16 @@ function harness(args: string[], env: NodeJS.ProcessEnv): Spawned {
         check();
       }),
     kill: (signal) => child.kill(signal),
+    pid: child.pid ?? -1,
   };
 }
 
 /** Host processes whose environment carries this session (the CLI's children: k6, anything else). */
-async function sessionProcesses(session: string): Promise<number[]> {
+async function sessionProcesses(session: string, except = -1): Promise<number[]> {
   const marker = `HARNESS_SESSION_ID=${session}`;
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid || Number(entry) === except) continue;
     const env = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
     if (env.split('\0').includes(marker)) pids.push(Number(entry));
   }
@@ -133,7 +137,7 @@ async function finishedRunDirs(out: string): Promise<string[]> {
   return dirs;
 }
 
-async function leftovers(session: string, out: string, runsDir: string): Promise<{ leftovers: Leftovers; marked: string[] }> {
+async function leftovers(session: string, out: string, runsDir: string, except?: number): Promise<{ leftovers: Leftovers; marked: string[] }> {
   const api = await docker();
   const containers = await api.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_SESSION}=${session}`] }) });
   const finished = await finishedRunDirs(out);
@@ -142,7 +146,7 @@ async function leftovers(session: string, out: string, runsDir: string): Promise
   return {
     leftovers: {
       containers: containers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')),
-      processes: await sessionProcesses(session),
+      processes: await sessionProcesses(session, except),
       partialDirs: await partialDirsUnder(out),
       unmarkedRunDirs: finished.filter((d) => !complete(d) && !marked.includes(d)),
       registryEntries: (await readdir(runsDir).catch(() => [] as string[])).map((f) => join(runsDir, f)),
@@ -160,6 +164,8 @@ export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase,
   try {
     const run = harness(['run', FIXTURE, '--variant', 'incident', '--out', out], { ...env, HARNESS_PAUSE_AT: phase });
     await run.waitFor(`paused at ${phase}`, 120_000);
+    // The CLI itself carries the session too: counted apart from what it started.
+    const atSignal = (await leftovers(session, out, runsDir, run.pid)).leftovers;
     run.kill(signal);
     if (opts.twice) {
       await run.waitFor(`interrupted (${signal})`, 10_000);
@@ -168,13 +174,13 @@ export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase,
     const exited = await run.exited;
     if (signal !== 'SIGKILL') {
       const after = await leftovers(session, out, runsDir);
-      return { signal, phase, run: exited, leftovers: after.leftovers, markedRunDirs: after.marked };
+      return { signal, phase, run: exited, atSignal, leftovers: after.leftovers, markedRunDirs: after.marked };
     }
     const afterKill = (await leftovers(session, out, runsDir)).leftovers;
     const args = nextCommand(phase, out, session);
     const next = { args, ...(await harness(args, env).exited) };
     const after = await leftovers(session, out, runsDir);
-    return { signal, phase, run: exited, afterKill, next, leftovers: after.leftovers, markedRunDirs: after.marked };
+    return { signal, phase, run: exited, atSignal, afterKill, next, leftovers: after.leftovers, markedRunDirs: after.marked };
   } finally {
     // Not part of what is measured: only so one failed case does not leak into the next.
     await removeContainers({ [LABEL_SESSION]: session }).catch(() => undefined);
