@@ -47,6 +47,10 @@ fi
 begin
 if timeout 10 docker info >/dev/null 2>&1; then
   ok "docker engine" "already there"
+elif [ -n "${DOCKER_HOST:-}" ]; then
+  # A local dockerd would not be the engine DOCKER_HOST names: say so instead of starting one.
+  fail "docker engine" "no engine answers at DOCKER_HOST=$DOCKER_HOST; start that engine, or unset DOCKER_HOST to use the local one"
+  exit 2
 elif ! is_root; then
   fail "docker engine" "no engine answers; run as root: sudo dockerd --bridge=none --iptables=false --ip-masq=false"
   exit 2

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { K6MissingError } from '../load/k6-runner.ts';
 import { toolPath } from '../platform/paths.ts';
+import { noteRunDir } from '../platform/run-registry.ts';
 import { preflight } from '../run/preflight.ts';
 import type { Teardown } from '../run/teardown.ts';
 import { CAPACITY_SCHEMA_VERSION, capacityReportSchema, type CapacityReport, type ConnectionRunResult, type MessageRunResult } from './capacity-schema.ts';
@@ -85,11 +86,12 @@ export async function runCapacity(opts: { profile: CapacityProfile; profileFile:
   if (!existsSync(toolPath('k6'))) throw new K6MissingError(toolPath('k6'));
   const finalDir = path.join(opts.outRoot, 'capacity', opts.runId);
   const partial = `${finalDir}.partial`;
-  await mkdir(partial, { recursive: true });
   let completed = false;
+  noteRunDir(partial);
   teardown.add('remove unfinished capacity directory', async () => {
     if (!completed) await rm(partial, { recursive: true, force: true });
   });
+  await mkdir(partial, { recursive: true });
   const ctx: BreakpointContext = { image: images.node, runId: opts.runId, teardown, retainedBytesPerConnection: profile.retainedBytesPerConnection, slo: profile.slo, sampleMs: profile.sampleMs, log };
   const started = Date.now();
   const connectionRuns: ConnectionRunResult[] = [];

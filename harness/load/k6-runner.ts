@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { creationGate } from '../platform/creation-gate.ts';
 import { HARNESS_ENV } from '../platform/env.ts';
+import { OWNER_ENV, ownerId } from '../platform/owner.ts';
+import { noteHostProcess } from '../platform/run-registry.ts';
 import { SETUP_COMMAND, toolPath } from '../platform/paths.ts';
 
 /** One sample from k6's `--out json` stream. */
@@ -76,11 +79,18 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
   for (const [key, value] of Object.entries(opts.env ?? {})) args.push('-e', `${key}=${value}`);
   args.push(opts.script);
 
+  try {
+    creationGate.admit('k6');
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  // The owner variable lets the next command find this k6 if the harness dies without killing it.
   const child = spawn(k6, args, {
-    env: { ...process.env, ...HARNESS_ENV },
+    env: { ...process.env, ...HARNESS_ENV, [OWNER_ENV]: ownerId() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
+  if (child.pid) noteHostProcess(child.pid, 'k6');
   let points = 0;
   let killed = false;
   const stderrTail: string[] = [];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, realpathSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { docker } from './docker.ts';
+import { docker, dockerCliEnv } from './docker.ts';
 import { run } from './exec.ts';
 import { cacheDir, SETUP_COMMAND, toolPath } from './paths.ts';
 
@@ -126,7 +126,7 @@ export async function ensureImage(image: ResolvedImage): Promise<BuildOutcome> {
     // The legacy builder needs no BuildKit plugin and never contacts a registry for FROM scratch.
     const built = await run('docker', ['build', '-q', '-t', image.ref, '--label', 'io.incident-harness.image=true', context], {
       timeoutMs: 300_000,
-      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+      env: { ...dockerCliEnv(), DOCKER_BUILDKIT: '0' },
     });
     if (built.code !== 0) throw new Error(`docker build ${image.ref} failed: ${built.stderr.trim()}`);
     return 'built';

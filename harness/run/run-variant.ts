@@ -19,6 +19,11 @@ import { runTimeline } from './timeline.ts';
 import { planTopology } from './topology-plan.ts';
 import { prepareWorkload } from './workload.ts';
 import { saveScenario } from './saved-scenario.ts';
+import { noteRunDir } from '../platform/run-registry.ts';
+import { pauseAt } from '../platform/pause-hook.ts';
+import { throwIfInterrupted } from './interrupts.ts';
+import { markInterrupted } from '../platform/run-dir-marker.ts';
+import { creationGate } from '../platform/creation-gate.ts';
 
 export interface RunVariantOptions {
   images: Record<ImageName, string>;
@@ -55,11 +60,16 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   const partialDir = `${finalDir}.partial`;
   const { teardown, log } = opts;
   let completed = false;
-  await mkdir(partialDir, { recursive: true });
-  await saveScenario(partialDir, scenario);
+  throwIfInterrupted(`${scenario.id}/${scenario.variant}`);
+  // On record and in the teardown before it exists, so no interrupt or crash can orphan it.
+  noteRunDir(partialDir);
   teardown.add('remove unfinished run directory', async () => {
     if (!completed) await rm(partialDir, { recursive: true, force: true });
+    // Interrupted while judging or writing reports: the history is whole, the reports may not be.
+    else if (creationGate.closedSignal) await markInterrupted(finalDir, creationGate.closedSignal);
   });
+  await mkdir(partialDir, { recursive: true });
+  await saveScenario(partialDir, scenario);
 
   log(`▶ ${scenario.id}/${scenario.variant}: starting topology (${scenario.topology.deployments.map((d) => `${d.name}×${d.replicas}`).join(', ')})`);
   const spec = planTopology(scenario, { runId, workDir: join(partialDir, 'work'), images: opts.images as never });
@@ -98,6 +108,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   const progress = setInterval(() => log(`  t=${(history.now() / 1000).toFixed(0)}s ${liveStatus(live.live.metrics, history.now())}; ${workload.status()}`), 5000);
   teardown.add('stop progress', () => clearInterval(progress));
 
+  await pauseAt('replay');
   const ctx = { scenario, topology, history, teardown, signal: abort.signal, conditions };
   let timelineStarted = false;
   await runTimeline(ctx, scenario.timeline, 0, (a) => {

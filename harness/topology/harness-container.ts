@@ -1,4 +1,6 @@
-import { GenericContainer } from 'testcontainers';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { creationGate } from '../platform/creation-gate.ts';
+import { pauseAt } from '../platform/pause-hook.ts';
 import { harnessLabels } from '../platform/labels.ts';
 
 export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
@@ -9,9 +11,21 @@ export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure
  * limit with swap equal to it (so the kernel OOM-kills instead of swapping), and a restart policy.
  */
 export class HarnessContainer extends GenericContainer {
-  constructor(image: string, runId: string, component: string) {
+  constructor(
+    image: string,
+    runId: string,
+    private readonly component: string,
+  ) {
     super(image);
     this.withNetworkMode('host').withLabels(harnessLabels(runId, component));
+  }
+
+  /** Every container start passes the creation gate: refused after an interrupt, tracked while in flight. */
+  override start(): Promise<StartedTestContainer> {
+    return creationGate.pass(`container ${this.component}`, async (n) => {
+      if (n === 2) await pauseAt('setup');
+      return super.start();
+    });
   }
 
   withMemoryLimitMb(mb: number): this {

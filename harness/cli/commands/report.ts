@@ -6,6 +6,7 @@ import { readRunMeta } from '../../history/run-meta.ts';
 import { rejudgeRun } from '../../report/rejudge-run.ts';
 import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
 import { readSavedScenario, SCENARIO_FILE } from '../../run/saved-scenario.ts';
+import { clearInterrupted } from '../../platform/run-dir-marker.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -33,6 +34,7 @@ export function registerReport(program: Command): void {
           ? await readSavedScenario(runDir)
           : resolveVariant((await loadScenarios([await resolveScenarioArg(meta.scenarioId)]))[0]!, meta.variant);
       const { judgement, written, unfinished } = await rejudgeRun({ runId: meta.runId || basename(runDir), runDir }, plan);
+      await clearInterrupted(runDir);
       const v = judgement.verdict;
       console.log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${unfinished ? ' (the run did not finish)' : ''}`);
       if (unfinished) console.log(`  the run did not finish: ${unfinished}`);

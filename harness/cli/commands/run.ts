@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { readHistoryFile } from '../../history/ndjson.ts';
 import { formatRunTable, writeRunIndex, type RunIndexRow } from '../../report/run-index.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
+import { InterruptedError } from '../../platform/creation-gate.ts';
+import { pauseAt } from '../../platform/pause-hook.ts';
 import { preflight } from '../../run/preflight.ts';
 import { makeRunId, runVariant } from '../../run/run-variant.ts';
 import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
@@ -47,6 +49,7 @@ export function registerRun(program: Command): void {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
       const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
+      await pauseAt('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
       // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
       const checked = checkBeforeStart(plans, resolve(opts.out));
@@ -62,7 +65,9 @@ export function registerRun(program: Command): void {
         const release = teardownOnExit(teardown);
         try {
           const run = await runVariant(plan, runId, { images, outRoot: resolve(opts.out), seed, log, teardown });
+          await pauseAt('judge');
           const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
+          await pauseAt('report');
           const written = await writeRunReports(run, judgement);
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;
@@ -75,7 +80,7 @@ export function registerRun(program: Command): void {
           }
         } catch (err) {
           // One variant that could not run must not hide the others' verdicts: record it, go on.
-          if (plans.length === 1) throw err;
+          if (plans.length === 1 || err instanceof InterruptedError) throw err;
           const message = (err as Error).message.split('\n')[0]!;
           log(`✘ ${plan.id}/${plan.variant}: could not run: ${message}`);
           rows.push({ scenario: plan.id, variant: plan.variant, status: 'error', met: false, runDir: undefined, error: message });
