@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import tiny from './fixtures/tiny.ts';
-import { ScenarioValidationError } from './errors.ts';
+import { copyOf, validationMessage } from './testing/validation-message.ts';
 import { validateScenario } from './resolve.ts';
 
 // The default semantic SLOs, applied at resolve time to variants that hold all.
 
-const base = (): Record<string, any> => structuredClone(tiny) as Record<string, any>;
+const base = () => copyOf(tiny);
 const ids = (input: unknown, variant: string) => validateScenario(input).resolved[variant]!.slos.map((s) => s.id);
 
-function messageOf(input: unknown): string {
-  try {
-    validateScenario(input, 'scenarios/x.ts');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected validation to fail');
-}
 
 describe('delivery semantics as a default', () => {
   it('a remediated variant judges loss, duplication and order on every delivery probe; the incident is left as written', () => {
@@ -53,7 +44,7 @@ describe('delivery semantics as a default', () => {
   it('an exemption must name a probe of the right kind and a check it has, with the fix in the message', () => {
     const s = base();
     s.variants.remediated.semantics = { exempt: [{ probe: 'nope', check: 'lost', why: 'x' }, { probe: 'ws-probe', check: 'stray', why: 'x' }] };
-    const msg = messageOf(s);
+    const msg = validationMessage(s);
     expect(msg).toContain('variants.remediated.semantics.exempt[0].probe: expected the id of a delivery or webhook probe ("ws-probe"; (none)), got "nope"');
     expect(msg).toContain('variants.remediated.semantics.exempt[1].check: expected a check of a delivery probe (lost, duplicated, reordered), got "stray"');
   });
@@ -61,17 +52,17 @@ describe('delivery semantics as a default', () => {
   it('an exemption needs its why, and may not also be written as an SLO', () => {
     const s = base();
     s.variants.remediated.semantics = { exempt: [{ probe: 'ws-probe', check: 'lost' }] };
-    expect(messageOf(s)).toMatch(/variants\.remediated\.semantics\.exempt\[0\]\.why: required/);
+    expect(validationMessage(s)).toMatch(/variants\.remediated\.semantics\.exempt\[0\]\.why: required/);
     const t = base();
     t.variants.remediated.semantics = { exempt: [{ probe: 'ws-probe', check: 'lost', why: 'x' }] };
     t.variants.remediated.slos = [{ id: 'ws-probe-lost', title: 'Lost', why: 'w', kind: 'delivery', probe: 'ws-probe', check: 'lost', threshold: 'count<=3' }];
-    expect(messageOf(t)).toContain('exempt it or write it, not both');
+    expect(validationMessage(t)).toContain('exempt it or write it, not both');
   });
 
   it('a delivery SLO must name a delivery probe', () => {
     const s = base();
     s.slos.push({ id: 'x-lost', title: 'x', why: 'w', kind: 'delivery', probe: 'ghost', check: 'lost', threshold: 'count==0' });
-    expect(messageOf(s)).toContain('slos[3].probe: expected the id of a delivery probe ("ws-probe"), got "ghost"');
+    expect(validationMessage(s)).toContain('slos[3].probe: expected the id of a delivery probe ("ws-probe"), got "ghost"');
   });
 });
 
@@ -85,12 +76,12 @@ describe('cap probes', () => {
 
   it('checks the cap the deployment is configured with', () => {
     expect(validateScenario(withCap(5000)).resolved.remediated!.probes.map((p) => p.id)).toContain('cap');
-    expect(messageOf(withCap(500))).toContain('variants.remediated.probes[1].limit: expected the maxConnections of "new" (5000), got 500');
+    expect(validationMessage(withCap(500))).toContain('variants.remediated.probes[1].limit: expected the maxConnections of "new" (5000), got 500');
   });
 
   it('a limit SLO must name a cap probe', () => {
     const s = withCap(5000);
     s.variants.remediated.slos[0].probe = 'ws-probe';
-    expect(messageOf(s)).toContain('expected the id of a cap probe ("cap"), got "ws-probe"');
+    expect(validationMessage(s)).toContain('expected the id of a cap probe ("cap"), got "ws-probe"');
   });
 });
