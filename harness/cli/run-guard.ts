@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { readBounds } from '../plan/bounds.ts';
 import { formatPlan } from '../plan/format-plan.ts';
+import { postmortemCheckNote } from '../plan/check-plan.ts';
 import { checkOutPath } from '../plan/out-path.ts';
 import { planAndCheck, type CheckedPlan } from '../plan/plan-runs.ts';
 import { makeRunId } from '../run/run-variant.ts';
@@ -13,6 +14,8 @@ import { EXIT } from './exit-codes.ts';
 /** Plan every selected variant, check the plans and the output directory; throws with the fix. */
 export function checkBeforeStart(scenarios: readonly ResolvedScenario[], out: string): CheckedPlan[] {
   const checked = planAndCheck(scenarios);
+  const note = postmortemCheckNote();
+  if (note) console.error(`harness: ${note}`);
   checkOutPath(out, scenarios.map((s) => ({ scenarioId: s.id, runId: makeRunId(s), file: s.file && (relative(process.cwd(), s.file) || s.file) })));
   return checked;
 }

@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { malformed } from '../scenario/fixtures/malformed/_base.ts';
 import { validateScenario } from '../scenario/resolve.ts';
 import type { ScenarioInput } from '../scenario/scenario-schema.ts';
 import { readBounds } from './bounds.ts';
+import { postmortemCheckNote } from './check-plan.ts';
 import { checkOutPath, OutPathError } from './out-path.ts';
 import { planAndCheck, PlanCheckError } from './plan-runs.ts';
 import { planRun } from './run-plan.ts';
@@ -21,7 +22,33 @@ const problems = (input: ScenarioInput) => {
   }
 };
 
+// The postmortem check reads a folder: these tests bring their own, holding the one the base names.
+const postmortems = mkdtempSync(join(tmpdir(), 'check-plan-postmortems-'));
+writeFileSync(join(postmortems, '001_47be3c2ebe891704.txt'), 'postmortem\n');
+beforeEach(() => vi.stubEnv('HARNESS_POSTMORTEMS_DIR', postmortems));
 afterEach(() => vi.unstubAllEnvs());
+
+describe('the postmortem file', () => {
+  it('a name not in the postmortems folder is refused with the fix', () => {
+    expect(problems(malformed((s) => { s.postmortem = '999_absent.txt'; }))).toEqual([
+      `postmortem: expected a file in ${postmortems}, got "999_absent.txt" (not found): fix the name, or set HARNESS_POSTMORTEMS_DIR to the folder that holds it`,
+    ]);
+    expect(postmortemCheckNote()).toBeUndefined();
+  });
+
+  it('a HARNESS_POSTMORTEMS_DIR that does not exist refuses every name (a typo in the folder is not a skipped check)', () => {
+    const missing = join(postmortems, 'no-such-folder');
+    vi.stubEnv('HARNESS_POSTMORTEMS_DIR', missing);
+    expect(problems(malformed(() => {}))).toEqual([expect.stringContaining(`expected a file in ${missing}`)]);
+  });
+
+  it('an empty folder refuses the name too', () => {
+    const empty = join(postmortems, 'empty');
+    mkdirSync(empty, { recursive: true });
+    vi.stubEnv('HARNESS_POSTMORTEMS_DIR', empty);
+    expect(problems(malformed(() => {}))).toHaveLength(1);
+  });
+});
 
 describe('planRun', () => {
   it('lists every pod, the containers and the connections through the edge', () => {

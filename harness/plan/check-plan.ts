@@ -9,9 +9,22 @@ import { FD_RESERVE, type RunPlan } from './run-plan.ts';
 // machine, the pods a target names as they will exist at that second, the links the topology can
 // really build, files the scenario points at. Each message says what to change.
 
-/** The postmortems live beside the checkout (`../shared/postmortems`); another place via the env. */
-export function postmortemsDir(): string {
-  return process.env.HARNESS_POSTMORTEMS_DIR ?? resolve(import.meta.dirname, '../../../shared/postmortems');
+/**
+ * The postmortems live beside the checkout (`../shared/postmortems`), or where HARNESS_POSTMORTEMS_DIR
+ * says. `checked` is false only when neither was given nor exists: a team's own checkout or a CI clone
+ * elsewhere may have no postmortems folder, and the name alone is then all there is to go on.
+ */
+export function postmortemsDir(): { dir: string; checked: boolean } {
+  const explicit = process.env.HARNESS_POSTMORTEMS_DIR;
+  if (explicit !== undefined && explicit !== '') return { dir: resolve(explicit), checked: true };
+  const beside = resolve(import.meta.dirname, '../../../shared/postmortems');
+  return { dir: beside, checked: existsSync(beside) };
+}
+
+/** Said once per run when postmortem names cannot be checked, so nobody takes it for a pass. */
+export function postmortemCheckNote(): string | undefined {
+  const { dir, checked } = postmortemsDir();
+  return checked ? undefined : `postmortem files not checked: no folder ${dir}; set HARNESS_POSTMORTEMS_DIR to the folder with the postmortems to check them`;
 }
 
 /** The only Toxiproxy link the topology builds: between the pods and Redis. */
@@ -79,9 +92,9 @@ function checkReferences(s: ResolvedScenario, add: (path: string, message: strin
   });
   checkPodTargets(s, add);
 
-  const postmortem = resolve(postmortemsDir(), s.postmortem);
-  if (!existsSync(postmortem)) {
-    add('postmortem', `expected a file in ${postmortemsDir()}, got ${JSON.stringify(s.postmortem)} (not found): fix the name, or set HARNESS_POSTMORTEMS_DIR to the folder that holds it`);
+  const postmortems = postmortemsDir();
+  if (postmortems.checked && !existsSync(resolve(postmortems.dir, s.postmortem))) {
+    add('postmortem', `expected a file in ${postmortems.dir}, got ${JSON.stringify(s.postmortem)} (not found): fix the name, or set HARNESS_POSTMORTEMS_DIR to the folder that holds it`);
   }
 }
 

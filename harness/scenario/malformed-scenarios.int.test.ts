@@ -16,6 +16,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const DIR = join(ROOT, 'harness/scenario/fixtures/malformed');
 const SESSION = `malformed-test-${process.pid}`;
 const tmp = mkdtempSync(join(tmpdir(), 'harness-malformed-'));
+// The postmortems folder is beside the checkout only in this workspace; a clone elsewhere has none,
+// and the check would be skipped. A folder of our own holds the one postmortem the base names.
+const POSTMORTEMS = join(tmp, 'postmortems');
+mkdirSync(POSTMORTEMS);
+writeFileSync(join(POSTMORTEMS, '001_47be3c2ebe891704.txt'), 'the postmortem the malformed base replays\n');
 
 /** Per fixture: the field the message must name and the fix it must say (what to write, or which bound to raise). */
 const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; env?: Record<string, string> }> = {
@@ -89,6 +94,7 @@ function runCli(args: string[], out: string, env: Record<string, string> = {}): 
         env: {
           ...process.env,
           HARNESS_SESSION_ID: SESSION,
+          HARNESS_POSTMORTEMS_DIR: POSTMORTEMS,
           // A safety net, not the subject: were a check to let a fixture through, preflight would stop
           // at this missing image before any container (and the message assertions would fail).
           HARNESS_IMAGE_NODE: 'incident-harness/malformed-test-absent:never',

@@ -68,10 +68,10 @@ describe('client population', () => {
     expect(await eventually(() => p.stats().connected.xhr_streaming === 3)).toBe(true);
     for (const id of ['client-1', 'client-2', 'client-3']) {
       const mine = outcomes(h).filter((o) => o.client === id);
-      // Exactly fallbackAfterFailures WebSocket failures (1006: the upgrade dropped), then the stream.
+      // Exactly fallbackAfterFailures WebSocket failures (404: the pod serves no WebSocket route), then the stream.
       expect(mine.map((o) => [o.transport, o.ok, o.reason, o.code])).toEqual([
-        ['ws', false, 'close', 1006],
-        ['ws', false, 'close', 1006],
+        ['ws', false, 'http', 404],
+        ['ws', false, 'http', 404],
         ['xhr_streaming', true, undefined, undefined],
       ]);
     }

@@ -125,11 +125,11 @@ describe('pusher client: a pod that drops or refuses', () => {
     expect([err.reason, err.code]).toEqual(['http', 503]);
   });
 
-  it('a pod without the ws role drops the upgrade: 1006', async () => {
+  it('a pod without the ws role refuses the upgrade with 404 (it serves no WebSocket route)', async () => {
     const s = await startServerProcess({ ROLES: 'fallback,rest' });
     servers.push(s);
     const err = await connectError(connected(s, 'ws'));
-    expect([err.reason, err.code]).toEqual(['close', 1006]);
+    expect([err.reason, err.code]).toEqual(['http', 404]);
   });
 
   it('a pod killed (SIGKILL) under open connections: 1006 by the network, on ws and on the stream', async () => {
