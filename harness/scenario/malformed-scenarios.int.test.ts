@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -112,6 +112,23 @@ function sessionContainers(): string[] {
   return out.split('\n').filter(Boolean);
 }
 
+/**
+ * Processes still alive that a CLI of this test started (k6 or anything else): every child inherits
+ * HARNESS_SESSION_ID from the CLI, so /proc/<pid>/environ names them. The CLIs themselves have exited
+ * by the time this is asked.
+ */
+function sessionProcesses(): string[] {
+  const tag = `HARNESS_SESSION_ID=${SESSION}`;
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(tag);
+    } catch {
+      return false; // gone meanwhile, or not ours to read
+    }
+  });
+}
+
 beforeAll(() => {
   // The "no container" assertion needs an engine to ask; without one it would pass for nothing.
   expect(() => execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe' })).not.toThrow();
@@ -147,6 +164,18 @@ describe('malformed scenario fixtures', () => {
       expect(existsSync(out), `something was written under ${out}`).toBe(false);
       expect(sessionContainers()).toEqual([]);
     }, 60_000);
+  });
+
+  it('no process a fixture run started is left (the CLIs have exited)', async () => {
+    expect(sessionProcesses()).toEqual([]);
+    // The check sees a process of the session when there is one (so the empty list above means something).
+    const witness = spawn('sleep', ['30'], { env: { ...process.env, HARNESS_SESSION_ID: SESSION }, stdio: 'ignore' });
+    await new Promise((ready) => witness.once('spawn', ready));
+    try {
+      expect(sessionProcesses()).toEqual([String(witness.pid)]);
+    } finally {
+      witness.kill('SIGKILL');
+    }
   });
 });
 
