@@ -199,12 +199,13 @@ export default defineScenario({
           title: 'A new pod refuses WebSocket connections at its configured cap, and what it admitted works',
           why:
             'The fix is a cap sized for the region; a cap enforced below its configured value would bring the 2021 refusals back at a ' +
-            'lower load, above it a pod would take more than it is sized for. Exactly at the value, give or take 2: the new-ws ' +
-            'probe\'s subscriber on the same pod may connect or reconnect while the probe fills it. Refused as 1006 (OVER_CAP_MODE=drop).',
+            'lower load, above it a pod would take more than it is sized for. Exactly at the value: the probe counts where the pod stood ' +
+            'at the first refusal both as open-before + admitted and by the pod\'s own gauge, so the new-ws subscriber connecting ' +
+            'or leaving meanwhile moves one count, not both; a cap one off moves both. Refused as 1006 (OVER_CAP_MODE=drop).',
           kind: 'limit',
           probe: 'new-cap',
           refusal: 'close:1006',
-          threshold: 'value<=2',
+          threshold: 'value<=0',
         },
       ],
       topology: {

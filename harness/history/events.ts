@@ -166,6 +166,8 @@ const schemas = [
     openBefore: z.int().nonnegative(),
     /** The probe's connections the pod admitted before it refused one. */
     admitted: z.int().nonnegative(),
+    /** Connections the pod reported open right after its first refusal, before the probe closed any. */
+    openAfter: z.int().nonnegative().optional(),
     /** The reason key of the first refusal (`close:1006`, `http:503`, ...); absent when none was refused. */
     refusal: z.string().optional(),
     /** The pod's own refusal counter over the check, by reason (sut_connections_refused_total). */

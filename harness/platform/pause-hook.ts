@@ -9,7 +9,20 @@ import { creationGate, InterruptedError } from './creation-gate.ts';
 export const PAUSE_PHASES = ['plan', 'images', 'setup', 'replay', 'judge', 'report'] as const;
 export type PausePhase = (typeof PAUSE_PHASES)[number];
 
+/** TEST-ONLY: the error HARNESS_FAIL_AT=<phase> throws there, standing for a bug in that phase. */
+export class InjectedFailure extends Error {
+  constructor(readonly phase: PausePhase) {
+    super(`injected failure at ${phase} (HARNESS_FAIL_AT, test-only)`);
+    this.name = 'InjectedFailure';
+  }
+}
+
+/**
+ * The same points serve both test-only hooks: HARNESS_FAIL_AT=<phase> throws an InjectedFailure
+ * there (the exit-2-and-nothing-left test), HARNESS_PAUSE_AT=<phase> waits there for a signal.
+ */
 export async function pauseAt(phase: PausePhase): Promise<void> {
+  if (process.env.HARNESS_FAIL_AT === phase) throw new InjectedFailure(phase);
   if (process.env.HARNESS_PAUSE_AT !== phase) return;
   const signal = creationGate.signal;
   process.stderr.write(`harness: paused at ${phase} (HARNESS_PAUSE_AT, test-only)\n`);

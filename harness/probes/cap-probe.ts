@@ -73,6 +73,7 @@ export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedPro
       transport: 'ws',
       limit: spec.limit,
       openBefore: before.open,
+      ...(after ? { openAfter: after.open } : {}),
       admitted,
       ...(refusal !== undefined ? { refusal } : {}),
       refusedByServer,

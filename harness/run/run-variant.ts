@@ -65,8 +65,9 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   noteRunDir(partialDir);
   teardown.add('remove unfinished run directory', async () => {
     if (!completed) await rm(partialDir, { recursive: true, force: true });
-    // Interrupted while judging or writing reports: the history is whole, the reports may not be.
-    else if (creationGate.closedSignal) await markInterrupted(finalDir, creationGate.closedSignal);
+    // Interrupted or failed while judging or writing reports: the history is whole, the reports may
+    // not be (markInterrupted leaves a directory with every report alone).
+    else await markInterrupted(finalDir, creationGate.closedSignal ?? 'the command failed before every report was written');
   });
   await mkdir(partialDir, { recursive: true });
   await saveScenario(partialDir, scenario);

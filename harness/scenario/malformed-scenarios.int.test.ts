@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_SESSION } from '../platform/labels.ts';
+import { sessionProcesses } from '../run/testing/interrupt-matrix.ts';
 
 // An integration test only because it spawns 60 CLI processes (about a minute on 2 cores); it starts
 // nothing and needs no Docker lock (it only reads `docker ps`).
@@ -112,23 +113,6 @@ function sessionContainers(): string[] {
   return out.split('\n').filter(Boolean);
 }
 
-/**
- * Processes still alive that a CLI of this test started (k6 or anything else): every child inherits
- * HARNESS_SESSION_ID from the CLI, so /proc/<pid>/environ names them. The CLIs themselves have exited
- * by the time this is asked.
- */
-function sessionProcesses(): string[] {
-  const tag = `HARNESS_SESSION_ID=${SESSION}`;
-  return readdirSync('/proc').filter((pid) => {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
-    try {
-      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(tag);
-    } catch {
-      return false; // gone meanwhile, or not ours to read
-    }
-  });
-}
-
 beforeAll(() => {
   // The "no container" assertion needs an engine to ask; without one it would pass for nothing.
   expect(() => execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe' })).not.toThrow();
@@ -167,12 +151,13 @@ describe('malformed scenario fixtures', () => {
   });
 
   it('no process a fixture run started is left (the CLIs have exited)', async () => {
-    expect(sessionProcesses()).toEqual([]);
+    // Children inherit HARNESS_SESSION_ID from the CLI, so /proc/<pid>/environ names them; the CLIs have exited.
+    expect(await sessionProcesses(SESSION)).toEqual([]);
     // The check sees a process of the session when there is one (so the empty list above means something).
     const witness = spawn('sleep', ['30'], { env: { ...process.env, HARNESS_SESSION_ID: SESSION }, stdio: 'ignore' });
     await new Promise((ready) => witness.once('spawn', ready));
     try {
-      expect(sessionProcesses()).toEqual([String(witness.pid)]);
+      expect(await sessionProcesses(SESSION)).toEqual([witness.pid]);
     } finally {
       witness.kill('SIGKILL');
     }

@@ -26,6 +26,17 @@ describe('limit SLO', () => {
     expect(judge({ admitted: 1010 })).toMatchObject({ status: 'fail', value: 11 });
   });
 
+  it("counts the pod's own gauge too: another client moving one count is no breach, an off-by-one cap moves both and is", () => {
+    const exact: Slo = { ...slo, threshold: 'value<=0' } as Slo;
+    const judgeExact = (over: Partial<EventOf<'limit.checked'>>) => judgeSlo(exact, observeSync(finding(over)), []);
+    // A subscriber reconnected onto the pod while the probe filled it: the probe got one fewer, the pod was at its cap.
+    expect(judgeExact({ admitted: 998, openAfter: 1000 })).toMatchObject({ status: 'pass', value: 0 });
+    // A cap enforced one below its value (the pod refuses the 1000th): both counts say 999.
+    const early = judgeExact({ admitted: 998, openAfter: 999 });
+    expect(early).toMatchObject({ status: 'fail', value: 1 });
+    expect(early.detail).toContain("= 999 at the first refusal (the pod's gauge: 999), limit 1000");
+  });
+
   it('fails when the pod never refused, refused for another reason, or did not count it as max_connections', () => {
     expect(judge({ refusal: undefined, admitted: 1049 })).toMatchObject({ status: 'fail' });
     const other = judge({ refusal: 'close:4100' });

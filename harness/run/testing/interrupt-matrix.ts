@@ -118,7 +118,7 @@ function harness(args: string[], env: NodeJS.ProcessEnv): Spawned {
 }
 
 /** Host processes whose environment carries this session (the CLI's children: k6, anything else). */
-async function sessionProcesses(session: string, except = -1): Promise<number[]> {
+export async function sessionProcesses(session: string, except = -1): Promise<number[]> {
   const marker = `HARNESS_SESSION_ID=${session}`;
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
@@ -155,13 +155,50 @@ async function leftovers(session: string, out: string, runsDir: string, except?:
   };
 }
 
-/** One cell of the matrix; whatever happens, what the case started is removed afterwards. */
-export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase, opts: { twice?: boolean } = {}): Promise<CaseResult> {
-  const session = `interrupt-${phase}-${signal.toLowerCase()}-${randomUUID().slice(0, 8)}`;
+/** A session of its own, an empty --out and run registry, and afterwards everything it started removed. */
+async function isolated<T>(name: string, body: (ctx: { session: string; out: string; runsDir: string; env: NodeJS.ProcessEnv }) => Promise<T>): Promise<T> {
+  const session = `${name}-${randomUUID().slice(0, 8)}`;
   const out = await mkdtemp(join(tmpdir(), 'harness-interrupt-out-'));
   const runsDir = await mkdtemp(join(tmpdir(), 'harness-interrupt-runs-'));
   const env = { ...process.env, HARNESS_SESSION_ID: session, HARNESS_RUNS_DIR: runsDir };
   try {
+    return await body({ session, out, runsDir, env });
+  } finally {
+    // Not part of what is measured: only so one failed case does not leak into the next.
+    await removeContainers({ [LABEL_SESSION]: session }).catch(() => undefined);
+    for (const pid of await sessionProcesses(session)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await rm(out, { recursive: true, force: true });
+    await rm(runsDir, { recursive: true, force: true });
+  }
+}
+
+export const FAILURE_PHASES = ['plan', 'images', 'setup', 'replay', 'judge', 'report'] as const;
+export type FailurePhase = (typeof FAILURE_PHASES)[number];
+
+export interface FailureResult {
+  run: Exited;
+  leftovers: Leftovers;
+  markedRunDirs: string[];
+}
+
+/** The CLI with an exception injected in one phase (HARNESS_FAIL_AT, test-only): its exit and what it left. */
+export function runFailureCase(phase: FailurePhase): Promise<FailureResult> {
+  return isolated(`failure-${phase}`, async ({ session, out, runsDir, env }) => {
+    const run = await harness(['run', FIXTURE, '--variant', 'incident', '--out', out], { ...env, HARNESS_FAIL_AT: phase }).exited;
+    const after = await leftovers(session, out, runsDir);
+    return { run, leftovers: after.leftovers, markedRunDirs: after.marked };
+  });
+}
+
+/** One cell of the matrix; whatever happens, what the case started is removed afterwards. */
+export function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase, opts: { twice?: boolean } = {}): Promise<CaseResult> {
+  return isolated(`interrupt-${phase}-${signal.toLowerCase()}`, async ({ session, out, runsDir, env }) => {
     const run = harness(['run', FIXTURE, '--variant', 'incident', '--out', out], { ...env, HARNESS_PAUSE_AT: phase });
     await run.waitFor(`paused at ${phase}`, 120_000);
     // The CLI itself carries the session too: counted apart from what it started.
@@ -181,17 +218,5 @@ export async function runInterruptCase(signal: MatrixSignal, phase: MatrixPhase,
     const next = { args, ...(await harness(args, env).exited) };
     const after = await leftovers(session, out, runsDir);
     return { signal, phase, run: exited, atSignal, afterKill, next, leftovers: after.leftovers, markedRunDirs: after.marked };
-  } finally {
-    // Not part of what is measured: only so one failed case does not leak into the next.
-    await removeContainers({ [LABEL_SESSION]: session }).catch(() => undefined);
-    for (const pid of await sessionProcesses(session)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await rm(out, { recursive: true, force: true });
-    await rm(runsDir, { recursive: true, force: true });
-  }
+  });
 }
