@@ -85,7 +85,7 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
     ...t.deployments.map((d) => ({ name: `pods of ${d.name}`, count: peak[d.name]!, memoryMb: d.memoryMb })),
     { name: 'edge (HAProxy)', count: 1, memoryMb: undefined },
   ];
-  // No limit: topology.redis.memoryMb is not applied to the container (yet), so it is not counted.
+  // Redis runs without a memory limit (the schema refuses topology.redis.memoryMb), so it is not counted.
   if (t.redis.enabled) containers.push({ name: 'Redis', count: 1, memoryMb: undefined });
   if (t.links.length > 0) containers.push({ name: 'Toxiproxy', count: 1, memoryMb: undefined });
   if (t.webhooks.enabled) containers.push({ name: 'webhook dispatcher', count: 1, memoryMb: DISPATCHER_MEMORY_MB });

@@ -60,6 +60,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'postmortem-not-txt': { field: 'postmortem', fix: /expected a postmortem file name ending in \.txt/ },
   'probe-kind-unknown': { field: 'probes[0].kind', fix: /expected kind to be one of delivery, rest, webhook/ },
   'probe-role-missing': { field: 'probes[1].deployment', fix: /expected a deployment with role "fallback" \("web"\)/ },
+  'redis-memory-unread': { field: 'topology.redis.memoryMb', fix: /nothing applies topology\.redis\.memoryMb.*remove memoryMb/ },
   'readiness-field': { field: 'topology.deployments[0].readiness', fix: /remove readiness and tune topology\.edge\.healthCheck/ },
   'replicas-huge': { field: 'topology.deployments[0].replicas', fix: /set HARNESS_MAX_PODS to raise it/ },
   'replicas-negative': { field: 'topology.deployments[0].replicas', fix: /expected a number >= 0/ },

@@ -67,7 +67,13 @@ export const linkSchema = z.strictObject({
 
 export const topologySchema = z.strictObject({
   deployments: z.array(deploymentSchema).min(1),
-  redis: z.strictObject({ enabled: z.boolean().default(true), memoryMb: positive.default(64) }).default({ enabled: true, memoryMb: 64 }),
+  redis: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      // Accepted once and never applied: refused with the fix rather than silently ignored.
+      memoryMb: z.never({ error: 'nothing applies topology.redis.memoryMb: Redis runs without a memory limit; remove memoryMb' }).optional(),
+    })
+    .default({ enabled: true }),
   webhooks: z
     .object({
       enabled: z.boolean().default(false),
