@@ -2,9 +2,10 @@
 // each phase of a real run (HARNESS_FAIL_AT, test-only) on the tiny-interrupt fixture, whose set-up
 // starts every kind of thing a run starts (containers, k6).
 import { describe, expect, it } from 'vitest';
-import { FAILURE_PHASES, runFailureCase } from './testing/interrupt-matrix.ts';
+import { HOOK_PHASES } from '../platform/phase-hook.ts';
+import { runFailureCase } from './testing/interrupt-matrix.ts';
 
-describe.each(FAILURE_PHASES)('an exception in %s', (phase) => {
+describe.each(HOOK_PHASES)('an exception in %s', (phase) => {
   it('exits 2 naming the cause, with no container, process, .partial directory or registry entry left', async () => {
     const r = await runFailureCase(phase);
     expect(r.run.code, r.run.stderr).toBe(2);

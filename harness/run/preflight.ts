@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { unimplementedActions } from '../faults/registry.ts';
 import { K6MissingError } from '../load/k6-runner.ts';
 import { docker } from '../platform/docker.ts';
-import { pauseAt } from '../platform/pause-hook.ts';
+import { phaseHook } from '../platform/phase-hook.ts';
 import { imageExists, resolveImages, type ImageName } from '../platform/images.ts';
 import { SETUP_COMMAND, toolPath } from '../platform/paths.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
@@ -20,7 +20,7 @@ export class PreflightError extends Error {
  * its fix and leaves no container, process or report behind. Returns the image references to use.
  */
 export async function preflight(scenarios: readonly ResolvedScenario[]): Promise<Record<ImageName, string>> {
-  await pauseAt('images');
+  await phaseHook('images');
   const problems: string[] = [];
   for (const s of scenarios) {
     const missing = unimplementedActions(s.timeline.map((a) => a.type));

@@ -20,7 +20,7 @@ import { planTopology } from './topology-plan.ts';
 import { prepareWorkload } from './workload.ts';
 import { saveScenario } from './saved-scenario.ts';
 import { noteRunDir } from '../platform/run-registry.ts';
-import { pauseAt } from '../platform/pause-hook.ts';
+import { phaseHook } from '../platform/phase-hook.ts';
 import { throwIfInterrupted } from './interrupts.ts';
 import { markInterrupted } from '../platform/run-dir-marker.ts';
 import { creationGate } from '../platform/creation-gate.ts';
@@ -109,7 +109,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   const progress = setInterval(() => log(`  t=${(history.now() / 1000).toFixed(0)}s ${liveStatus(live.live.metrics, history.now())}; ${workload.status()}`), 5000);
   teardown.add('stop progress', () => clearInterval(progress));
 
-  await pauseAt('replay');
+  await phaseHook('replay');
   const ctx = { scenario, topology, history, teardown, signal: abort.signal, conditions };
   let timelineStarted = false;
   await runTimeline(ctx, scenario.timeline, 0, (a) => {

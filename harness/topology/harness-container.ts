@@ -1,6 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { creationGate } from '../platform/creation-gate.ts';
-import { pauseAt } from '../platform/pause-hook.ts';
+import { phaseHook } from '../platform/phase-hook.ts';
 import { harnessLabels } from '../platform/labels.ts';
 
 export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
@@ -23,7 +23,7 @@ export class HarnessContainer extends GenericContainer {
   /** Every container start passes the creation gate: refused after an interrupt, tracked while in flight. */
   override start(): Promise<StartedTestContainer> {
     return creationGate.pass(`container ${this.component}`, async (n) => {
-      if (n === 2) await pauseAt('setup');
+      if (n === 2) await phaseHook('setup');
       return super.start();
     });
   }

@@ -4,7 +4,7 @@ import { readHistoryFile } from '../../history/ndjson.ts';
 import { formatRunTable, writeRunIndex, type RunIndexRow } from '../../report/run-index.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
 import { InterruptedError } from '../../platform/creation-gate.ts';
-import { pauseAt } from '../../platform/pause-hook.ts';
+import { phaseHook } from '../../platform/phase-hook.ts';
 import { preflight } from '../../run/preflight.ts';
 import { makeRunId, runVariant } from '../../run/run-variant.ts';
 import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
@@ -49,7 +49,7 @@ export function registerRun(program: Command): void {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
       const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
-      await pauseAt('plan');
+      await phaseHook('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
       // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
       const checked = checkBeforeStart(plans, resolve(opts.out));
@@ -65,9 +65,9 @@ export function registerRun(program: Command): void {
         const release = teardownOnExit(teardown);
         try {
           const run = await runVariant(plan, runId, { images, outRoot: resolve(opts.out), seed, log, teardown });
-          await pauseAt('judge');
+          await phaseHook('judge');
           const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
-          await pauseAt('report');
+          await phaseHook('report');
           const written = await writeRunReports(run, judgement);
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;

@@ -15,6 +15,7 @@ import { removeContainers } from '../../platform/cleanup.ts';
 import { docker } from '../../platform/docker.ts';
 import { LABEL_SESSION } from '../../platform/labels.ts';
 import { partialDirsUnder } from '../../platform/recover-runs.ts';
+import type { HookPhase } from '../../platform/phase-hook.ts';
 import { INTERRUPTED_FILE } from '../../platform/run-dir-marker.ts';
 
 const BIN = resolve(import.meta.dirname, '../../cli/bin.js');
@@ -178,8 +179,6 @@ async function isolated<T>(name: string, body: (ctx: { session: string; out: str
   }
 }
 
-export const FAILURE_PHASES = ['plan', 'images', 'setup', 'replay', 'judge', 'report'] as const;
-export type FailurePhase = (typeof FAILURE_PHASES)[number];
 
 export interface FailureResult {
   run: Exited;
@@ -188,7 +187,7 @@ export interface FailureResult {
 }
 
 /** The CLI with an exception injected in one phase (HARNESS_FAIL_AT, test-only): its exit and what it left. */
-export function runFailureCase(phase: FailurePhase): Promise<FailureResult> {
+export function runFailureCase(phase: HookPhase): Promise<FailureResult> {
   return isolated(`failure-${phase}`, async ({ session, out, runsDir, env }) => {
     const run = await harness(['run', FIXTURE, '--variant', 'incident', '--out', out], { ...env, HARNESS_FAIL_AT: phase }).exited;
     const after = await leftovers(session, out, runsDir);
