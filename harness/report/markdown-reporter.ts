@@ -1,5 +1,6 @@
 import type { RunReport } from './report-data.ts';
 import type { Reporter } from './reporter.ts';
+import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
 
 // A short summary for CI job pages (GitHub step summary and the like): verdict per variant, the SLO
 // table, detection times. Details live in report.html.
@@ -21,8 +22,12 @@ export function renderMarkdown(report: RunReport): string {
   for (const v of report.variants) {
     out.push('', `### ${v.variant}`, '');
     if (v.description) out.push(v.description, '');
-    out.push('| SLO | threshold | value | status |', '|---|---|---|---|');
-    for (const s of v.slos) out.push(`| ${cell(s.title)} | \`${cell(s.threshold)}\` | ${num(s.value, s.unit)} | ${ICON[s.status]} |`);
+    out.push('| SLO | threshold | value | status | expectation | outcome |', '|---|---|---|---|---|---|');
+    for (const s of v.slos) {
+      const o = sloOutcome(v.expectation, s);
+      out.push(`| ${cell(s.title)} | \`${cell(s.threshold)}\` | ${num(s.value, s.unit)} | ${ICON[s.status]} | ${o.ask === 'not asked' ? '—' : o.ask} | ${o.verdict === 'NOT as expected' ? '**NOT as expected**' : o.verdict} |`);
+    }
+    for (const id of missingExpectedSlos(v)) out.push(`| \`${cell(id)}\` | — | — | ❔ not judged | must breach | no data |`);
     if (v.exempt.length) out.push('', ...v.exempt.map((e) => `- Not judged: \`${e.probe}\` ${e.check}, because ${cell(e.why)}`));
     for (const d of v.detections) {
       out.push('', d.seconds === null ? `Detection (${d.alert}): ${d.faultAtS === null ? 'no fault occurred' : 'not detected'}` : `Detection (${d.alert}): ${d.seconds.toFixed(1)} s after the fault`);
