@@ -1,4 +1,4 @@
-import { evidenceView } from './evidence-view.ts';
+import { evidenceView, type Cell } from './evidence-view.ts';
 import { chartFigure, esc, htmlPage, ZOOM_HINT, type ChartGroup, type ChartSpec } from './html-page.ts';
 import type { Mark, RunReport, VariantReport } from './report-data.ts';
 import type { Reporter } from './reporter.ts';
@@ -35,8 +35,9 @@ function detectionTable(v: VariantReport): string {
 function evidenceTables(evidence: Record<string, unknown> | null): string {
   if (!evidence) return '<p class="meta">No evidence was recorded.</p>';
   const view = evidenceView(evidence);
-  const facts = view.facts.length ? `<table class="facts"><tbody>${view.facts.map((f) => `<tr><th>${esc(f.key)}</th><td class="mono">${esc(f.value)}</td></tr>`).join('')}</tbody></table>` : '';
-  const tables = view.tables.map((t) => `<table class="evidence"><caption>${esc(t.title)}</caption><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => `<td class="${i === 0 && t.columns[0] === '' ? '' : 'mono'}">${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+  const td = (c: Cell, cls = 'mono') => `<td class="${cls}"${c.full ? ` title="${esc(c.full)}"` : ''}>${esc(c.text)}</td>`;
+  const facts = view.facts.length ? `<table class="facts"><tbody>${view.facts.map((f) => `<tr><th>${esc(f.key)}</th>${td(f.value)}</tr>`).join('')}</tbody></table>` : '';
+  const tables = view.tables.map((t) => `<table class="evidence"><caption>${esc(t.title)}</caption><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => td(c, i === 0 && t.columns[0] === '' ? 'key' : 'mono')).join('')}</tr>`).join('')}</tbody></table>`);
   return `${facts}${tables.join('')}<details class="raw"><summary>raw JSON</summary><pre class="mono">${esc(JSON.stringify(evidence, null, 2))}</pre></details>`;
 }
 

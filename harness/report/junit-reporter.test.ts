@@ -1,33 +1,7 @@
-import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { parseJunit, type JunitCase as ParsedCase } from './fixtures/read-back.ts';
 import { sampleReport } from './fixtures/sample-run.ts';
 import { renderJunit, xmlEscape } from './junit-reporter.ts';
-
-interface ParsedCase {
-  name: string;
-  result: 'passed' | 'failed' | 'error' | 'skipped';
-  message: string | undefined;
-  type: string | undefined;
-}
-
-/** junit.xml read back with an XML parser, as a CI viewer would. */
-export function parseJunit(xml: string): { suites: { name: string; tests: number; failures: number; errors: number; skipped: number; cases: ParsedCase[] }[] } {
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml);
-  return {
-    suites: (doc.testsuites.testsuite as Record<string, any>[]).map((s) => ({
-      name: s.name,
-      tests: Number(s.tests),
-      failures: Number(s.failures),
-      errors: Number(s.errors),
-      skipped: Number(s.skipped),
-      cases: ((s.testcase ?? []) as Record<string, any>[]).map((c) => {
-        const el = c.failure ?? c.error ?? c.skipped;
-        const result = c.failure !== undefined ? 'failed' : c.error !== undefined ? 'error' : c.skipped !== undefined ? 'skipped' : 'passed';
-        return { name: c.name, result, message: el?.message, type: el?.type };
-      }),
-    })),
-  };
-}
 
 /** The sample run with variant `vi`'s expectation and SLO 0's status set, the case read back. */
 async function oneCase(vi: 0 | 1, expectation: { breach: readonly string[] } | { hold: 'all' }, status: 'pass' | 'fail' | 'unknown'): Promise<ParsedCase> {
