@@ -30,6 +30,7 @@ export interface ChartSpec {
     style?: 'line' | 'points' | 'hollow';
     dash?: boolean;
     color?: string;
+    width?: number;
     spanGaps?: boolean;
   }[];
   lines: { value: number; label: string; scale?: 'y' | 'y2'; color?: string }[];

@@ -1,4 +1,5 @@
 import { evidenceView, type Cell } from './evidence-view.ts';
+import { seconds, sloValue } from './format.ts';
 import { chartFigure, esc, htmlPage, ZOOM_HINT, type ChartGroup, type ChartSpec } from './html-page.ts';
 import type { Mark, RunReport, VariantReport } from './report-data.ts';
 import type { Reporter } from './reporter.ts';
@@ -10,8 +11,8 @@ import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
 
 export { embedJson, esc } from './html-page.ts';
 
-const num = (v: number | null, unit: string) => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(unit === 'ratio' ? 4 : 1)}${unit === 'ms' ? ' ms' : unit === 's' ? ' s' : ''}`);
-const sec = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} s`);
+const num = sloValue;
+const sec = seconds;
 
 function sloTable(v: VariantReport): string {
   const rows = v.slos.map((s) => {

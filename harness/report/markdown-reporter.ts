@@ -1,3 +1,4 @@
+import { sloValue } from './format.ts';
 import type { RunReport } from './report-data.ts';
 import type { Reporter } from './reporter.ts';
 import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
@@ -8,7 +9,7 @@ import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
 const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', unknown: '❔ unknown' };
 const VERDICT: Record<string, string> = { reproduced: '🔴 reproduced', rotted: '⚠️ rotted', held: '🟢 held', broken: '❌ broken', inconclusive: '❔ inconclusive' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const num = (v: number | null, unit: string) => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(unit === 'ratio' ? 4 : 1)}${unit === 'ms' ? ' ms' : unit === 's' ? ' s' : ''}`);
+const num = sloValue;
 
 export function renderMarkdown(report: RunReport): string {
   const out: string[] = [`## ${report.scenario.title} (\`${report.scenario.id}\`)`, ''];
