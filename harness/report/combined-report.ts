@@ -160,3 +160,18 @@ export async function writeCombinedReport(scenarioDir: string, runs: readonly { 
   await writeFile(file, renderCombinedHtml(scenario, vs));
   return file;
 }
+
+/**
+ * A combined report for every scenario with two variants or more among `runs`, in the folder
+ * `folderOf` gives for its run directories (`<out>/<scenario>/`); returns scenario → file.
+ */
+export async function writeCombinedReports(runs: readonly { report: RunReport; runDir: string }[], folderOf: (runDir: string) => string): Promise<Map<string, string>> {
+  const byScenario = new Map<string, { report: RunReport; runDir: string }[]>();
+  for (const r of runs) byScenario.set(r.report.scenario.id, [...(byScenario.get(r.report.scenario.id) ?? []), r]);
+  const out = new Map<string, string>();
+  for (const [scenario, list] of byScenario) {
+    if (list.length < 2) continue;
+    out.set(scenario, await writeCombinedReport(folderOf(list[0]!.runDir), list));
+  }
+  return out;
+}

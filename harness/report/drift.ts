@@ -11,6 +11,15 @@ import { parseTrend, trendEntries, TREND_FILE, type TrendEntry } from './trend.t
 
 export const DEFAULT_DRIFT_SHARE = 0.25;
 
+/** Bad --compare-to / --drift-share input: named with the fix, before anything starts (exit 2). */
+export class BaselineError extends Error {
+  readonly code = 'BAD_BASELINE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'BaselineError';
+  }
+}
+
 export interface Drift {
   scenario: string;
   variant: string;
@@ -42,10 +51,10 @@ function entriesOfFile(file: string): TrendEntry[] {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`--compare-to ${file}: not JSON (${(err as Error).message}): give a run directory, its summary.json, or a ${TREND_FILE}`);
+    throw new BaselineError(`--compare-to ${file}: not JSON (${(err as Error).message}): give a run directory, its summary.json, or a ${TREND_FILE}`);
   }
   const summary = summarySchema.safeParse(json);
-  if (!summary.success) throw new Error(`--compare-to ${file}: not a summary.json of this harness (${summary.error.issues[0]?.path.join('.')}: ${summary.error.issues[0]?.message}): give a run directory, its summary.json, or a ${TREND_FILE}`);
+  if (!summary.success) throw new BaselineError(`--compare-to ${file}: not a summary.json of this harness (${summary.error.issues[0]?.path.join('.')}: ${summary.error.issues[0]?.message}): give a run directory, its summary.json, or a ${TREND_FILE}`);
   return trendEntries(summary.data);
 }
 
@@ -54,9 +63,9 @@ function entriesOfFile(file: string): TrendEntry[] {
  * down), a summary.json, or a trend.ndjson. Read before anything starts, so a bad path fails first.
  */
 export function loadBaseline(path: string): Baseline {
-  if (!existsSync(path)) throw new Error(`--compare-to ${path}: no such file or directory: give a run directory, its summary.json, or a ${TREND_FILE}`);
+  if (!existsSync(path)) throw new BaselineError(`--compare-to ${path}: no such file or directory: give a run directory, its summary.json, or a ${TREND_FILE}`);
   const entries = statSync(path).isDirectory() ? summariesUnder(path, 3).flatMap(entriesOfFile) : entriesOfFile(path);
-  if (entries.length === 0) throw new Error(`--compare-to ${path}: found no summary.json (looked three levels down): give a run directory, its summary.json, or a ${TREND_FILE}`);
+  if (entries.length === 0) throw new BaselineError(`--compare-to ${path}: found no summary.json (looked three levels down): give a run directory, its summary.json, or a ${TREND_FILE}`);
   const baseline: Baseline = new Map();
   for (const e of [...entries].sort((a, b) => a.at.localeCompare(b.at))) baseline.set(key(e.scenario, e.variant), e);
   return baseline;
@@ -101,6 +110,6 @@ export function formatDrift(d: Drift): string {
 export function parseDriftShare(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DRIFT_SHARE;
   const n = Number(text);
-  if (!(n > 0 && n <= 1)) throw new Error(`--drift-share ${text}: expected a share of the margin between 0 and 1 (e.g. 0.25 for 25%)`);
+  if (!(n > 0 && n <= 1)) throw new BaselineError(`--drift-share ${text}: expected a share of the margin between 0 and 1 (e.g. 0.25 for 25%)`);
   return n;
 }

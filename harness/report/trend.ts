@@ -44,8 +44,8 @@ export async function appendTrend(outRoot: string, report: Judged): Promise<stri
 }
 
 /**
- * Every entry of a trend file in file order, one per run id and variant (a re-judged run replaces its
- * earlier line). Lines that do not parse (a write cut short, a hand edit) are counted, not fatal: the
+ * Every entry of a trend file in file order, one per run id and variant (a later line for the same
+ * run replaces the earlier one in its place). Lines that do not parse (a write cut short, a hand edit) are counted, not fatal: the
  * trend is advisory and the rest of it still reads.
  */
 export function parseTrend(text: string): { entries: TrendEntry[]; skipped: number } {
@@ -66,7 +66,6 @@ export function parseTrend(text: string): { entries: TrendEntry[]; skipped: numb
       continue;
     }
     const key = `${e.data.runId}\u0000${e.data.variant}`;
-    byKey.delete(key);
     byKey.set(key, e.data);
   }
   return { entries: [...byKey.values()], skipped };

@@ -67,9 +67,11 @@
       if (x < left || x > right) return;
       var text = m.n ? String(m.n) : m.label;
       var w = ctx.measureText(text).width / px + 6;
+      // A label at the right edge is drawn to the left of its line, so it stays on the canvas.
+      var lx = Math.min(x, right - w);
       var row = -1;
       for (var i = 0; i < LABEL_ROWS; i++) {
-        if (rowEnds[i] + gap <= x) { row = i; break; }
+        if (rowEnds[i] + gap <= lx) { row = i; break; }
       }
       var last = placed[placed.length - 1];
       if (row === -1 && last && m.n && last.first) {
@@ -80,8 +82,8 @@
         return;
       }
       if (row === -1) row = LABEL_ROWS - 1;
-      var label = { x: x, row: row, text: text, w: w, first: m.n || null, kind: m.kind, marks: [m] };
-      rowEnds[row] = x + w;
+      var label = { x: lx, row: row, text: text, w: w, first: m.n || null, kind: m.kind, marks: [m] };
+      rowEnds[row] = lx + w;
       placed.push(label);
     });
     return placed;
@@ -109,7 +111,7 @@
               ctx.lineTo(x, b.top + b.height);
               ctx.stroke();
             });
-            var labels = placeLabels(ctx, px, marks, function (m) { return u.valToPos(m.x, 'x'); }, b.left / px, (b.left + b.width) / px);
+            var labels = placeLabels(ctx, px, marks, function (m) { return u.valToPos(m.x, 'x', true) / px; }, b.left / px, (b.left + b.width) / px);
             ctx.setLineDash([]);
             ctx.textAlign = 'left';
             ctx.textBaseline = 'alphabetic';
