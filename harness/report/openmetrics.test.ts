@@ -6,7 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from './fixtures/sample-run.ts';
-import { renderOpenMetrics } from './openmetrics.ts';
+import { renderOpenMetrics, SAMPLE_NAMES } from './openmetrics.ts';
+import { readFileSync } from 'node:fs';
 
 const run = promisify(execFile);
 const PROMTOOL = '/usr/bin/promtool';
@@ -62,5 +63,14 @@ describe('metrics.om (OpenMetrics)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the Grafana dashboard in docs/ queries exactly the series the export writes', () => {
+    const dashboard = JSON.parse(readFileSync(new URL('../../docs/grafana/incident-replay-dashboard.json', import.meta.url), 'utf8')) as { panels: { targets: { expr: string }[] }[]; templating: { list: { query?: unknown }[] } };
+    const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...dashboard.templating.list.map((v) => JSON.stringify(v.query ?? ''))];
+    const used = new Set(exprs.flatMap((e) => e.match(/replay_[a-z0-9_]+/g) ?? []));
+    expect(used.size).toBeGreaterThan(5);
+    for (const name of used) expect(SAMPLE_NAMES, name).toContain(name);
+    for (const name of SAMPLE_NAMES) expect([...used], name).toContain(name);
   });
 });

@@ -35,6 +35,9 @@ const FAMILIES: Record<string, Family[]> = {
   webhooks: [{ name: 'replay_webhooks', type: 'counter', help: 'Webhooks received on time or missing, per transport.', series: (l) => ({ labels: { transport: l.split(' ')[0]!, outcome: l.split(' ').slice(1).join(' ') } }) }],
 };
 
+/** Every sample name the export writes for the charts it knows (counters end in _total). */
+export const SAMPLE_NAMES: readonly string[] = Object.values(FAMILIES).flatMap((fs) => fs.map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)));
+
 /** Which family of a chart a series belongs to (charts with two families split by series label). */
 function familyOf(chart: Chart, label: string): Family {
   const known = FAMILIES[chart.id];
