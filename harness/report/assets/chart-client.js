@@ -21,36 +21,41 @@
   var LABEL_ROWS = 3;
   var ROW_PX = 14;
 
-  function linesPlugin(lines) {
+  // A plugin that draws over the plot after uPlot has drawn it, in canvas pixels (px per CSS pixel).
+  function overPlot(draw) {
     return {
       hooks: {
         draw: [
           function (u) {
             var ctx = u.ctx;
-            var px = window.devicePixelRatio || 1;
-            var b = u.bbox;
             ctx.save();
-            ctx.font = 11 * px + 'px system-ui, sans-serif';
-            ctx.textAlign = 'right';
-            ctx.textBaseline = 'bottom';
-            lines.forEach(function (l) {
-              var y = Math.round(u.valToPos(l.value, l.scale || 'y', true));
-              if (y < b.top || y > b.top + b.height) return;
-              ctx.strokeStyle = l.color || '#b91c1c';
-              ctx.lineWidth = 1 * px;
-              ctx.setLineDash([6 * px, 4 * px]);
-              ctx.beginPath();
-              ctx.moveTo(b.left, y);
-              ctx.lineTo(b.left + b.width, y);
-              ctx.stroke();
-              ctx.fillStyle = l.color || '#b91c1c';
-              ctx.fillText(l.label, b.left + b.width - 4 * px, y - 2 * px);
-            });
+            ctx.font = 11 * (window.devicePixelRatio || 1) + 'px system-ui, sans-serif';
+            draw(u, ctx, window.devicePixelRatio || 1, u.bbox);
             ctx.restore();
           },
         ],
       },
     };
+  }
+
+  function linesPlugin(lines) {
+    return overPlot(function (u, ctx, px, b) {
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'bottom';
+      lines.forEach(function (l) {
+        var y = Math.round(u.valToPos(l.value, l.scale || 'y', true));
+        if (y < b.top || y > b.top + b.height) return;
+        ctx.strokeStyle = l.color || '#b91c1c';
+        ctx.lineWidth = 1 * px;
+        ctx.setLineDash([6 * px, 4 * px]);
+        ctx.beginPath();
+        ctx.moveTo(b.left, y);
+        ctx.lineTo(b.left + b.width, y);
+        ctx.stroke();
+        ctx.fillStyle = l.color || '#b91c1c';
+        ctx.fillText(l.label, b.left + b.width - 4 * px, y - 2 * px);
+      });
+    });
   }
 
   // Where each mark's label goes, in CSS pixels. Numbered marks show their number (the legend beside
@@ -90,50 +95,38 @@
   }
 
   function marksPlugin(marks, host) {
-    return {
-      hooks: {
-        draw: [
-          function (u) {
-            var ctx = u.ctx;
-            var px = window.devicePixelRatio || 1;
-            var b = u.bbox;
-            ctx.save();
-            ctx.font = 11 * px + 'px system-ui, sans-serif';
-            marks.forEach(function (m) {
-              var x = Math.round(u.valToPos(m.x, 'x', true));
-              if (x < b.left || x > b.left + b.width) return;
-              var style = markStyle[m.kind] || markStyle.action;
-              ctx.strokeStyle = style.color;
-              ctx.lineWidth = 1.5 * px;
-              ctx.setLineDash(style.dash.map(function (d) { return d * px; }));
-              ctx.beginPath();
-              ctx.moveTo(x, b.top);
-              ctx.lineTo(x, b.top + b.height);
-              ctx.stroke();
-            });
-            var labels = placeLabels(ctx, px, marks, function (m) { return u.valToPos(m.x, 'x', true) / px; }, b.left / px, (b.left + b.width) / px);
-            ctx.setLineDash([]);
-            ctx.textAlign = 'left';
-            ctx.textBaseline = 'alphabetic';
-            labels.forEach(function (l) {
-              var style = markStyle[l.kind] || markStyle.action;
-              var yTop = b.top / px - 4 - l.row * ROW_PX - 11;
-              ctx.fillStyle = '#fff';
-              ctx.fillRect(l.x * px, yTop * px, l.w * px, 12 * px);
-              ctx.strokeStyle = style.color;
-              ctx.lineWidth = 1 * px;
-              ctx.strokeRect((l.x + 0.5) * px, yTop * px, (l.w - 1) * px, 12 * px);
-              ctx.fillStyle = style.color;
-              ctx.fillText(l.text, (l.x + 3) * px, (yTop + 10) * px);
-              l.y = yTop;
-            });
-            ctx.restore();
-            // For tests and for a reader's devtools: the boxes as drawn, in CSS pixels.
-            host.setAttribute('data-labels', JSON.stringify(labels.map(function (l) { return { text: l.text, x: Math.round(l.x * 10) / 10, y: Math.round(l.y * 10) / 10, w: Math.round(l.w * 10) / 10, h: 12 }; })));
-          },
-        ],
-      },
-    };
+    return overPlot(function (u, ctx, px, b) {
+      marks.forEach(function (m) {
+        var x = Math.round(u.valToPos(m.x, 'x', true));
+        if (x < b.left || x > b.left + b.width) return;
+        var style = markStyle[m.kind] || markStyle.action;
+        ctx.strokeStyle = style.color;
+        ctx.lineWidth = 1.5 * px;
+        ctx.setLineDash(style.dash.map(function (d) { return d * px; }));
+        ctx.beginPath();
+        ctx.moveTo(x, b.top);
+        ctx.lineTo(x, b.top + b.height);
+        ctx.stroke();
+      });
+      var labels = placeLabels(ctx, px, marks, function (m) { return u.valToPos(m.x, 'x', true) / px; }, b.left / px, (b.left + b.width) / px);
+      ctx.setLineDash([]);
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'alphabetic';
+      labels.forEach(function (l) {
+        var style = markStyle[l.kind] || markStyle.action;
+        var yTop = b.top / px - 4 - l.row * ROW_PX - 11;
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(l.x * px, yTop * px, l.w * px, 12 * px);
+        ctx.strokeStyle = style.color;
+        ctx.lineWidth = 1 * px;
+        ctx.strokeRect((l.x + 0.5) * px, yTop * px, (l.w - 1) * px, 12 * px);
+        ctx.fillStyle = style.color;
+        ctx.fillText(l.text, (l.x + 3) * px, (yTop + 10) * px);
+        l.y = yTop;
+      });
+      // For tests and for a reader's devtools: the boxes as drawn, in CSS pixels.
+      host.setAttribute('data-labels', JSON.stringify(labels.map(function (l) { return { text: l.text, x: Math.round(l.x * 10) / 10, y: Math.round(l.y * 10) / 10, w: Math.round(l.w * 10) / 10, h: 12 }; })));
+    });
   }
 
   function range(lines, scale, pad) {
