@@ -9,8 +9,6 @@ import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
 // evidence tables) are rendered here so the page reads with scripts disabled; the charts are drawn by
 // the shared chart client (html-page.ts).
 
-export { embedJson, esc } from './html-page.ts';
-
 const num = sloValue;
 const sec = seconds;
 
