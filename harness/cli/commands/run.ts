@@ -87,6 +87,7 @@ export function registerRun(program: Command): void {
           const out = await writeRunReports(run, judgement);
           written.push({ report: out.report, runDir: run.runDir });
           await appendTrend(resolve(opts.out), out.report);
+          if (baseline && !baseline.has(`${plan.id}/${plan.variant}`)) log(`  no baseline for ${plan.id}/${plan.variant} in ${opts.compareTo}: its drift is not checked`);
           if (baseline) drift.push(...findDrift(baseline, trendEntries(out.report), driftShare));
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;
