@@ -37,11 +37,12 @@ describe('combined report', () => {
     expect(timelineDifferences(a, b).filter((d) => d.kind !== 'alert')).toEqual([]);
     b.actions[0] = { ...b.actions[0]!, at: 7 };
     b.actions[1] = { ...b.actions[1]!, appliedAtS: null, failedAtS: 10.2, error: 'no such pod' };
+    expect(timelineDifferences(a, { ...b, actions: [{ ...b.actions[0]!, label: 'shift to old' }] }).map((d) => d.text)[0]).toBe('weights.shift → edge: "weights.shift edge" in incident, "shift to old" in remediated; planned at 5 s in incident, 7 s in remediated');
     b.actions.push({ ...b.actions[1]!, index: 2, label: 'restart new/0', type: 'pod.restart', appliedAtS: 20, failedAtS: null });
     const diff = timelineDifferences(a, b).map((d) => `${d.kind}: ${d.text}`);
     expect(diff).toEqual([
-      'moved: weights.shift edge (weights.shift → edge): planned at 5 s in incident, 7 s in remediated',
-      'outcome: pod.kill new/0 (pod.kill → new/0): applied at 10.1 s in incident, failed at 10.2 s in remediated',
+      'changed: weights.shift → edge: planned at 5 s in incident, 7 s in remediated',
+      'changed: pod.kill → new/0: applied at 10.1 s in incident, failed at 10.2 s in remediated',
       'only: only in remediated: #3 at 10 s: restart new/0 (pod.restart → new/0), applied at 20.0 s',
       'alert: alert connect-failures fired in incident at 13.0 s, never in remediated',
     ]);

@@ -66,16 +66,17 @@ export function combinedCharts(vs: readonly CombinedVariant[]): ChartSpec[] {
 }
 
 export interface TimelineDifference {
-  kind: 'only' | 'moved' | 'outcome' | 'alert';
+  kind: 'only' | 'changed' | 'alert';
   text: string;
 }
 
 type Action = VariantReport['actions'][number];
-const actionKey = (a: Action) => `${a.type} ${a.target} ${a.label}`;
+// Actions pair up by what they do to what; their labels may differ between variants.
+const actionKey = (a: Action) => `${a.type} ${a.target}`;
 const outcomeOf = (a: Action) => (a.failedAtS !== null ? `failed at ${seconds(a.failedAtS)}` : a.appliedAtS !== null ? `applied at ${seconds(a.appliedAtS)}` : 'never confirmed');
 const describe = (a: Action) => `#${a.index + 1} at ${a.at} s: ${a.label} (${a.type} → ${a.target})`;
 
-/** Pairs actions of two timelines by a longest common subsequence of type, target and label. */
+/** Pairs actions of two timelines by a longest common subsequence of type and target. */
 function align(a: readonly Action[], b: readonly Action[]): [Action | null, Action | null][] {
   const n = a.length;
   const m = b.length;
@@ -99,9 +100,13 @@ export function timelineDifferences(base: VariantReport, other: VariantReport): 
     if (x && !y) out.push({ kind: 'only', text: `only in ${base.variant}: ${describe(x)}, ${outcomeOf(x)}` });
     else if (!x && y) out.push({ kind: 'only', text: `only in ${other.variant}: ${describe(y)}, ${outcomeOf(y)}` });
     else if (x && y) {
-      if (x.at !== y.at) out.push({ kind: 'moved', text: `${x.label} (${x.type} → ${x.target}): planned at ${x.at} s in ${base.variant}, ${y.at} s in ${other.variant}` });
       const ok = (a: Action) => (a.failedAtS !== null ? 'failed' : a.appliedAtS !== null ? 'applied' : 'unconfirmed');
-      if (ok(x) !== ok(y)) out.push({ kind: 'outcome', text: `${x.label} (${x.type} → ${x.target}): ${outcomeOf(x)} in ${base.variant}, ${outcomeOf(y)} in ${other.variant}` });
+      const parts = [
+        ...(x.label !== y.label ? [`"${x.label}" in ${base.variant}, "${y.label}" in ${other.variant}`] : []),
+        ...(x.at !== y.at ? [`planned at ${x.at} s in ${base.variant}, ${y.at} s in ${other.variant}`] : []),
+        ...(ok(x) !== ok(y) ? [`${outcomeOf(x)} in ${base.variant}, ${outcomeOf(y)} in ${other.variant}`] : []),
+      ];
+      if (parts.length) out.push({ kind: 'changed', text: `${x.type} → ${x.target}: ${parts.join('; ')}` });
     }
   }
   const fired = (v: VariantReport) => new Map(v.alerts.map((a) => [a.alert, a.firedAtS] as const));
