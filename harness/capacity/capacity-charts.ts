@@ -1,32 +1,15 @@
 import type { CapacityReport, ConnectionRunResult, MessageRunResult } from './capacity-schema.ts';
+import type { ChartSpec } from '../report/html-page.ts';
 import { MAX_UTILISATION } from './fit.ts';
 
 // Chart data for capacity-report.html: one chart per breakpoint run with its break marked, and the
 // fitted curves drawn over the measured points. Pure; the page's script only draws.
 
-export interface CapacitySeries {
-  label: string;
-  values: (number | null)[];
-  /** `y` (left axis) or `y2` (right axis). */
-  scale: 'y' | 'y2';
-  /** Measured points are drawn as dots, fitted curves as lines. */
-  kind: 'measured' | 'fit' | 'holdout';
-}
-
-export interface CapacityChart {
-  id: string;
-  title: string;
-  hint: string;
-  xLabel: string;
-  yLabel: string;
-  y2Label?: string;
-  x: number[];
-  series: CapacitySeries[];
-  /** Vertical marks (the break). */
-  marks: { x: number; label: string }[];
-  /** Horizontal lines (a memory limit, an SLO). */
-  lines: { value: number; label: string; scale: 'y' | 'y2' }[];
-}
+// Drawn by the report's one chart client: measured points are dots, held-out runs hollow dots,
+// fitted curves lines; the break is a vertical mark, limits and SLOs horizontal lines.
+export type CapacityChart = ChartSpec;
+type CapacitySeries = ChartSpec['series'][number];
+const FIT_COLOUR = '#111827';
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -41,10 +24,10 @@ function connectionRunChart(run: ConnectionRunResult): CapacityChart {
     y2Label: 'MiB',
     x: steps.map((s) => round(s.atS)),
     series: [
-      { label: 'connections (pod)', values: steps.map((s) => s.connections), scale: 'y', kind: 'fit' },
-      { label: 'memory working set', values: steps.map((s) => (s.memoryMb === null ? null : round(s.memoryMb))), scale: 'y2', kind: 'fit' },
+      { label: 'connections (pod)', values: steps.map((s) => s.connections), scale: 'y', spanGaps: true },
+      { label: 'memory working set', values: steps.map((s) => (s.memoryMb === null ? null : round(s.memoryMb))), scale: 'y2', spanGaps: true },
     ],
-    marks: [{ x: round(run.break.atS), label: `break: ${run.break.kind} at ${Math.round(run.break.value)}` }],
+    marks: [{ x: round(run.break.atS), label: `break: ${run.break.kind} at ${Math.round(run.break.value)}`, kind: 'break' }],
     lines: [{ value: run.memoryMb, label: `memory limit ${run.memoryMb} MiB`, scale: 'y2' }],
   };
 }
@@ -59,10 +42,10 @@ function messageRunChart(run: MessageRunResult): CapacityChart {
     y2Label: 'publish p99 ms',
     x: run.steps.map((s) => s.offeredRatePerS),
     series: [
-      { label: 'delivered/s', values: run.steps.map((s) => Math.round(s.deliveredPerS)), scale: 'y', kind: 'fit' },
-      { label: 'publish p99', values: run.steps.map((s) => (s.publishP99Ms === null ? null : round(s.publishP99Ms, 1))), scale: 'y2', kind: 'fit' },
+      { label: 'delivered/s', values: run.steps.map((s) => Math.round(s.deliveredPerS)), scale: 'y', spanGaps: true },
+      { label: 'publish p99', values: run.steps.map((s) => (s.publishP99Ms === null ? null : round(s.publishP99Ms, 1))), scale: 'y2', spanGaps: true },
     ],
-    marks: run.break.kind === 'none' ? [] : [{ x: run.break.value, label: `break: ${run.break.kind}` }],
+    marks: run.break.kind === 'none' ? [] : [{ x: run.break.value, label: `break: ${run.break.kind}`, kind: 'break' }],
     lines: [],
   };
 }
@@ -74,9 +57,9 @@ function fitChart(base: Omit<CapacityChart, 'x' | 'series'>, runs: { label: stri
   const series: CapacitySeries[] = runs.map((r) => {
     const values: (number | null)[] = xs.map(() => null);
     for (const p of r.points) values[index.get(round(p.x, 3))!] = round(p.y);
-    return { label: r.label, values, scale: 'y', kind: r.kind };
+    return { label: r.label, values, scale: 'y', style: r.kind === 'measured' ? 'points' : 'hollow' };
   });
-  series.push({ label: curveLabel, values: xs.map((x) => round(curve(x))), scale: 'y', kind: 'fit' });
+  series.push({ label: curveLabel, values: xs.map((x) => round(curve(x))), scale: 'y', color: FIT_COLOUR, spanGaps: true });
   return { ...base, x: xs, series };
 }
 

@@ -1,27 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { embedJson, esc } from '../report/html-reporter.ts';
-import { buildCapacityCharts, type CapacityChart } from './capacity-charts.ts';
+import { chartFigure, esc, htmlPage, ZOOM_HINT } from '../report/html-page.ts';
+import { buildCapacityCharts } from './capacity-charts.ts';
 import type { CapacityReport, Prediction } from './capacity-schema.ts';
 
-// capacity-report.html: one self-contained file (uPlot and our chart script inlined, data embedded as
-// JSON), readable without scripts: the plan, the model and every break are tables; charts add shape.
-
-const require = createRequire(import.meta.url);
-const read = (file: string) => readFileSync(file, 'utf8');
-const own = (name: string) => read(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)));
-const reportCss = () => read(fileURLToPath(new URL('../report/assets/report.css', import.meta.url)));
+// capacity-report.html: in the report's one page frame (html-page.ts: uPlot and the shared chart
+// client inlined, data embedded as JSON), readable without scripts: the plan, the model and every
+// break are tables; charts add shape.
 
 export const FLEET = { planned: 'this plan', 'steady-only': 'sized for its steady load only (as in 2021)', current: 'deployed today (target.currentFallbackPods)' } as const;
 
 const pct = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 const abs = (v: number | null) => (v === null ? '—' : `±${(v * 100).toFixed(1)}%`);
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '∞');
-
-function figure(c: CapacityChart): string {
-  return `<figure class="chart"><figcaption><strong>${esc(c.title)}</strong><br><span class="hint">${esc(c.hint)}</span></figcaption><div id="chart-${esc(c.id)}"></div></figure>`;
-}
 
 function predictionRows(ps: readonly Prediction[], unit: string): string {
   return ps
@@ -73,35 +62,18 @@ export function renderCapacityHtml(r: CapacityReport): string {
   const charts = buildCapacityCharts(r);
   const fits = charts.filter((c) => c.id.startsWith('fit-'));
   const runs = charts.filter((c) => c.id.startsWith('run-'));
-  const uplot = require.resolve('uplot/dist/uPlot.iife.min.js');
   const t = r.target as { connections?: Record<string, number>; publishRatePerS?: number; fanOut?: number; fallbackShareOnPrimaryFailure?: number };
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Capacity report ${esc(r.runId)}</title>
-<style>${read(require.resolve('uplot/dist/uPlot.min.css'))}</style>
-<style>${reportCss()}</style>
-</head>
-<body>
-<script>window.addEventListener('error', function (e) { document.body.setAttribute('data-error', String(e.message)); });</script>
-<main>
-<h1>Capacity report</h1>
+  const body = `<h1>Capacity report</h1>
 <p class="meta">profile <code>${esc(r.profile.file)}</code> (${esc(r.profile.name)}) · run <code>${esc(r.runId)}</code> · generated ${esc(r.generatedAt)} · ${r.machine.cpus} CPUs, Node ${esc(r.machine.node)} · ${r.durationS.toFixed(0)} s of measurement</p>
 <div class="summary"><p>Target: ${int(t.connections?.ws ?? 0)} WebSocket + ${int(t.connections?.fallback ?? 0)} fallback connections, ${t.publishRatePerS ?? 0} publishes/s at fan-out ${t.fanOut ?? 0}, ${Math.round((t.fallbackShareOnPrimaryFailure ?? 0) * 100)}% of WebSocket clients falling back when the primary fails. SLOs: connect p99 ${r.slo.connectP99Ms} ms, publish p99 ${r.slo.publishP99Ms} ms, delivered ≥ ${r.slo.minDeliveredRatio * 100}% of published × fan-out.</p></div>
 ${planSection(r)}
 ${modelSection(r)}
 <h3>Fitted curves</h3>
-${fits.map(figure).join('\n')}
+<p class="meta">${ZOOM_HINT.replace(' (the charts beside it follow)', '')}</p>
+${fits.map(chartFigure).join('\n')}
 <h2>Breakpoint runs</h2>
 ${breakTable(r)}
-${runs.map(figure).join('\n')}
-</main>
-<script id="capacity-data" type="application/json">${embedJson({ charts })}</script>
-<script>${read(uplot)}</script>
-<script>${own('capacity-client.js')}</script>
-</body>
-</html>
-`;
+${runs.map(chartFigure).join('\n')}`;
+  // Each chart has its own x axis (connections, rate, utilisation): no zoom group.
+  return htmlPage({ title: `Capacity report ${r.runId}`, body, groups: [{ sync: null, charts }] });
 }

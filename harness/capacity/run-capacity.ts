@@ -6,6 +6,7 @@ import { K6MissingError } from '../load/k6-runner.ts';
 import { toolPath } from '../platform/paths.ts';
 import { noteRunDir } from '../platform/run-registry.ts';
 import { preflight } from '../run/preflight.ts';
+import { writeReports } from '../report/reporter.ts';
 import type { Teardown } from '../run/teardown.ts';
 import { CAPACITY_SCHEMA_VERSION, capacityReportSchema, type CapacityReport, type ConnectionRunResult, type MessageRunResult } from './capacity-schema.ts';
 import { runConnectionBreakpoint, type BreakpointContext } from './connection-breakpoint.ts';
@@ -54,12 +55,7 @@ export function committedModel(report: CapacityReport): CommittedModel {
 /** Writes every report of `report` into `<outRoot>/capacity/<run-id>/` and the model when asked. */
 export async function writeCapacityReports(report: CapacityReport, outRoot: string, saveModel?: string): Promise<{ dir: string; files: string[] }> {
   const dir = path.join(outRoot, 'capacity', report.runId);
-  await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  for (const r of CAPACITY_REPORTERS) {
-    await writeFile(path.join(dir, r.file), r.render(report));
-    files.push(path.join(dir, r.file));
-  }
+  const files = await writeReports(dir, report, CAPACITY_REPORTERS);
   if (saveModel) {
     await writeFile(saveModel, `${JSON.stringify(committedModel(report), null, 2)}\n`);
     files.push(saveModel);

@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from './fixtures/sample-run.ts';
-import { embedJson, renderHtml } from './html-reporter.ts';
+import { embedJson } from './html-page.ts';
+import { renderHtml } from './html-reporter.ts';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,36 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type { RunReport, VariantReport } from './report-data.ts';
+import { evidenceView, type Cell } from './evidence-view.ts';
+import { seconds, sloValue } from './format.ts';
+import { chartFigure, esc, htmlPage, ZOOM_HINT, type ChartGroup, type ChartSpec } from './html-page.ts';
+import type { Mark, RunReport, VariantReport } from './report-data.ts';
 import type { Reporter } from './reporter.ts';
+import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
 
-// report.html: one self-contained file that works offline (no CDN, no fetch): uPlot's IIFE build and
-// our small chart script are inlined, the data is embedded as JSON. The static parts (story, SLO table,
-// detections, evidence) are rendered here so the page reads even with scripts disabled.
+// report.html: the story of one run for a person. Static parts (story, SLO table, detections,
+// evidence tables) are rendered here so the page reads with scripts disabled; the charts are drawn by
+// the shared chart client (html-page.ts).
 
-const require = createRequire(import.meta.url);
-const asset = (name: string) => readFileSync(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)), 'utf8');
-const uplotJs = () => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
-const uplotCss = () => readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-
-export function esc(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** JSON inside <script> must not contain "</script" or "<!--": escaping every "<" is enough. */
-export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-const num = (v: number | null, unit: string) => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(unit === 'ratio' ? 4 : 1)}${unit === 'ms' ? ' ms' : unit === 's' ? ' s' : ''}`);
-const sec = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} s`);
+const num = sloValue;
+const sec = seconds;
 
 function sloTable(v: VariantReport): string {
   const rows = v.slos.map((s) => {
-    const expected = 'breach' in v.expectation ? (v.expectation.breach.includes(s.id) ? 'must breach' : '—') : 'must hold';
-    return `<tr><td><strong>${esc(s.title)}</strong><br><span class="mono">${esc(s.id)}</span></td><td class="mono">${esc(s.threshold)}</td><td class="num">${esc(num(s.value, s.unit))}</td><td class="${s.status}">${s.status}</td><td>${esc(expected)}</td><td>${esc(s.detail)}</td><td>${esc(s.why)}</td></tr>`;
+    const o = sloOutcome(v.expectation, s);
+    return `<tr data-slo="${esc(s.id)}" data-status="${s.status}" data-ask="${o.ask}"><td><strong>${esc(s.title)}</strong><br><span class="mono">${esc(s.id)}</span></td><td class="mono">${esc(s.threshold)}</td><td class="num">${esc(num(s.value, s.unit))}</td><td class="${s.status}">${s.status}</td><td>${o.ask === 'not asked' ? '—' : o.ask}</td><td class="outcome ${o.verdict.replace(/ /g, '-').toLowerCase()}">${o.verdict}</td><td>${esc(s.detail)}</td><td>${esc(s.why)}</td></tr>`;
   });
-  return `<table class="slos"><thead><tr><th>SLO</th><th>threshold</th><th>value</th><th>status</th><th>expectation</th><th>how measured</th><th>why this number</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const missing = missingExpectedSlos(v).map((id) => `<tr data-slo="${esc(id)}" data-status="missing"><td class="mono">${esc(id)}</td><td>—</td><td class="num">—</td><td class="unknown">not judged</td><td>must breach</td><td class="outcome no-data">no data</td><td>no SLO of this name was judged</td><td></td></tr>`);
+  return `<table class="slos"><thead><tr><th>SLO</th><th>threshold</th><th>value</th><th>status</th><th>expectation</th><th>outcome</th><th>how measured</th><th>why this number</th></tr></thead><tbody>${[...rows, ...missing].join('')}</tbody></table>`;
 }
 
 function detectionTable(v: VariantReport): string {
@@ -43,13 +31,47 @@ function detectionTable(v: VariantReport): string {
   );
 }
 
-function actionTable(v: VariantReport): string {
+function evidenceTables(evidence: Record<string, unknown> | null): string {
+  if (!evidence) return '<p class="meta">No evidence was recorded.</p>';
+  const view = evidenceView(evidence);
+  const td = (c: Cell, cls = 'mono') => `<td class="${cls}"${c.full ? ` title="${esc(c.full)}"` : ''}>${esc(c.text)}</td>`;
+  const facts = view.facts.length ? `<table class="facts"><tbody>${view.facts.map((f) => `<tr><th>${esc(f.key)}</th>${td(f.value)}</tr>`).join('')}</tbody></table>` : '';
+  const tables = view.tables.map((t) => `<table class="evidence"><caption>${esc(t.title)}</caption><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => td(c, i === 0 && t.columns[0] === '' ? 'key' : 'mono')).join('')}</tr>`).join('')}</tbody></table>`);
+  return `${facts}${tables.join('')}<details class="raw"><summary>raw JSON</summary><pre class="mono">${esc(JSON.stringify(evidence, null, 2))}</pre></details>`;
+}
+
+/** One block per action: what was planned, when it took effect (or failed), and what was read back. */
+function actionBlocks(v: VariantReport): string {
   if (v.actions.length === 0) return '<p>No timeline actions were recorded.</p>';
-  const rows = v.actions.map((a) => {
-    const when = a.failedAtS !== null ? `<span class="unmet">failed at ${sec(a.failedAtS)}</span>` : a.appliedAtS !== null ? `applied at ${sec(a.appliedAtS)}` : 'not confirmed';
-    return `<tr><td class="num">${a.at} s</td><td>${esc(a.label)}</td><td class="mono">${esc(a.type)} → ${esc(a.target)}</td><td>${when}${a.error ? `<br>${esc(a.error)}` : ''}</td><td class="mono">${esc(a.evidence ? JSON.stringify(a.evidence) : '—')}</td></tr>`;
-  });
-  return `<table><thead><tr><th>planned</th><th>action</th><th>type → target</th><th>outcome</th><th>evidence it took effect</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return v.actions
+    .map((a) => {
+      const when = a.failedAtS !== null ? `<span class="unmet">failed at ${sec(a.failedAtS)}</span>` : a.appliedAtS !== null ? `applied at ${sec(a.appliedAtS)}` : '<span class="unmet">not confirmed</span>';
+      return `<div class="action" id="action-${esc(v.variant)}-${a.index + 1}"><h4>#${a.index + 1} ${esc(a.label)}</h4><p class="meta"><span class="mono">${esc(a.type)} → ${esc(a.target)}</span> · planned at ${a.at} s · ${when}</p>${a.error ? `<p class="warning">${esc(a.error)}</p>` : ''}${evidenceTables(a.evidence)}</div>`;
+    })
+    .join('');
+}
+
+const MARK_KIND: Record<Mark['kind'], string> = { action: 'action', 'action-failed': 'action failed', fault: 'fault first seen', alert: 'alert fired', phase: 'phase' };
+
+/** The words for the numbers drawn on the charts. */
+function marksLegend(v: VariantReport): string {
+  if (v.marks.length === 0) return '';
+  return `<ol class="marks">${v.marks.map((m) => `<li value="${m.n}" class="${m.kind}"><span class="num">${sec(m.t)}</span> <span class="kind">${MARK_KIND[m.kind]}</span> ${esc(m.label)}</li>`).join('')}</ol>`;
+}
+
+/** A run chart as the shared client draws it: per-second series, the variant's marks on every chart. */
+export function runChartSpec(v: Pick<VariantReport, 'variant' | 'durationS' | 'marks'>, c: VariantReport['charts'][number]): ChartSpec {
+  return {
+    id: `${v.variant}-${c.id}`,
+    title: c.title,
+    hint: c.hint,
+    xLabel: 'replay second',
+    yLabel: c.unit,
+    x: Array.from({ length: v.durationS }, (_, i) => i),
+    series: c.series.map((s) => ({ label: s.label, values: s.values })),
+    lines: c.lines,
+    marks: v.marks.map((m) => ({ x: m.t, label: m.label, kind: m.kind, n: m.n })),
+  };
 }
 
 function probeTables(v: VariantReport): string {
@@ -88,6 +110,7 @@ function variantSection(v: VariantReport): string {
   return `<section class="variant" id="variant-${esc(v.variant)}">
 <h2>Variant “${esc(v.variant)}” <span class="badge ${v.verdict.status}">${v.verdict.status}</span> <span class="${v.verdict.met ? 'met' : 'unmet'}">${v.verdict.met ? 'as expected' : 'NOT as expected'}</span></h2>
 <p class="meta">${esc(exp)} · seed ${v.seed} · ${v.replayS} s replayed and judged · ${v.events} history events${v.startedAt ? ` · started ${esc(v.startedAt)}` : ''}</p>
+${v.description ? `<p>${esc(v.description)}</p>` : ''}
 ${v.warnings.map((w) => `<p class="warning">${esc(w)}</p>`).join('')}
 <h3>What happened</h3>
 <ol class="narrative">${v.narrative.map((l) => `<li>${esc(l)}</li>`).join('')}</ol>
@@ -98,42 +121,30 @@ ${v.exempt.map((e) => `<p class="meta">Not judged: <span class="mono">${esc(e.pr
 ${detectionTable(v)}
 <h3>Timeline</h3>
 <p class="legend-marks"><span><i style="border-color:#374151"></i>timeline action</span><span><i style="border-color:#7c3aed"></i>fault first seen</span><span><i style="border-color:#c2410c;border-top-style:solid"></i>alert fired</span><span><i style="border-color:#b91c1c"></i>action failed</span></p>
-<div class="charts" id="charts-${esc(v.variant)}"></div>
+<p class="meta">The numbers on the charts are the marks listed below them. ${ZOOM_HINT}</p>
+<div class="charts">${v.charts.map((c) => chartFigure({ id: `${v.variant}-${c.id}`, title: c.title, hint: c.hint, unit: c.unit })).join('')}</div>
 ${v.charts.length === 0 ? '<p>No time series were recorded.</p>' : ''}
+${marksLegend(v)}
 <h3>Timeline actions and the evidence that they took effect</h3>
-${actionTable(v)}
+${actionBlocks(v)}
 ${probeTables(v)}
 ${logs(v)}
 </section>`;
 }
 
+export function runChartGroups(report: Pick<RunReport, 'variants'>): ChartGroup[] {
+  return report.variants.map((v) => ({ sync: v.variant, charts: v.charts.map((c) => runChartSpec(v, c)) }));
+}
+
 export function renderHtml(report: RunReport): string {
   const sc = report.scenario;
   const verdicts = report.variants.map((v) => `<li><a href="#variant-${esc(v.variant)}">${esc(v.variant)}</a>: <span class="badge ${v.verdict.status}">${v.verdict.status}</span> ${v.verdict.met ? '<span class="met">as expected</span>' : '<span class="unmet">not as expected</span>'}</li>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(sc.title)} — incident replay ${esc(report.runId)}</title>
-<style>${uplotCss()}</style>
-<style>${asset('report.css')}</style>
-</head>
-<body>
-<script>window.addEventListener('error', function (e) { document.body.setAttribute('data-error', String(e.message)); });</script>
-<main>
-<h1>${esc(sc.title)}</h1>
+  const body = `<h1>${esc(sc.title)}</h1>
 <p class="meta">scenario <code>${esc(sc.id)}</code> · replays postmortem <code>${esc(sc.postmortem)}</code> · run <code>${esc(report.runId)}</code> · generated ${esc(report.generatedAt)} · exit code ${report.exitCode}</p>
 ${report.unfinished ? `<p class="warning unfinished"><strong>This run did not finish</strong> (${esc(report.unfinished)}): its verdicts are unknown, never green.</p>` : ''}
 <div class="summary"><p>${esc(sc.summary)}</p><ul>${verdicts.join('')}</ul></div>
-${report.variants.map(variantSection).join('\n')}
-</main>
-<script id="report-data" type="application/json">${embedJson({ variants: report.variants.map((v) => ({ variant: v.variant, durationS: v.durationS, charts: v.charts, marks: v.marks })) })}</script>
-<script>${uplotJs()}</script>
-<script>${asset('report-client.js')}</script>
-</body>
-</html>
-`;
+${report.variants.map(variantSection).join('\n')}`;
+  return htmlPage({ title: `${sc.title} — incident replay ${report.runId}`, body, groups: runChartGroups(report) });
 }
 
 export const htmlReporter: Reporter = { name: 'html', file: 'report.html', render: renderHtml };

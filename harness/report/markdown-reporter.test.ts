@@ -26,3 +26,16 @@ describe('markdown summary', () => {
     expect(renderMarkdown(r)).toContain('- conn-success: breached (x)');
   });
 });
+
+describe('markdown SLO table', () => {
+  it('says what each SLO was expected to do and whether the outcome was as expected', async () => {
+    const r = await sampleReport();
+    const incident = r.variants[0]!;
+    incident.slos[2] = { ...incident.slos[2]!, status: 'fail', value: 14 };
+    const md = renderMarkdown(r);
+    expect(md).toContain('| Connection success | `rate>=0.99` | 0.8750 | ❌ fail | must breach | as expected |');
+    expect(md).toMatch(/\| ❌ fail \| — \| not asserted \|/);
+    r.variants[1]!.slos[0] = { ...r.variants[1]!.slos[0]!, status: 'fail', value: 0.9 };
+    expect(renderMarkdown(r)).toContain('| Connection success | `rate>=0.99` | 0.9000 | ❌ fail | must hold | **NOT as expected** |');
+  });
+});

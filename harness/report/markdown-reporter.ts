@@ -1,5 +1,7 @@
+import { sloValue } from './format.ts';
 import type { RunReport } from './report-data.ts';
 import type { Reporter } from './reporter.ts';
+import { missingExpectedSlos, sloOutcome } from './slo-outcome.ts';
 
 // A short summary for CI job pages (GitHub step summary and the like): verdict per variant, the SLO
 // table, detection times. Details live in report.html.
@@ -7,7 +9,7 @@ import type { Reporter } from './reporter.ts';
 const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', unknown: '❔ unknown' };
 const VERDICT: Record<string, string> = { reproduced: '🔴 reproduced', rotted: '⚠️ rotted', held: '🟢 held', broken: '❌ broken', inconclusive: '❔ inconclusive' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const num = (v: number | null, unit: string) => (v === null ? '—' : `${Number.isInteger(v) ? v : v.toFixed(unit === 'ratio' ? 4 : 1)}${unit === 'ms' ? ' ms' : unit === 's' ? ' s' : ''}`);
+const num = sloValue;
 
 export function renderMarkdown(report: RunReport): string {
   const out: string[] = [`## ${report.scenario.title} (\`${report.scenario.id}\`)`, ''];
@@ -21,8 +23,12 @@ export function renderMarkdown(report: RunReport): string {
   for (const v of report.variants) {
     out.push('', `### ${v.variant}`, '');
     if (v.description) out.push(v.description, '');
-    out.push('| SLO | threshold | value | status |', '|---|---|---|---|');
-    for (const s of v.slos) out.push(`| ${cell(s.title)} | \`${cell(s.threshold)}\` | ${num(s.value, s.unit)} | ${ICON[s.status]} |`);
+    out.push('| SLO | threshold | value | status | expectation | outcome |', '|---|---|---|---|---|---|');
+    for (const s of v.slos) {
+      const o = sloOutcome(v.expectation, s);
+      out.push(`| ${cell(s.title)} | \`${cell(s.threshold)}\` | ${num(s.value, s.unit)} | ${ICON[s.status]} | ${o.ask === 'not asked' ? '—' : o.ask} | ${o.verdict === 'NOT as expected' ? '**NOT as expected**' : o.verdict} |`);
+    }
+    for (const id of missingExpectedSlos(v)) out.push(`| \`${cell(id)}\` | — | — | ❔ not judged | must breach | no data |`);
     if (v.exempt.length) out.push('', ...v.exempt.map((e) => `- Not judged: \`${e.probe}\` ${e.check}, because ${cell(e.why)}`));
     for (const d of v.detections) {
       out.push('', d.seconds === null ? `Detection (${d.alert}): ${d.faultAtS === null ? 'no fault occurred' : 'not detected'}` : `Detection (${d.alert}): ${d.seconds.toFixed(1)} s after the fault`);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { HISTORY_FILE, readHistoryFile } from '../history/ndjson.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { asUnfinished, judgeVariant, type VariantJudgement } from '../verdict/judge.ts';
-import { isPartialRunDir, PARTIAL_SUFFIX } from './run-index.ts';
+import { isPartialRunDir, PARTIAL_SUFFIX } from './run-rows.ts';
 import { writeRunReports, type WrittenReports } from './write-run-reports.ts';
 
 export interface RejudgedRun {

@@ -16,10 +16,10 @@ describe('report data', () => {
   it('marks the timeline actions, the fault and the alert firings on the charts', async () => {
     const marks = (await sampleReport()).variants[0]!.marks;
     expect(marks).toEqual([
-      { t: 5.04, label: 'weights.shift edge', kind: 'action' },
-      { t: 10, label: 'fault (detect)', kind: 'fault' },
-      { t: 10.12, label: 'pod.kill new/0', kind: 'action' },
-      { t: 13, label: 'alert: connect-failures', kind: 'alert' },
+      { n: 1, t: 5.04, label: '#1 weights.shift edge', kind: 'action' },
+      { n: 2, t: 10, label: 'fault (detect)', kind: 'fault' },
+      { n: 3, t: 10.12, label: '#2 pod.kill new/0', kind: 'action' },
+      { n: 4, t: 13, label: 'alert: connect-failures', kind: 'alert' },
     ]);
   });
 
@@ -33,10 +33,10 @@ describe('report data', () => {
     expect(v.charts[2]!.series.map((s) => s.label)).toEqual(['all attempts', 'close:1006']);
   });
 
-  it('tells the story in sentences, evidence included', async () => {
+  it('tells the story in short lines; the evidence goes to the tables, not the story', async () => {
     const n = (await sampleReport()).variants[0]!.narrative;
-    expect(n[0]).toMatch(/^Two pods behind the edge/);
-    expect(n).toContain('At 10.1 s: pod.kill on new/0 (evidence: state=exited, exitCode=137, oomKilled=false).');
+    expect(n[0]).toBe('At 5.0 s: #1 weights.shift edge (evidence below).');
+    expect(n).toContain('At 10.1 s: #2 pod.kill new/0 (evidence below).');
     expect(n).toContain('The fault first showed at 10.0 s; alert "connect-failures" fired at 13.0 s, 3.0 s later.');
     expect(n[n.length - 1]).toMatch(/^The incident was reproduced/);
   });

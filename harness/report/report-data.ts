@@ -8,10 +8,29 @@ import { SUMMARY_SCHEMA_VERSION, type Summary, type VariantSummary } from './sum
 // holds) plus, per variant, the chart series and the marks to draw on them.
 
 export interface Mark {
+  /** Its number on the charts and in the legend below them: marks in time order, from 1. */
+  n: number;
   /** Replay second. */
   t: number;
   label: string;
   kind: 'action' | 'action-failed' | 'alert' | 'fault' | 'phase';
+}
+
+/**
+ * The vertical lines drawn on every chart of a variant, numbered in time order: a busy timeline (a
+ * dozen actions in 5 s) carries numbers on the chart and the words in the legend, so labels never
+ * sit on top of each other. Built from the summary, so a saved summary.json gives the same marks.
+ */
+export function buildMarks(v: Pick<VariantSummary, 'actions' | 'detections' | 'alerts'>, teardownS: number | null): Mark[] {
+  return [
+    ...v.actions.map((a) => ({ t: a.appliedAtS ?? a.failedAtS ?? a.startedAtS ?? a.at, label: `#${a.index + 1} ${a.label}`, kind: a.failedAtS !== null ? ('action-failed' as const) : ('action' as const) })),
+    ...v.detections.filter((d) => d.faultAtS !== null).map((d) => ({ t: d.faultAtS!, label: `fault (${d.slo})`, kind: 'fault' as const })),
+    ...v.alerts.map((f) => ({ t: f.firedAtS, label: `alert: ${f.alert}`, kind: 'alert' as const })),
+    // After this line the harness is stopping things: what the charts show there is not judged.
+    ...(teardownS === null ? [] : [{ t: teardownS, label: 'tear-down (not judged)', kind: 'phase' as const }]),
+  ]
+    .sort((a, b) => a.t - b.t)
+    .map((m, i) => ({ n: i + 1, ...m }));
 }
 
 export interface VariantReport extends VariantSummary {
@@ -41,14 +60,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     error: a.error ?? null,
     evidence: a.evidence ?? null,
   }));
-  const marks: Mark[] = [
-    ...actions.map((a) => ({ t: a.appliedAtS ?? a.failedAtS ?? a.startedAtS ?? a.at, label: a.label, kind: a.failedAtS !== null ? ('action-failed' as const) : ('action' as const) })),
-    ...j.detections.filter((d) => d.faultAtS !== null).map((d) => ({ t: d.faultAtS!, label: `fault (${d.slo})`, kind: 'fault' as const })),
-    ...j.firings.map((f) => ({ t: f.firedAtS, label: `alert: ${f.alert}`, kind: 'alert' as const })),
-    // After this line the harness is stopping things: what the charts show there is not judged.
-    ...o.phases.filter((p) => p.phase === 'teardown').map((p) => ({ t: p.t / 1000, label: 'tear-down (not judged)', kind: 'phase' as const })),
-  ].sort((a, b) => a.t - b.t);
-  return {
+  const summary: Omit<VariantSummary, 'narrative'> = {
     variant: sc.variant,
     description: sc.variantDescription ?? null,
     seed: o.meta?.seed ?? sc.seed,
@@ -69,10 +81,14 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     warnings: j.warnings,
     // Default delivery checks the scenario chose not to judge, each with its reason (semantic-checks.ts).
     exempt: sc.semantics.exempt,
-    narrative: narrate(j),
-    charts: buildCharts(o, sc.slos),
-    marks,
   };
+  const teardown = o.phases.find((p) => p.phase === 'teardown');
+  return { ...summary, narrative: narrate(summary), charts: buildCharts(o, sc.slos), marks: buildMarks(summary, teardown ? teardown.t / 1000 : null) };
+}
+
+/** A saved summary.json as a report to render again: no chart series (they need the history). */
+export function reportFromSummary(summary: Summary): RunReport {
+  return { ...summary, variants: summary.variants.map((v) => ({ ...v, narrative: narrate(v), charts: [], marks: buildMarks(v, v.replayS) })) };
 }
 
 /**

@@ -1,38 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { formatDrift, type Drift } from './drift.ts';
+import type { TrendSeries } from './trend.ts';
+import { metOf, statusOf, type RunIndexRow } from './run-rows.ts';
+import { renderIndexHtml, trendMarkdown } from './trend-view.ts';
 
-/** One requested variant of one `harness run`: its verdict, or the error that stopped it. */
-export interface RunIndexRow {
-  scenario: string;
-  variant: string;
-  status: string;
-  met: boolean;
-  runDir: string | undefined;
-  error: string | undefined;
-  /** Why the run did not finish (history without run.ended, a `.partial` directory); never listed as finished. */
-  unfinished?: string | undefined;
-}
-
-/** `harness run` writes into `<id>.partial` and renames only a completed run: that suffix means it did not finish. */
-export const PARTIAL_SUFFIX = '.partial';
-
-export function isPartialRunDir(dir: string): boolean {
-  return dir.replace(/[\\/]+$/, '').endsWith(PARTIAL_SUFFIX);
-}
-
-/** Why a row's run did not finish, or undefined for a finished run. */
-export function unfinishedReason(r: Pick<RunIndexRow, 'runDir' | 'unfinished'>): string | undefined {
-  if (r.unfinished) return r.unfinished;
-  if (r.runDir && isPartialRunDir(r.runDir)) return 'the run directory is still .partial';
-  return undefined;
-}
-
-/** An unfinished run never counts as met, whatever its status says. */
-const metOf = (r: RunIndexRow) => r.met && unfinishedReason(r) === undefined;
-const statusOf = (r: RunIndexRow) => {
-  const why = unfinishedReason(r);
-  return why ? `${r.status}, did not finish: ${why}` : r.status;
-};
+export { isPartialRunDir, metOf, PARTIAL_SUFFIX, statusOf, unfinishedReason, type RunIndexRow } from './run-rows.ts';
 
 /** The table printed at the end of a multi-scenario run (aligned columns, readable in CI logs). */
 export function formatRunTable(rows: readonly RunIndexRow[]): string {
@@ -43,9 +16,20 @@ export function formatRunTable(rows: readonly RunIndexRow[]): string {
   return [...lines, `${met} of ${rows.length} variant(s) met their expectation`].join('\n');
 }
 
-/** `index.md` in the output root: the last run's verdicts with links to each report (for CI pages). */
-export async function writeRunIndex(outRoot: string, rows: readonly RunIndexRow[], startedAt: string): Promise<string> {
+export interface IndexExtras {
+  /** Combined report per scenario (absolute paths). */
+  combined?: ReadonlyMap<string, string>;
+  series?: readonly TrendSeries[];
+  drift?: readonly Drift[];
+}
+
+/**
+ * `index.md` and `index.html` in the output root: the last run's verdicts with links to each report
+ * (for CI pages), the combined report per scenario, drift warnings and the trend of every SLO.
+ */
+export async function writeRunIndex(outRoot: string, rows: readonly RunIndexRow[], startedAt: string, extras: IndexExtras = {}): Promise<string> {
   const file = join(outRoot, 'index.md');
+  const combined = [...(extras.combined ?? new Map<string, string>())];
   const body = [
     `# Replay run of ${startedAt}`,
     '',
@@ -55,7 +39,13 @@ export async function writeRunIndex(outRoot: string, rows: readonly RunIndexRow[
     '',
     `${rows.filter(metOf).length} of ${rows.length} variant(s) met their expectation.`,
     '',
+    ...(combined.length ? ['Variants side by side: ' + combined.map(([scenario, f]) => `[${scenario}](${relative(outRoot, f)})`).join(' · '), ''] : []),
+    ...(extras.drift?.length ? ['## Drift towards a threshold', '', ...extras.drift.map((d) => `- ⚠️ ${formatDrift(d)}`), ''] : []),
+    ...trendMarkdown(extras.series ?? []),
+    'The same with charts: [index.html](index.html).',
+    '',
   ].join('\n');
   await writeFile(file, body);
+  await writeFile(join(outRoot, 'index.html'), renderIndexHtml({ outRoot, startedAt, rows, combined: new Map(combined), series: extras.series ?? [], drift: extras.drift ?? [] }));
   return file;
 }

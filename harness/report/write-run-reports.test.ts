@@ -11,11 +11,11 @@ import { writeRunReports } from './write-run-reports.ts';
 import { judgeVariant } from '../verdict/judge.ts';
 
 describe('writeRunReports', () => {
-  it('writes the four reports into the run directory', async () => {
+  it('writes the five reports into the run directory', async () => {
     const runDir = await mkdtemp(path.join(tmpdir(), 'run-'));
     const [incident] = await sampleJudgements();
     const written = await writeRunReports({ runId: 'run-1', runDir }, incident!);
-    expect(written.files.map((f) => path.basename(f))).toEqual(['summary.json', 'junit.xml', 'report.html', 'summary.md']);
+    expect(written.files.map((f) => path.basename(f))).toEqual(['summary.json', 'junit.xml', 'report.html', 'summary.md', 'metrics.om']);
     for (const f of written.files) expect(existsSync(f)).toBe(true);
     expect(JSON.parse(await readFile(written.summary, 'utf8')).variants[0].verdict.status).toBe('reproduced');
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { VariantJudgement } from '../verdict/judge.ts';
 import { DEFAULT_REPORTERS } from './index.ts';
-import { buildRunReport } from './report-data.ts';
+import { buildRunReport, type RunReport } from './report-data.ts';
 import { writeReports, type Reporter } from './reporter.ts';
 
 export interface WrittenReports {
@@ -9,12 +9,15 @@ export interface WrittenReports {
   junit: string;
   html: string;
   markdown: string;
+  openMetrics: string;
   /** Every file written, in reporter order. */
   files: string[];
+  /** What was rendered (for the combined report and the trend). */
+  report: RunReport;
 }
 
 /**
- * Write summary.json, junit.xml, report.html and summary.md into a run directory. Takes only what it
+ * Write summary.json, junit.xml, report.html, summary.md and metrics.om into a run directory. Takes only what it
  * needs of the run (id and directory), so a saved run can be re-reported from its history alone.
  */
 export async function writeRunReports(
@@ -26,5 +29,5 @@ export async function writeRunReports(
   const report = buildRunReport(run.runId, list, options.now, options.unfinished);
   const files = await writeReports(run.runDir, report, options.reporters ?? DEFAULT_REPORTERS);
   const at = (name: string) => path.join(run.runDir, name);
-  return { summary: at('summary.json'), junit: at('junit.xml'), html: at('report.html'), markdown: at('summary.md'), files };
+  return { summary: at('summary.json'), junit: at('junit.xml'), html: at('report.html'), markdown: at('summary.md'), openMetrics: at('metrics.om'), files, report };
 }

@@ -1,7 +1,11 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readHistoryFile } from '../../history/ndjson.ts';
+import { writeCombinedReports } from '../../report/combined-report.ts';
+import { BaselineError, findDrift, formatDrift, loadBaseline, parseDriftShare, type Drift } from '../../report/drift.ts';
+import type { RunReport } from '../../report/report-data.ts';
 import { formatRunTable, writeRunIndex, type RunIndexRow } from '../../report/run-index.ts';
+import { appendTrend, readTrend, trendEntries, trendSeries } from '../../report/trend.ts';
 import { writeRunReports } from '../../report/write-run-reports.ts';
 import { InterruptedError } from '../../platform/creation-gate.ts';
 import { phaseHook } from '../../platform/phase-hook.ts';
@@ -26,6 +30,9 @@ interface RunOpts {
   out: string;
   json?: boolean;
   dryRun?: boolean;
+  compareTo?: string;
+  driftShare?: string;
+  failOnDrift?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -39,6 +46,9 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'where run directories go', DEFAULT_OUT)
     .option('--json', 'print one JSON summary line per variant instead of text')
     .option('--dry-run', 'print the run plan and its checks; start nothing')
+    .option('--compare-to <path>', 'warn when an SLO moved towards its threshold since this baseline: a run directory, an output folder of runs, a summary.json or a trend.ndjson')
+    .option('--drift-share <share>', 'with --compare-to: the share of the margin to the threshold an SLO may use up before a warning (0..1)', '0.25')
+    .option('--fail-on-drift', 'with --compare-to: exit 1 when any SLO drifted (otherwise drift only warns)')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
       const files = opts.all ? await scenarioFiles() : await Promise.all(names.map(resolveScenarioArg));
       if (files.length === 0) {
@@ -46,6 +56,10 @@ export function registerRun(program: Command): void {
         process.exitCode = EXIT.usage;
         return;
       }
+      // The baseline is read before anything starts: a wrong path fails here, not after the replay.
+      const driftShare = parseDriftShare(opts.driftShare);
+      if (opts.failOnDrift && !opts.compareTo) throw new BaselineError('--fail-on-drift needs --compare-to <run-dir|baseline.json> to compare with');
+      const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
       const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
@@ -58,6 +72,8 @@ export function registerRun(program: Command): void {
 
       const verdicts: VariantVerdict[] = [];
       const rows: RunIndexRow[] = [];
+      const written: { report: RunReport; runDir: string }[] = [];
+      const drift: Drift[] = [];
       const startedAt = new Date().toISOString();
       for (const plan of plans) {
         const runId = makeRunId(plan);
@@ -68,7 +84,11 @@ export function registerRun(program: Command): void {
           await phaseHook('judge');
           const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
           await phaseHook('report');
-          const written = await writeRunReports(run, judgement);
+          const out = await writeRunReports(run, judgement);
+          written.push({ report: out.report, runDir: run.runDir });
+          await appendTrend(resolve(opts.out), out.report);
+          if (baseline && !baseline.has(`${plan.id}/${plan.variant}`)) log(`  no baseline for ${plan.id}/${plan.variant} in ${opts.compareTo}: its drift is not checked`);
+          if (baseline) drift.push(...findDrift(baseline, trendEntries(out.report), driftShare));
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;
           rows.push({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir, error: undefined, unfinished: judgement.incomplete });
@@ -76,7 +96,7 @@ export function registerRun(program: Command): void {
           else {
             log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${v.met ? '' : ' (expectation not met)'}`);
             for (const r of v.reasons) log(`    ${r}`);
-            log(`  report: ${written.html}`);
+            log(`  report: ${out.html}`);
           }
         } catch (err) {
           // One variant that could not run must not hide the others' verdicts: record it, go on.
@@ -90,11 +110,21 @@ export function registerRun(program: Command): void {
           release();
         }
       }
+      const combined = await writeCombinedReports(written, (runDir) => dirname(runDir));
+      for (const file of combined.values()) log(`combined report: ${file}`);
+      if (baseline) {
+        log(drift.length ? `\n⚠ drift towards a threshold since ${opts.compareTo} (more than ${Math.round(driftShare * 100)}% of the margin):` : `no SLO drifted more than ${Math.round(driftShare * 100)}% of its margin since ${opts.compareTo}`);
+        for (const d of drift) log(`  ${formatDrift(d)}`);
+      }
       if (plans.length > 1) {
         log(`\n${formatRunTable(rows)}`);
-        log(`index: ${await writeRunIndex(resolve(opts.out), rows, startedAt)}`);
+        const trend = await readTrend(resolve(opts.out));
+        const ran = new Set(rows.map((r) => `${r.scenario}/${r.variant}`));
+        const series = trendSeries(trend.entries, (e) => ran.has(`${e.scenario}/${e.variant}`));
+        log(`index: ${await writeRunIndex(resolve(opts.out), rows, startedAt, { combined, series, drift })}`);
       }
       const errored = rows.some((r) => r.error !== undefined);
-      process.exitCode = errored ? EXIT.usage : exitCodeFor(verdicts);
+      const code = errored ? EXIT.usage : exitCodeFor(verdicts);
+      process.exitCode = code === EXIT.ok && opts.failOnDrift && drift.length > 0 ? EXIT.expectationNotMet : code;
     }));
 }
