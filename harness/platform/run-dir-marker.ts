@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /** Written into a finished run's directory when its command ended before all its reports were written. */
 export const INTERRUPTED_FILE = 'INTERRUPTED.json';
-const REPORT_FILES = ['summary.json', 'junit.xml', 'report.html', 'summary.md'];
+const REPORT_FILES = ['summary.json', 'junit.xml', 'report.html', 'summary.md', 'metrics.om'];
 
 /**
  * Marks `runDir` (whose replay finished: its history is whole) as interrupted when a report file is
