@@ -77,6 +77,11 @@ const schemas = [
     abnormal: z.boolean(),
     by: z.enum(['client', 'server', 'network']).optional(),
   }),
+  /**
+   * A client of the population left on purpose (churn: a user closing the tab) and will come back
+   * `awayMs` later as a new session. Its connect.closed is by the client, never a drop.
+   */
+  z.object({ type: z.literal('client.churned'), t, client: z.string(), transport: transportSchema, source, ...where, awayMs: z.int().nonnegative() }),
   z.object({
     type: z.literal('pod.sample'),
     t,

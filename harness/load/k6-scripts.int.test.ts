@@ -61,6 +61,28 @@ describe.skipIf(!hasK6)('k6 scripts through runK6', () => {
     expect(sum(points, 'pusher_closes', { abnormal: 'true' })).toBe(0);
   });
 
+  it('ws-subscribers with churn: a share of the sockets leaves cleanly each second and reconnects; no drop is counted', async () => {
+    const s = await pod();
+    const points: K6Point[] = [];
+    const r = await runK6({
+      script: script('ws-subscribers.ts'),
+      // 20% of 10 sockets per VU each second over [1 s, 5 s): 2 × 4 × 2 = 16 departures planned.
+      env: { ...env(s), VUS: 2, SOCKETS_PER_VU: 10, DURATION_S: 7, CHURN_SHARE_PER_S: 0.2, CHURN_FROM_S: 1, CHURN_TO_S: 5, CHURN_AWAY_MS: 200, SEED: 3 },
+      maxDurationS: 60,
+      onPoint: (p) => points.push(p),
+    });
+    expect(r.outcome, r.stderrTail.join('\n')).toBe('passed');
+    const n = sum(points, 'pusher_churned');
+    // A socket picked again while still away is skipped.
+    expect(n).toBeGreaterThanOrEqual(12);
+    expect(n).toBeLessThanOrEqual(16);
+    expect(sum(points, 'pusher_closes', { reason: 'churn', abnormal: 'false' })).toBe(n);
+    expect(sum(points, 'pusher_closes', { abnormal: 'true' })).toBe(0);
+    // Every churned socket came back: 20 first connects plus one per departure.
+    expect(sum(points, 'pusher_connected')).toBe(20 + n);
+    expect(sum(points, 'pusher_connect_failures')).toBe(0);
+  });
+
   it('ws-subscribers over a capped pod: the refused sockets are counted as 1006 failures', async () => {
     const s = await pod({ MAX_CONNECTIONS: '3' });
     const points: K6Point[] = [];

@@ -158,6 +158,9 @@ export class MetricsFold {
         if (e.abnormal) this.store.add('connections.dropped', { ...l, reason: e.code === undefined ? 'unknown' : `close:${e.code}` }, sec);
         break;
       }
+      case 'client.churned':
+        this.store.add('connections.churned', labels({ deployment: e.deployment ?? EDGE, pod: e.pod, transport: e.transport, source: e.source }), sec);
+        break;
       case 'pod.sample':
         this.sources.seen('sampler', 'pods', {}, e.t);
         this.podSample(e, sec);

@@ -108,6 +108,11 @@ export class SeriesStore {
     return out;
   }
 
+  /** Each matching gauge series as sampled: a value only in the seconds a sample landed, none carried. */
+  gaugeSamples(metric: string, where?: Labels): { labels: Labels; values: readonly (number | undefined)[] }[] {
+    return [...this.matching(this.gauges, metric, where)].map((s) => ({ labels: s.labels, values: s.values }));
+  }
+
   /** One merged histogram over the matching series and window; undefined when nothing was recorded. */
   trend(metric: string, where?: Labels, window?: Window): Histogram | undefined {
     const [a, b] = windowRange(this.durationS, window);

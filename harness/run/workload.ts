@@ -56,8 +56,14 @@ export function k6Env(scenario: ResolvedScenario, topology: StartedTopology, scr
     DURATION_S: Math.min(script.durationS, scenario.load.maxDurationS),
     MAX_CONNECTIONS: scenario.load.maxConnections,
     SEED: seed,
+    ...(script.churn ? churnParams(script.churn, scenario.load.ramp.upS, scenario.durationS) : {}),
     ...script.params,
   };
+}
+
+/** A k6 script's churn as the CHURN_* parameters ws-subscribers.ts reads; defaults as the Node population's. */
+function churnParams(churn: NonNullable<ResolvedScenario['load']['k6'][number]['churn']>, rampUpS: number, durationS: number): Record<string, number> {
+  return { CHURN_SHARE_PER_S: churn.sharePerS, CHURN_FROM_S: churn.fromS ?? rampUpS, CHURN_TO_S: churn.toS ?? durationS, CHURN_AWAY_MS: churn.awayMs };
 }
 
 /** The scenario's k6 scripts, plus `load.publish` as a run of rest-publish.ts for the whole replay. */
@@ -119,7 +125,8 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           history,
           app: APP,
           target: { port: topology.edgePorts.get(PUBLIC_LISTENER)! },
-          clients,
+          // Churn lasts to the end of the replay unless the scenario says otherwise, never into tear-down.
+          clients: clients.churn ? { ...clients, churn: { ...clients.churn, toS: clients.churn.toS ?? scenario.durationS } } : clients,
           seed: opts.seed,
           rampUpS: scenario.load.ramp.upS,
           maxDurationS: Math.min(scenario.load.maxDurationS, scenario.durationS + 5),

@@ -41,6 +41,12 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     add(`timeline[${i}].at`, `expected a time within durationS (${body.durationS}), got ${body.timeline[i]!.at}`);
   }
 
+  const churn = body.load.clients?.churn;
+  for (const key of ['fromS', 'toS'] as const) {
+    const v = churn?.[key];
+    if (v !== undefined && v > body.durationS) add(`load.clients.churn.${key}`, `expected a time within durationS (${body.durationS}), got ${v}`);
+  }
+
   // Traffic needs a deployment that serves it: a fallback probe pinned to a WebSocket-only
   // deployment would measure nothing and look healthy.
   const roleOf = (transport: string | undefined): Role => (transport === undefined ? 'rest' : transport === 'ws' ? 'ws' : 'fallback');
@@ -104,6 +110,10 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
         break;
       case 'gauge':
         checkSelector(s, at, add, 'gauge');
+        break;
+      case 'gauge-trend':
+        checkSelector(s, at, add, 'gauge');
+        if (s.metric === 'connections' && s.holding === 'connections') add(`${at}.holding`, 'a gauge cannot be held against itself: remove holding');
         break;
       case 'detection':
         if (!alerts.has(s.alert)) add(`${at}.alert`, `expected an alert id (${list(alerts)}), got ${JSON.stringify(s.alert)}`);

@@ -28,6 +28,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'action-after-duration': { field: 'timeline[0].at', fix: /expected a time within durationS \(16\)/ },
   'action-type-unknown': { field: 'timeline[0].type', fix: /expected type to be one of .*pod\.kill/ },
   'breach-unknown-slo': { field: 'variants.incident.expect.breach[0]', fix: /expected an SLO id \("pods-back", "lost", "detect"\)/ },
+  'churn-share-percent': { field: 'load.clients.churn.sharePerS', fix: /at most 0\.2 .*a share is a fraction: 5% is 0\.05, got 10/ },
   'clients-million': { field: 'load.clients.count', fix: /set HARNESS_MAX_CLIENTS to raise it/ },
   'clients-over-max-connections': { field: 'load.clients.count', fix: /lower the count or raise load\.maxConnections/ },
   'connections-over-edge-maxconn': { field: 'load', fix: /HARNESS_MAX_EDGE_MAXCONN to raise it.*or lower load\.clients\.count/ },

@@ -8,6 +8,8 @@ export const COUNTERS = [
   'connect.failures',
   'connections.closed',
   'connections.dropped',
+  /** Clients that left on purpose (load.clients.churn): closed by the client, not dropped. */
+  'connections.churned',
   'messages.sent',
   'messages.received',
   'delivery.lost',

@@ -85,12 +85,45 @@ export const topologySchema = z.strictObject({
   links: z.array(linkSchema).default([]),
 });
 
+/** At most this share of the clients leaves per second: each client then churns every 5 s on average, at most. */
+export const MAX_CHURN_SHARE_PER_S = 0.2;
+/** A churned client stays away at most this long before it comes back. */
+export const MAX_CHURN_AWAY_MS = 60_000;
+
+/**
+ * Clients that leave (a clean close, as a user closing the tab) and come back: real traffic churns all
+ * day. Each second of [fromS, toS), `sharePerS` of the population is picked (seeded); a picked client
+ * that is connected closes and reconnects `awayMs` later as a new session. Not a drop: judged apart.
+ */
+export const churnSchema = z
+  .strictObject({
+    sharePerS: z
+      .number({ error: `expected a share of the clients per second, a number in (0, ${MAX_CHURN_SHARE_PER_S}]` })
+      .gt(0, { error: `expected a share of the clients per second above 0 (0.05 = 5% leave and come back each second); remove churn for none` })
+      .max(MAX_CHURN_SHARE_PER_S, {
+        error: `expected a share of the clients per second of at most ${MAX_CHURN_SHARE_PER_S} (each client leaving every 5 s on average); a share is a fraction: 5% is 0.05`,
+      }),
+    /** Replay second churn begins; default: when the last client has arrived (load.ramp.upS). */
+    fromS: seconds.optional(),
+    /** Replay second churn ends; default: the end of the replay. */
+    toS: seconds.optional(),
+    /** How long a leaving client stays away before it reconnects. */
+    awayMs: z
+      .int({ error: `expected whole milliseconds in [0, ${MAX_CHURN_AWAY_MS}]` })
+      .min(0, { error: `expected whole milliseconds in [0, ${MAX_CHURN_AWAY_MS}]` })
+      .max(MAX_CHURN_AWAY_MS, { error: `expected at most ${MAX_CHURN_AWAY_MS} ms away: a client gone longer is not churn, lower awayMs` })
+      .default(1000),
+  })
+  .refine((c) => c.fromS === undefined || c.toS === undefined || c.toS > c.fromS, { message: 'expected churn.toS > churn.fromS', path: ['toS'] });
+
 const k6ScriptSchema = z.strictObject({
   /** A file in scenarios/load/, e.g. `ws-subscribers.ts`. */
   script: z.string().regex(/^[\w.-]+\.ts$/, 'expected a file name in scenarios/load/ ending in .ts'),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   vus: z.int().positive().default(1),
   durationS: positive,
+  /** Sockets that leave and come back (ws-subscribers.ts reads it as CHURN_* parameters). */
+  churn: churnSchema.optional(),
 });
 
 export const reconnectPolicySchema = z.strictObject({
@@ -121,6 +154,7 @@ export const loadSchema = z.strictObject({
       reconnect: reconnectPolicySchema,
       channelsPerClient: z.int().positive().default(1),
       channelKind: z.enum(['public', 'private', 'presence']).default('public'),
+      churn: churnSchema.optional(),
     })
     .optional(),
   /** Hard bounds: no load runs longer or opens more connections than this. */
@@ -280,12 +314,31 @@ export const sloSchema = z.discriminatedUnion('kind', [
   /** One webhook probe's webhooks that went missing, came again after a 2xx, or that nothing caused. */
   z.strictObject({ ...sloBase, kind: z.literal('webhook'), probe: idSchema, check: z.enum(WEBHOOK_CHECKS) }),
   /**
+   * The trend of a pod gauge over a window, e.g. `value<=6` MB per minute of `pod.memoryMb`: a
+   * least-squares slope per minute, fitted on the samples the pods reported (none carried), per pod,
+   * per deployment or over every matching pod summed; the value is the steepest group's. With
+   * `holding: 'connections'` the slope is the growth the pods' open connections do not explain
+   * (memory growth at a constant connection count). Too few samples, a silent sampler, or
+   * connections that moved in step with time are `unknown`.
+   */
+  z.strictObject({
+    ...sloBase,
+    kind: z.literal('gauge-trend'),
+    metric: z.string().min(1),
+    where: labelsSchema.optional(),
+    per: z.enum(['pod', 'deployment', 'all']).default('all'),
+    holding: z.literal('connections').optional(),
+    /** Seconds with a sample every group needs in the window; fewer is unknown. */
+    minSamples: z.int().min(10).default(20),
+    window: windowSecondsSchema,
+  }),
+  /**
    * A cap probe's finding, e.g. `value<=2`: the value is how far from the configured limit the pod
    * began refusing (|open before + admitted − limit|). Fails outright when it never refused, refused
    * for another reason than `refusal`, or an admitted connection stopped working.
    */
   z.strictObject({ ...sloBase, kind: z.literal('limit'), probe: idSchema, refusal: z.string().min(1) }),
-], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));
+], kindError(['ratio', 'trend', 'count', 'gauge', 'gauge-trend', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));
 
 /**
  * Delivery semantics judged by default: every variant that holds all SLOs gets a `delivery` SLO per
@@ -342,4 +395,5 @@ export type Slo = z.output<typeof sloSchema>;
 export type Selector = z.output<typeof selectorSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
 export type ReconnectPolicy = z.output<typeof reconnectPolicySchema>;
+export type Churn = z.output<typeof churnSchema>;
 export type Semantics = z.output<typeof semanticsSchema>;

@@ -47,6 +47,7 @@ export const AGGREGATIONS_FOR: Record<string, Aggregation['kind'][]> = {
   trend: ['percentile', 'avg', 'min', 'max', 'med', 'count'],
   count: ['count'],
   gauge: ['max', 'min', 'avg', 'value'],
+  'gauge-trend': ['value'],
   detection: ['value'],
   recovery: ['value'],
   delivery: ['count'],

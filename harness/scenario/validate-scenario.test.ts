@@ -141,11 +141,51 @@ describe('validateScenario: malformed input names file, path and expectation', (
   });
 });
 
+describe('validateScenario: churn and gauge trends', () => {
+  const withClients = (churn: unknown) => {
+    const s = base();
+    s.load.clients = { count: 10, reconnect: { strategy: 'backoff' }, churn };
+    return s;
+  };
+
+  it('accepts a churn setting and fills awayMs', () => {
+    const v = validateScenario(withClients({ sharePerS: 0.05 }), 'scenarios/x.ts');
+    expect(resolveVariant(v, 'remediated').load.clients!.churn).toEqual({ sharePerS: 0.05, awayMs: 1000 });
+  });
+
+  it('a churn share written as a percentage is refused with the fix', () => {
+    expect(validationMessage(withClients({ sharePerS: 5 }))).toBe(
+      'scenarios/x.ts: load.clients.churn.sharePerS: expected a share of the clients per second of at most 0.2 (each client leaving every 5 s on average); a share is a fraction: 5% is 0.05, got 5',
+    );
+  });
+
+  it('a zero or negative churn share says to remove churn instead', () => {
+    expect(validationMessage(withClients({ sharePerS: 0 }))).toMatch(/load\.clients\.churn\.sharePerS: expected a share of the clients per second above 0 .*remove churn for none, got 0$/);
+  });
+
+  it('churn ending before it starts, or after the replay', () => {
+    expect(validationMessage(withClients({ sharePerS: 0.1, fromS: 8, toS: 4 }))).toBe('scenarios/x.ts: load.clients.churn.toS: expected churn.toS > churn.fromS');
+    expect(validationMessage(withClients({ sharePerS: 0.1, toS: 10_000 }))).toMatch(/load\.clients\.churn\.toS: expected a time within durationS/);
+  });
+
+  it('a gauge-trend SLO needs a window, a gauge metric and a value threshold', () => {
+    const trend = (over: Record<string, unknown>) => {
+      const s = base();
+      s.slos.push({ id: 'mem-trend', title: 'Memory growth', why: 'leak', kind: 'gauge-trend', metric: 'pod.memoryMb', threshold: 'value<=5', window: { from: 2, to: 8 }, ...over });
+      return s;
+    };
+    expect(resolveVariant(validateScenario(trend({}), 'scenarios/x.ts'), 'remediated').slos.find((x) => x.id === 'mem-trend')).toMatchObject({ per: 'all', minSamples: 20 });
+    expect(validationMessage(trend({ window: undefined }))).toMatch(/slos\[\d\]\.window: required/);
+    expect(validationMessage(trend({ metric: 'connect.failures' }))).toMatch(/expected a gauge metric, got the counter "connect\.failures"/);
+    expect(validationMessage(trend({ threshold: 'max<5' }))).toMatch(/expected a value threshold for a gauge-trend SLO/);
+  });
+});
+
 describe('validateScenario: union kinds', () => {
   it('an unknown SLO kind lists the kinds', () => {
     const s = base();
     s.slos[1].kind = 'counter';
-    expect(validationMessage(s)).toBe('scenarios/x.ts: slos[1].kind: expected kind to be one of ratio, trend, count, gauge, detection, recovery, delivery, webhook, limit, got "counter"');
+    expect(validationMessage(s)).toBe('scenarios/x.ts: slos[1].kind: expected kind to be one of ratio, trend, count, gauge, gauge-trend, detection, recovery, delivery, webhook, limit, got "counter"');
   });
 });
 

@@ -36,6 +36,7 @@ export const HISTORY_EVENT_TYPES = [
   'connect.attempt',
   'connect.outcome',
   'connect.closed',
+  'client.churned',
   'pod.sample',
   'k6.point',
   'probe.sent',

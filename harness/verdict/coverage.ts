@@ -70,6 +70,8 @@ function sloMetrics(slo: Slo): { metric: string; where: Labels | undefined }[] {
     case 'count':
     case 'gauge':
       return [{ metric: slo.metric, where: slo.where }];
+    case 'gauge-trend':
+      return [{ metric: slo.metric, where: slo.where }, ...(slo.holding ? [{ metric: slo.holding, where: slo.where }] : [])];
     case 'recovery':
       return slo.signal.kind === 'ratio'
         ? [slo.signal.numerator, slo.signal.denominator].map((s) => ({ metric: s.metric, where: s.where }))

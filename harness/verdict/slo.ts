@@ -6,6 +6,7 @@ import type { Slo } from '../scenario/schema.ts';
 import { compare, parseThreshold, type Threshold } from '../scenario/threshold.ts';
 import { detect } from './detection.ts';
 import { recoveryTime } from './recovery.ts';
+import { judgeGaugeTrend } from './gauge-trend.ts';
 import { judgeLimit } from './limit.ts';
 import { judgeSemantics } from './semantics.ts';
 import type { AlertFiring, SloResult, Status } from './types.ts';
@@ -62,6 +63,11 @@ export function judgeSlo(slo: Slo, obs: Observation, firings: readonly AlertFiri
       const k = t.agg.kind;
       const value = k === 'max' ? Math.max(...values) : k === 'min' ? Math.min(...values) : k === 'avg' ? values.reduce((x, y) => x + y, 0) / values.length : values[values.length - 1]!;
       return judged(slo, t, value, 'value', `${k} of ${values.length} per-second ${name} values = ${fmt(value)}`);
+    }
+    case 'gauge-trend': {
+      const v = judgeGaugeTrend(slo, obs);
+      const breached = v.value !== null && !compare(v.value, t.op, t.value);
+      return judged(slo, t, v.value, 'value', v.detail, v.partial && !breached ? 'unknown' : undefined);
     }
     case 'detection': {
       const d = detect(slo, obs, firings);

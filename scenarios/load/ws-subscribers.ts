@@ -5,7 +5,11 @@
 //
 // Parameters (__ENV): EDGE_WS (ws://127.0.0.1:port, required), APP_KEY, APP_SECRET, VUS,
 // DURATION_S, SOCKETS_PER_VU, MAX_CONNECTIONS, CHANNELS, CHANNEL_KIND (public|private|presence),
-// RAMP_S, RECONNECT (true|false), RECONNECT_DELAY_MS, REPORT_EVERY_MS.
+// RAMP_S, RECONNECT (true|false), RECONNECT_DELAY_MS, REPORT_EVERY_MS; churn (load.k6[].churn):
+// CHURN_SHARE_PER_S (0 = none; at most 0.2), CHURN_FROM_S, CHURN_TO_S, CHURN_AWAY_MS, SEED.
+// Churn: each second of [CHURN_FROM_S, CHURN_TO_S) a seeded share of each VU's open sockets closes
+// cleanly (a user leaving) and reconnects CHURN_AWAY_MS later; counted as pusher_churned and as a
+// close with abnormal=false, reason=churn, never as a drop.
 import { WebSocket } from 'k6/websockets';
 import { Counter, Trend } from 'k6/metrics';
 import { clearInterval, setInterval, setTimeout } from 'k6/timers';
@@ -27,6 +31,12 @@ const RECONNECT = (__ENV.RECONNECT || 'true') === 'true';
 const RECONNECT_DELAY_MS = num('RECONNECT_DELAY_MS', 1000);
 const REPORT_EVERY_MS = Math.max(100, num('REPORT_EVERY_MS', 1000));
 const MAX_ATTEMPTS_PER_SOCKET = Math.max(1, Math.floor(num('MAX_ATTEMPTS_PER_SOCKET', 1000)));
+const CHURN_SHARE_PER_S = num('CHURN_SHARE_PER_S', 0);
+if (CHURN_SHARE_PER_S > 0.2) throw new Error(`CHURN_SHARE_PER_S=${CHURN_SHARE_PER_S}: expected a share per second of at most 0.2`);
+const CHURN_FROM_MS = num('CHURN_FROM_S', RAMP_MS / 1000) * 1000;
+const CHURN_TO_MS = num('CHURN_TO_S', DURATION_S) * 1000;
+const CHURN_AWAY_MS = Math.min(60_000, num('CHURN_AWAY_MS', 1000));
+const SEED = Math.floor(num('SEED', 1));
 
 export const options: Options = {
   scenarios: {
@@ -49,6 +59,20 @@ const closes = new Counter('pusher_closes');
 const subscribed = new Counter('pusher_subscribed');
 const received = new Counter('pusher_messages_received');
 const connectTime = new Trend('pusher_connect_time', true);
+const churned = new Counter('pusher_churned');
+
+/** xorshift32 seeded per VU: the same seed picks the same sockets (as the Node population's churn plan). */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x1_0000_0000;
+  };
+}
 
 interface CloseEventLike {
   code?: number;
@@ -89,6 +113,10 @@ function channelFor(vu: number, slot: number): string {
 export default function (): void {
   const endAt = Date.now() + DURATION_S * 1000;
   const sockets: (WebSocket | undefined)[] = [];
+  /** Slots whose next close is churn: counted apart and reconnected after CHURN_AWAY_MS. */
+  const leaving: boolean[] = [];
+  const random = seededRandom(SEED * 7919 + __VU);
+  const startedAt = Date.now();
   let messages = 0;
   let stopping = false;
 
@@ -125,10 +153,17 @@ export default function (): void {
     });
     ws.addEventListener('close', (e) => {
       const c = classify(lastError, (e as unknown as CloseEventLike).code);
-      if (!established) failures.add(1, { ...TAGS, reason: c.reason, code: c.code });
+      const churn = leaving[slot] === true;
+      leaving[slot] = false;
+      if (churn) {
+        churned.add(1, TAGS);
+        closes.add(1, { ...TAGS, code: c.code, abnormal: 'false', reason: 'churn' });
+      } else if (!established) failures.add(1, { ...TAGS, reason: c.reason, code: c.code });
       else closes.add(1, { ...TAGS, code: c.code, abnormal: String(!stopping), reason: c.reason });
       if (sockets[slot] === ws) sockets[slot] = undefined;
-      if (RECONNECT && !stopping) setTimeout(() => open(slot, attempt + 1), RECONNECT_DELAY_MS);
+      // A user who left comes back as a new session (attempts start over).
+      if (churn && !stopping) setTimeout(() => open(slot, 0), CHURN_AWAY_MS);
+      else if (RECONNECT && !stopping) setTimeout(() => open(slot, attempt + 1), RECONNECT_DELAY_MS);
     });
   };
 
@@ -140,9 +175,37 @@ export default function (): void {
     messages = 0;
   };
   const reporter = setInterval(flush, REPORT_EVERY_MS);
+  // Each second owes share × sockets departures; the fraction carries over. Distinct open sockets,
+  // seeded, each at a seeded moment inside the second.
+  let owed = 0;
+  const churner =
+    CHURN_SHARE_PER_S > 0
+      ? setInterval(() => {
+          const now = Date.now() - startedAt;
+          if (stopping || now < CHURN_FROM_MS || now >= CHURN_TO_MS) return;
+          owed += CHURN_SHARE_PER_S * SOCKETS_PER_VU;
+          const n = Math.floor(owed + 1e-9);
+          owed -= n;
+          const slots = Array.from({ length: SOCKETS_PER_VU }, (_, i) => i);
+          for (let j = 0; j < n; j++) {
+            const r = j + Math.floor(random() * (SOCKETS_PER_VU - j));
+            const picked = slots[r]!;
+            slots[r] = slots[j]!;
+            slots[j] = picked;
+            const ws = sockets[picked];
+            if (!ws || ws.readyState !== 1 || leaving[picked]) continue;
+            setTimeout(() => {
+              if (stopping || sockets[picked] !== ws || ws.readyState !== 1) return;
+              leaving[picked] = true;
+              ws.close();
+            }, Math.floor(random() * 1000));
+          }
+        }, 1000)
+      : undefined;
   setTimeout(() => {
     stopping = true;
     clearInterval(reporter);
+    if (churner !== undefined) clearInterval(churner);
     flush();
     // 0 connecting, 1 open (numbers: the class constants are types only in k6).
     for (const ws of sockets) if (ws && (ws.readyState === 0 || ws.readyState === 1)) ws.close();

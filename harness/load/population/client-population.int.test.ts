@@ -61,6 +61,43 @@ describe('client population', () => {
     expect(closed.every((c) => c.type === 'connect.closed' && !c.abnormal && c.by === 'client')).toBe(true);
   });
 
+  it('churn: planned clients leave cleanly, come back after awayMs, and the pod ends with as many connections', async () => {
+    const s = await pod();
+    const h = new MemoryHistory();
+    const count = 20;
+    const p = population(h, s, {
+      count,
+      clients: {
+        count,
+        reconnect: { strategy: 'backoff', baseMs: 50, maxMs: 400, jitter: true, fallbackAfterFailures: 2 },
+        channelsPerClient: 1,
+        channelKind: 'public',
+        churn: { sharePerS: 0.2, fromS: 1, toS: 4, awayMs: 300 },
+      },
+    });
+    // 20% of 20 clients a second over 3 s: 12 departures planned.
+    expect(p.churn).toHaveLength(12);
+    expect(await eventually(() => p.stats().connected.ws === count)).toBe(true);
+    // After the last departure and its time away, everyone is back.
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(await eventually(() => p.stats().connected.ws === count, 10_000)).toBe(true);
+    // A client picked again while still away is skipped (it is not connected): at most a few.
+    const n = p.stats().churned;
+    expect(n).toBeGreaterThanOrEqual(10);
+    expect(n).toBeLessThanOrEqual(12);
+    const churned = h.list().filter((e): e is EventOf<'client.churned'> => e.type === 'client.churned');
+    expect(churned).toHaveLength(n);
+    expect(churned.every((c) => c.awayMs === 300 && c.source === 'client')).toBe(true);
+    const closed = h.list().filter((e): e is EventOf<'connect.closed'> => e.type === 'connect.closed');
+    // Every churned close is by the client and not abnormal: nothing a drop SLO counts.
+    expect(closed).toHaveLength(n);
+    expect(closed.every((c) => !c.abnormal && c.by === 'client')).toBe(true);
+    expect(new Set(closed.map((c) => c.client))).toEqual(new Set(churned.map((c) => c.client)));
+    // Each churned client connected again: one more successful outcome per departure.
+    expect(outcomes(h).filter((o) => o.ok)).toHaveLength(count + n);
+    expect(p.stats().drops).toBe(0);
+  });
+
   it('falls back to xhr_streaming when the pod has no WebSocket role', async () => {
     const s = await pod({ ROLES: 'fallback,rest' });
     const h = new MemoryHistory();

@@ -7,6 +7,8 @@ import { setMaxListeners } from 'node:events';
 import type { History } from '../../history/history.ts';
 import type { Load } from '../../scenario/schema.ts';
 import { assertLoopback, type AppCredentials, type Endpoint } from '../pusher-client/index.ts';
+import { sleep } from '../timing.ts';
+import { planChurn, type ChurnDeparture } from './churn-plan.ts';
 import { planClients, type ClientPlan } from './client-plan.ts';
 import { emptyStats, PopulationClient, type PopulationStats } from './population-client.ts';
 
@@ -37,6 +39,8 @@ export interface ClientPopulationOptions {
 
 export interface StartedClientPopulation {
   readonly plan: readonly ClientPlan[];
+  /** Who leaves when (load.clients.churn); empty without churn. */
+  readonly churn: readonly ChurnDeparture[];
   stats(): PopulationStats;
   /** Resolves when every client has stopped (stop(), deadline, or all gave up). */
   readonly done: Promise<void>;
@@ -62,6 +66,16 @@ export function startClientPopulation(o: ClientPopulationOptions): StartedClient
     channelPool: o.channelPool ?? 1,
     idPrefix: o.idPrefix ?? 'client',
   });
+  // Churn runs from the end of the ramp (every client has arrived) to the population's end by default.
+  const churn = o.clients.churn
+    ? planChurn({
+        seed: o.seed,
+        count: plan.length,
+        sharePerS: o.clients.churn.sharePerS,
+        fromMs: (o.clients.churn.fromS ?? o.rampUpS) * 1000,
+        toMs: Math.min(o.clients.churn.toS ?? o.maxDurationS, o.maxDurationS) * 1000,
+      })
+    : [];
   const abort = new AbortController();
   // Every client of the population listens on this one signal: not a leak.
   setMaxListeners(0, abort.signal);
@@ -83,16 +97,27 @@ export function startClientPopulation(o: ClientPopulationOptions): StartedClient
         maxAttempts: o.maxAttemptsPerClient ?? 10_000,
       }),
   );
+  const awayMs = o.clients.churn?.awayMs ?? 0;
+  const startedAt = performance.now();
+  // One loop walks the schedule; a departure due while the client is not connected is skipped.
+  const churning = (async () => {
+    for (const d of churn) {
+      await sleep(startedAt + d.atMs - performance.now(), abort.signal);
+      if (abort.signal.aborted) return;
+      clients[d.client]!.leave(awayMs);
+    }
+  })();
   const stop = async (): Promise<void> => {
     abort.abort();
     for (const c of clients) c.close();
-    await Promise.all(clients.map((c) => c.done));
+    await Promise.all([churning, ...clients.map((c) => c.done)]);
   };
   const hardStop = setTimeout(() => void stop(), o.maxDurationS * 1000);
   hardStop.unref();
   const done = Promise.all(clients.map((c) => c.done)).then(() => clearTimeout(hardStop));
   return {
     plan,
+    churn,
     stats: () => ({ ...stats, connected: { ...stats.connected }, failures: { ...stats.failures } }),
     done,
     stop: async () => {

@@ -23,6 +23,8 @@ export interface PopulationStats {
   failures: Record<string, number>;
   /** Open connections that dropped (not closed by us). */
   drops: number;
+  /** Connections closed on purpose by churn (clean closes, followed by a reconnect). */
+  churned: number;
   /** Clients that stopped reconnecting (4000-4099, or out of attempts). */
   gaveUp: number;
   /** Clients now on a fallback transport. */
@@ -33,7 +35,7 @@ export interface PopulationStats {
 }
 
 export function emptyStats(clients: number): PopulationStats {
-  return { clients, connected: { ws: 0, xhr_streaming: 0, xhr_polling: 0 }, attempts: 0, failures: {}, drops: 0, gaveUp: 0, fellBack: 0, subscribeFailures: 0, messages: 0 };
+  return { clients, connected: { ws: 0, xhr_streaming: 0, xhr_polling: 0 }, attempts: 0, failures: {}, drops: 0, churned: 0, gaveUp: 0, fellBack: 0, subscribeFailures: 0, messages: 0 };
 }
 
 export interface ClientEnv {
@@ -57,6 +59,8 @@ export class PopulationClient {
   private conn: PusherConnection | undefined;
   readonly done: Promise<void>;
   private readonly ladder: TransportLadder;
+  /** Set by leave(): the close that follows is churn, and the client comes back after this long. */
+  private awayMs: number | undefined;
 
   constructor(
     readonly plan: ClientPlan,
@@ -116,7 +120,15 @@ export class PopulationClient {
       const info = await conn.closed;
       env.stats.connected[transport]--;
       this.conn = undefined;
-      if (info.by === 'client') return;
+      const away = this.awayMs;
+      this.awayMs = undefined;
+      if (info.by === 'client') {
+        // Churn: a user who left comes back as a new session; any other close by us is the end.
+        if (away === undefined || !this.live()) return;
+        await sleep(away, env.signal);
+        retry = 0;
+        continue;
+      }
       env.stats.drops++;
       const step = nextStep(env.policy, { reason: 'close', code: info.code }, ++retry, random);
       if (step.action === 'give-up') break;
@@ -126,6 +138,21 @@ export class PopulationClient {
   }
 
   close(): void {
+    this.awayMs = undefined;
     this.conn?.close();
+  }
+
+  /**
+   * Leave as a user does (a clean close) and come back `awayMs` later. Recorded as churn before the
+   * close, so the close it causes is told apart from a drop. False when not connected now.
+   */
+  leave(awayMs: number): boolean {
+    const conn = this.conn;
+    if (!conn || this.awayMs !== undefined || !this.live()) return false;
+    this.awayMs = awayMs;
+    this.env.stats.churned++;
+    this.env.history.record({ type: 'client.churned', client: this.plan.id, transport: conn.transport, source: 'client', awayMs });
+    conn.close();
+    return true;
   }
 }
