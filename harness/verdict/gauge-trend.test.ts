@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../history/events.ts';
+import { observeSync } from '../metrics/fold.ts';
+import type { Slo } from '../scenario/schema.ts';
+import { judgeGaugeTrend } from './gauge-trend.ts';
+import { judgeSlo } from './slo.ts';
+
+// Pure checks of the fit's bookkeeping on hand-built pod samples; the recorded runs (a leak and no
+// leak under churn) are judged in gauge-trend-recorded.test.ts.
+
+type TrendSlo = Extract<Slo, { kind: 'gauge-trend' }>;
+const slo = (over: Partial<TrendSlo> = {}): TrendSlo => ({
+  id: 'mem',
+  title: 'Memory growth',
+  why: 'test',
+  kind: 'gauge-trend',
+  metric: 'pod.memoryMb',
+  per: 'all',
+  minSamples: 20,
+  threshold: 'value<=3',
+  window: { from: 10, to: 70 },
+  ...over,
+});
+
+/** One sample a second per pod; `mb(s, pod)` and `conns(s, pod)` give its memory and connections. */
+function samples(pods: string[], seconds: number, mb: (s: number, pod: string) => number, conns: (s: number, pod: string) => number, skip: (s: number, pod: string) => boolean = () => false): HistoryEvent[] {
+  const out: HistoryEvent[] = [];
+  for (let s = 0; s < seconds; s++) {
+    for (const pod of pods) {
+      if (skip(s, pod)) continue;
+      out.push({ type: 'pod.sample', t: s * 1000 + 300, deployment: pod.replace(/-\d+$/, ''), pod, state: 'running', ready: true, restarts: 0, memoryMb: mb(s, pod), connections: { ws: conns(s, pod) } });
+    }
+  }
+  return out;
+}
+
+const ended = (seconds: number): HistoryEvent[] => [{ type: 'run.ended', t: seconds * 1000, plannedDurationS: seconds }];
+// Connections wander as clients leave and come back; 1 MB each.
+const wander = (s: number, pod: string) => 100 + ((s * 7919 + pod.length * 31) % 11) - 5;
+
+describe('gauge-trend', () => {
+  it('memory that follows connections only is no trend when connections are held; a leak on top is', () => {
+    const pods = ['new-1', 'new-2'];
+    const flat = observeSync([...samples(pods, 75, (s, p) => 30 + wander(s, p), wander), ...ended(75)]);
+    const leak = observeSync([...samples(pods, 75, (s, p) => 30 + wander(s, p) + (p === 'new-2' ? 0.1 * s : 0), wander), ...ended(75)]);
+    const held = slo({ holding: 'connections' });
+    expect(judgeGaugeTrend(held, flat).value).toBeCloseTo(0, 6);
+    expect(judgeSlo(held, flat, []).status).toBe('pass');
+    // 0.1 MB/s on one pod is 6 MB/min for all pods summed.
+    expect(judgeGaugeTrend(held, leak).value).toBeCloseTo(6, 6);
+    expect(judgeSlo(held, leak, [])).toMatchObject({ status: 'fail', detail: expect.stringMatching(/all pods: \+6\.00 over 60 s holding connections/) });
+    const perPod = judgeGaugeTrend(slo({ holding: 'connections', per: 'pod' }), leak);
+    expect(perPod.groups.map((g) => [g.group, Math.round(g.slopePerMin! * 100) / 100])).toEqual([
+      ['new-1', 0],
+      ['new-2', 6],
+    ]);
+  });
+
+  it('a second counts only when every pod of the group reported in it: a missing sample is skipped, never carried', () => {
+    const pods = ['new-1', 'new-2'];
+    const obs = observeSync([...samples(pods, 75, () => 50, () => 10, (s, p) => p === 'new-2' && s % 2 === 0), ...ended(75)]);
+    const v = judgeGaugeTrend(slo(), obs);
+    expect(v.groups).toEqual([{ group: 'all pods', samples: 30, slopePerMin: 0, covariate: undefined }]);
+    // Too few for a stricter minimum: unknown, not pass.
+    const strict = slo({ minSamples: 40 });
+    expect(judgeGaugeTrend(strict, obs)).toMatchObject({ value: null, partial: false });
+    expect(judgeSlo(strict, obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/30 seconds sampled by every pod of all pods, fewer than 40/) });
+  });
+
+  it('connections that rise in step with time (a ramp) cannot be told from a leak: unknown', () => {
+    const obs = observeSync([...samples(['new-1'], 75, (s) => 20 + 2 * s, (s) => 2 * s), ...ended(75)]);
+    expect(judgeSlo(slo({ holding: 'connections' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/connections moved in step with time in all pods \(r=1\.00\)/) });
+  });
+
+  it('one group unknown and the others within the threshold is unknown; a breach in another group is still a breach', () => {
+    const pods = ['old-1', 'new-1'];
+    const skipNew = (s: number, p: string) => p === 'new-1' && s > 20;
+    const quiet = observeSync([...samples(pods, 75, () => 50, () => 10, skipNew), ...ended(75)]);
+    expect(judgeSlo(slo({ per: 'deployment' }), quiet, []).status).toBe('unknown');
+    const leaking = observeSync([...samples(pods, 75, (s, p) => (p === 'old-1' ? 50 + 0.2 * s : 50), () => 10, skipNew), ...ended(75)]);
+    expect(judgeSlo(slo({ per: 'deployment' }), leaking, [])).toMatchObject({ status: 'fail', value: expect.closeTo(12, 6) });
+  });
+
+  it('the window is judged up to the replay only, and no sample in it is unknown', () => {
+    const obs = observeSync(samples(['new-1'], 8, () => 50, () => 10));
+    expect(judgeSlo(slo(), obs, [])).toMatchObject({ status: 'unknown', value: null });
+  });
+});
