@@ -2,7 +2,7 @@
 // (new pods held at their cap while the weights moved, refused clients on old or the fallback, the
 // new deployment's own alert silent), read from the run's history and summary.
 import { describe, expect, it } from 'vitest';
-import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
+import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
 
 const NEW_POD_CAP = 4;
@@ -15,6 +15,9 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     for (const id of ['conn-success', 'fallback-latency', 'detection']) expect(slo(r, id).status).toBe('fail');
+    // The incident is the 2021 day as it was: no churn, and no memory SLO (it judges the remediation).
+    expect((await churnEvidence(r)).departures).toBe(0);
+    expect(r.summary.slos.map((s) => s.id)).not.toContain('memory-under-churn');
 
     // The roll-out really moved the edge: the last shift read back 70% new from HAProxy's map.
     const shifts = r.summary.actions.filter((a) => a.type === 'weights.shift');
@@ -47,6 +50,16 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     for (const s of r.summary.slos) expect(s.status, `${s.id}: ${s.detail}`).toBe('pass');
+
+    // Churn ran (10% of the clients leaving and coming back each second from 20 s), none of it a drop,
+    // and memory held still at a constant connection count while it did.
+    const churn = await churnEvidence(r);
+    expect(churn.departures).toBeGreaterThan(3000);
+    expect(churn.clientsChurned).toBeGreaterThan(500);
+    expect(churn.drops).toBe(0);
+    expect(churn.closedByClient).toBeGreaterThanOrEqual(churn.departures);
+    expect(slo(r, 'memory-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: 'value<=8' });
+    expect(slo(r, 'memory-under-churn').detail).toMatch(/in \[90 s, 130 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+ s holding connections/);
 
     // The same roll-out, and the new pods took their share: far more than the old cap.
     const samples = await podSamples(r);

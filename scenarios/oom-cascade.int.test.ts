@@ -2,7 +2,7 @@
 // (new pods filled to their memory limit and were OOM-killed by the kernel, the edge answered 503
 // with no live pod behind it, clients fell back, nobody was paged), read from history and summary.
 import { describe, expect, it } from 'vitest';
-import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
+import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
 
 const NEW_POD_MEMORY_MB = 80;
@@ -14,6 +14,8 @@ describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concen
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     for (const id of ['drops', 'edge-503', 'detection']) expect(slo(r, id).status).toBe('fail');
+    expect((await churnEvidence(r)).departures).toBe(0);
+    expect(r.summary.slos.map((s) => s.id)).not.toContain('memory-under-churn');
 
     // Kernel OOM kills, as Docker saw them: exit 137 with OOMKilled set, on new pods only.
     const final = finalPodStates(r);
@@ -52,5 +54,15 @@ describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concen
     // The new pods carried more connections than the incident's pods could hold, within their memory.
     for (const n of Object.values(maxPerPod(samples, 'new', (s) => s.connections.ws))) expect(n).toBeGreaterThan(70);
     expect(failuresByReason(await clientOutcomes(r))['http:503'] ?? 0).toBe(0);
+
+    // Churn ran (10% of the clients leaving and coming back each second from 12 s), none of it a
+    // drop, and the fleet's memory held still at a constant connection count while it did.
+    const churn = await churnEvidence(r);
+    expect(churn.departures).toBeGreaterThan(3000);
+    expect(churn.clientsChurned).toBeGreaterThan(400);
+    expect(churn.drops).toBe(0);
+    expect(churn.closedByClient).toBeGreaterThanOrEqual(churn.departures);
+    expect(slo(r, 'memory-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: 'value<=30' });
+    expect(slo(r, 'memory-under-churn').detail).toMatch(/in \[50 s, 110 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+ s holding connections/);
   });
 });

@@ -54,3 +54,16 @@ export function failuresByReason(outcomes: readonly ConnectOutcome[]): Record<st
   }
   return out;
 }
+
+/** Churn as the run saw it: departures recorded, and the client closes that were drops (must be none of the departures). */
+export async function churnEvidence(r: ReplayResult): Promise<{ departures: number; clientsChurned: number; drops: number; closedByClient: number }> {
+  const h = await r.history();
+  const churned = h.filter((e): e is EventOf<'client.churned'> => e.type === 'client.churned');
+  const closes = h.filter((e): e is EventOf<'connect.closed'> => e.type === 'connect.closed' && e.source === 'client');
+  return {
+    departures: churned.length,
+    clientsChurned: new Set(churned.map((e) => e.client)).size,
+    drops: closes.filter((e) => e.abnormal).length,
+    closedByClient: closes.filter((e) => !e.abnormal && e.by === 'client').length,
+  };
+}
