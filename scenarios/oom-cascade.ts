@@ -215,16 +215,17 @@ export default defineScenario({
             'A pod that keeps what a closed connection held grows with every client that left and came back: here each connection ' +
             'holds 1 MiB, so at 45 departures/s a pod fleet keeping it would grow by about 2,700 MB/min. Each churned 1 MiB is freed ' +
             'only when V8 collects it: all pods together climb by 150-250 MB and then saw around a plateau reached between 50 and ' +
-            '66 s. Measured in this window, all pods summed: -9.2 MB/min (the server as it is) and -4.4 (mutation 04); from 50 s ' +
-            'the same run read +33.2, the end of its climb, hence 60 s (docs/scenarios/oom-cascade.md). 30 MB/min is about 40 above ' +
-            'the highest measured and a hundredth of a leak of what connections hold. It does not see a leak of the hub\'s few KB ' +
+            '66 s. Measured in this window, all pods summed: -9.2 and +30.2 MB/min (the server as it is, two runs) and -4.4 ' +
+            '(mutation 04); from 50 s one run read +33.2, the end of its climb, hence 60 s (docs/scenarios/oom-cascade.md). ' +
+            '100 MB/min is three times the highest measured (a first threshold of 30 was a false alarm at +30.2) and still a ' +
+            'twenty-seventh of a leak of what connections hold. It does not see a leak of the hub\'s few KB ' +
             'per connection (about 15 MB/min here, inside the noise): connection-limit, whose pods hold no padding, judges that.',
           kind: 'gauge-trend',
           metric: 'pod.memoryMb',
           per: 'all',
           holding: 'connections',
           window: MEMORY_WINDOW,
-          threshold: 'value<=30',
+          threshold: 'value<=100',
         },
       ],
     },
