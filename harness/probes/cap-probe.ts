@@ -9,17 +9,13 @@ import { metricByLabel } from '../topology/prometheus-text.ts';
 import { podGet } from '../topology/pod-http.ts';
 import { connectRecorded } from '../load/recorded-connect.ts';
 import { sleep } from '../load/timing.ts';
-import { ConnectError, dataObject, LOOPBACK_HOST, RestClient, type PusherConnection } from '../load/pusher-client/index.ts';
+import { ConnectError, LOOPBACK_HOST, type PusherConnection } from '../load/pusher-client/index.ts';
 import { reasonKey } from '../history/events.ts';
 import type { Probe } from '../scenario/schema.ts';
 import { endpointFor, ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
+import { firstMiddleLast, receiveCheck } from './receive-check.ts';
 
 export type CapProbeSpec = Extract<Probe, { kind: 'cap' }>;
-
-/** Admitted connections asked to receive: the first, the middle and the last one admitted. */
-const SAMPLE = 3;
-const RECEIVE_WAIT_MS = 3000;
-const CHECK_EVENT = 'cap-check';
 
 async function podGauge(port: number): Promise<{ open: number; refused: Record<string, number> } | undefined> {
   const res = await podGet(`http://${LOOPBACK_HOST}:${port}/metrics`, 2000);
@@ -59,7 +55,7 @@ export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedPro
     }
     const after = await podGauge(endpoint.port);
     const admitted = open.length;
-    const working = await receiveCheck(spec, ctx, [open[0], open[Math.floor(admitted / 2)], open[admitted - 1]]);
+    const working = await receiveCheck(spec.id, ctx, firstMiddleLast(open));
     const refusedByServer: Record<string, number> = {};
     for (const [reason, total] of Object.entries(after?.refused ?? {})) {
       const delta = total - (before.refused[reason] ?? 0);
@@ -96,33 +92,4 @@ export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedPro
       for (const c of open.splice(0)) c.close();
     },
   };
-}
-
-/** Subscribes a sample of admitted connections, publishes one message, counts who received it. */
-async function receiveCheck(spec: CapProbeSpec, ctx: ProbeContext, sample: (PusherConnection | undefined)[]): Promise<{ checked: number; ok: number }> {
-  const conns = [...new Set(sample.filter((c): c is PusherConnection => c !== undefined))].slice(0, SAMPLE);
-  if (conns.length === 0) return { checked: 0, ok: 0 };
-  const channel = `cap-${spec.id}`;
-  const got = new Set<PusherConnection>();
-  const subscribed: PusherConnection[] = [];
-  for (const c of conns) {
-    c.onEvent((f) => {
-      if (f.event === CHECK_EVENT && f.channel === channel && dataObject(f).probe === spec.id) got.add(c);
-    });
-    try {
-      await c.subscribe(channel);
-      subscribed.push(c);
-    } catch {
-      // not subscribed: counted as checked and not working
-    }
-  }
-  const rest = new RestClient(ctx.targets.rest ?? ctx.targets.edge, ctx.app, { keepAlive: false, maxSockets: 1 });
-  try {
-    if (subscribed.length > 0) await rest.publish([channel], CHECK_EVENT, JSON.stringify({ probe: spec.id })).catch(() => undefined);
-    const by = performance.now() + RECEIVE_WAIT_MS;
-    while (got.size < subscribed.length && performance.now() < by) await sleep(25);
-  } finally {
-    rest.close();
-  }
-  return { checked: conns.length, ok: got.size };
 }

@@ -13,6 +13,11 @@ export interface ProbeTargets {
    * the refused connection, which is the point of probing it.
    */
   podOf(deployment: string): Endpoint | undefined;
+  /**
+   * A ready pod of the deployment other than the one `podOf` picks, for a check that must not
+   * disturb the pinned probes; undefined when there is none.
+   */
+  sparePodOf?(deployment: string): Endpoint | undefined;
 }
 
 export interface ProbeContext {
@@ -30,7 +35,7 @@ export interface ProbeContext {
 
 export interface StartedProbe {
   readonly id: string;
-  readonly kind: 'delivery' | 'rest' | 'webhook' | 'cap';
+  readonly kind: 'delivery' | 'rest' | 'webhook' | 'cap' | 'fallback-queue';
   /** Stops sending, closes every connection; resolves when all of it is closed. */
   stop(): Promise<void>;
 }

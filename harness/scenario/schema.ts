@@ -181,7 +181,26 @@ export const probeSchema = z.discriminatedUnion('kind', [
     /** Connections opened at once; the pod's count is exact whatever the batch. */
     batch: z.int().positive().max(100).default(25),
   }),
-], kindError(['delivery', 'rest', 'webhook', 'cap']));
+  /**
+   * Fills one HTTP-fallback pod's request limiter on purpose at `atS`: `maxConcurrent` served at once
+   * plus `queueLimit` waiting, then `extra` more, each a session-opening poll on its own connection,
+   * sent in order within one service period (`costMs`). Checks where the pod began refusing, the order
+   * it served its queue in, and that a sample of the sessions it admitted still receives. It fills a
+   * pod no pinned probe uses (the deployment needs a second pod), so its refusals reach no other
+   * client the variant measures. The three limits are the deployment's FALLBACK_* settings.
+   */
+  z.strictObject({
+    kind: z.literal('fallback-queue'),
+    id: idSchema,
+    deployment: idSchema,
+    maxConcurrent: z.int().positive(),
+    queueLimit: z.int().nonnegative(),
+    costMs: z.int().positive(),
+    atS: seconds,
+    /** Requests beyond the limit: the first of them must be refused. */
+    extra: z.int().positive().max(50).default(8),
+  }),
+], kindError(['delivery', 'rest', 'webhook', 'cap', 'fallback-queue']));
 
 const windowSecondsSchema = z
   .object({ from: seconds, to: seconds })
@@ -280,9 +299,10 @@ export const sloSchema = z.discriminatedUnion('kind', [
   /** One webhook probe's webhooks that went missing, came again after a 2xx, or that nothing caused. */
   z.strictObject({ ...sloBase, kind: z.literal('webhook'), probe: idSchema, check: z.enum(WEBHOOK_CHECKS) }),
   /**
-   * A cap probe's finding, e.g. `value<=2`: the value is how far from the configured limit the pod
-   * began refusing (|open before + admitted − limit|). Fails outright when it never refused, refused
-   * for another reason than `refusal`, or an admitted connection stopped working.
+   * A cap or fallback-queue probe's finding, e.g. `value<=2`: the value is how far from the configured
+   * limit the pod began refusing (|open before + admitted − limit|; for the fallback, requests in its
+   * limiter). Fails outright when it never refused, refused for another reason than `refusal`, or
+   * something admitted stopped working; a fallback queue also fails when it served out of arrival order.
    */
   z.strictObject({ ...sloBase, kind: z.literal('limit'), probe: idSchema, refusal: z.string().min(1) }),
 ], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));

@@ -56,3 +56,95 @@ describe('limit SLO', () => {
     expect(r).toMatchObject({ status: 'unknown', value: null });
   });
 });
+
+// A fallback pod's request limiter judged at its boundary, on constructed fallback-queue findings:
+// 4 served + 12 waiting, 200 ms per request, 22 requests sent within a few ms.
+
+const queueSlo: Slo = { id: 'q', title: 't', why: 'w', kind: 'limit', probe: 'q', refusal: 'http:503', threshold: 'value<=0', window: undefined };
+type QueueRequest = EventOf<'queue.checked'>['requests'][number];
+/** Request i (send order) answered in service batch `batch(i)` (1-based), 200 ms apart; refused ones at once. */
+function requests(admitted: number, total: number, batch: (i: number) => number): QueueRequest[] {
+  return Array.from({ length: total }, (_, i) =>
+    i < admitted
+      ? { sentMs: i * 0.2, answeredMs: batch(i) * 200 + i * 0.1, status: 200, opened: true }
+      : { sentMs: i * 0.2, answeredMs: 6 + i * 0.1, status: 503, opened: false },
+  );
+}
+const fifo = (i: number) => Math.floor(i / 4) + 1;
+const queueFinding = (over: Partial<EventOf<'queue.checked'>> = {}): HistoryEvent[] => [
+  {
+    type: 'queue.checked',
+    t: 3000,
+    probe: 'q',
+    deployment: 'fallback',
+    pod: 'fallback-2',
+    transport: 'xhr_polling',
+    maxConcurrent: 4,
+    queueLimit: 12,
+    costMs: 200,
+    requests: requests(16, 22, fifo),
+    queuedAtRefusal: 12,
+    refusedByServer: { fallback_queue: 6 },
+    checked: 3,
+    working: 3,
+    ...over,
+  },
+  { type: 'run.phase', t: 10_000, phase: 'teardown' },
+];
+const judgeQueue = (over: Partial<EventOf<'queue.checked'>> = {}, s: Slo = queueSlo) => judgeSlo(s, observeSync(queueFinding(over)), []);
+
+describe('limit SLO on a fallback queue', () => {
+  it('passes when the pod admits exactly served + waiting, refuses the next with 503, serves in order, and admitted sessions receive', () => {
+    const r = judgeQueue();
+    expect(r).toMatchObject({ status: 'pass', value: 0 });
+    expect(r.detail).toBe(
+      "fallback-2: 16 of 22 requests admitted before the first refusal (the pod's gauge: 4 served + 12 waiting), limit 4 + 12 = 16; refusal http:503 " +
+        '(pod counted 6 fallback_queue); 0 of 16 admitted served ahead of an earlier one; 3 of 3 admitted sessions received',
+    );
+  });
+
+  it('counts the pod\'s gauge too: another client\'s request moves one count, a limit one off moves both', () => {
+    // Another client held a slot: the probe got one fewer, the pod's gauge was at its limit.
+    expect(judgeQueue({ requests: requests(15, 22, fifo) })).toMatchObject({ status: 'pass', value: 0 });
+    // The queue refuses one early: both counts say 15.
+    expect(judgeQueue({ requests: requests(15, 22, fifo), queuedAtRefusal: 11 })).toMatchObject({ status: 'fail', value: 1 });
+    // Without the gauge the probe's own count stands alone.
+    expect(judgeQueue({ requests: requests(17, 22, fifo), queuedAtRefusal: undefined })).toMatchObject({ status: 'fail', value: 1 });
+  });
+
+  it('a queue served newest first fails on order, whatever the count', () => {
+    // Batch 1 served at once; then LIFO: 12..15 second, 8..11 third, 4..7 last.
+    const lifo = (i: number) => (i < 4 ? 1 : 5 - Math.floor((i - 4) / 4));
+    const r = judgeQueue({ requests: requests(16, 22, lifo) });
+    expect(r.status).toBe('fail');
+    expect(r.value).toBe(0);
+    expect(r.detail).toMatch(/^queue served out of arrival order: .*; 8 of 16 admitted served ahead of an earlier one/);
+  });
+
+  it('same-batch jitter is not disorder: an answer less than half a service period early is in order', () => {
+    const jitter = requests(16, 22, fifo).map((r, i) => (i === 8 ? { ...r, answeredMs: r.answeredMs! + 90 } : r));
+    expect(judgeQueue({ requests: jitter })).toMatchObject({ status: 'pass' });
+  });
+
+  it('fails when it never refused, refused another way, the pod did not count it, or an admitted session does not work', () => {
+    expect(judgeQueue({ requests: requests(22, 22, fifo), queuedAtRefusal: undefined }).detail).toMatch(/^never refused/);
+    const other = requests(16, 22, fifo).map((r) => (r.status === 503 ? { ...r, status: 500 } : r));
+    expect(judgeQueue({ requests: other }).detail).toMatch(/^refused as http:500, expected http:503/);
+    expect(judgeQueue({ refusedByServer: { fallback_sessions: 6 } }).detail).toMatch(/^the pod did not count the refusal as fallback_queue/);
+    expect(judgeQueue({ working: 2 })).toMatchObject({ status: 'fail' });
+    const noOpen = requests(16, 22, fifo).map((r, i) => (i === 3 ? { ...r, opened: false } : r));
+    expect(judgeQueue({ requests: noOpen }).detail).toMatch(/^admitted sessions did not all work \(1 answered without the open frame\)/);
+  });
+
+  it('is unknown when requests left the limiter before it was full (the limit was never reached at once), or when nothing was recorded', () => {
+    // A slow fill: the first admitted answer came before the first refusal was answered.
+    const slow = requests(16, 22, fifo).map((r) => (r.status === 503 ? { ...r, answeredMs: 250 } : r));
+    const r = judgeQueue({ requests: slow });
+    expect(r).toMatchObject({ status: 'unknown', value: null });
+    expect(r.detail).toMatch(/^no data: the limit was never reached at once \(an admitted request was answered at 200 ms, before the first refusal at 250 ms\)/);
+    // No refusal and the last request sent after the first answer: nothing says where the limit is.
+    const trickle = requests(22, 22, fifo).map((r, i) => ({ ...r, sentMs: i * 20 }));
+    expect(judgeQueue({ requests: trickle, queuedAtRefusal: undefined })).toMatchObject({ status: 'unknown' });
+    expect(judgeSlo(queueSlo, observeSync([{ type: 'run.phase', t: 10_000, phase: 'teardown' }]), [])).toMatchObject({ status: 'unknown', value: null });
+  });
+});
