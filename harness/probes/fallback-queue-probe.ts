@@ -11,11 +11,12 @@ import { metricByLabel, metricSum } from '../topology/prometheus-text.ts';
 import { podGet } from '../topology/pod-http.ts';
 import { connectRecorded } from '../load/recorded-connect.ts';
 import { sleep } from '../load/timing.ts';
-import { CLIENT_QUERY, LOOPBACK_HOST, newSessionPath, type Endpoint, type FallbackSessionPath, type PusherConnection } from '../load/pusher-client/index.ts';
+import { CLIENT_QUERY, LOOPBACK_HOST, newSessionPath, type FallbackSessionPath, type PusherConnection } from '../load/pusher-client/index.ts';
 import type { EventOf } from '../history/events.ts';
 import type { Probe } from '../scenario/schema.ts';
 import { ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
 import { RawHttpConnection } from './raw-http-connection.ts';
+import { refusedDelta } from './pod-fill.ts';
 import { firstMiddleLast, receiveCheck } from './receive-check.ts';
 
 export type FallbackQueueProbeSpec = Extract<Probe, { kind: 'fallback-queue' }>;
@@ -24,7 +25,7 @@ type QueueRequest = EventOf<'queue.checked'>['requests'][number];
 /** A queued request waits at most (queueLimit / maxConcurrent + 1) service periods; this is added for a slow pod. */
 const ANSWER_GRACE_MS = 3000;
 
-async function podReading(port: number): Promise<{ queued: number; refused: Record<string, number> } | undefined> {
+async function queueReading(port: number): Promise<{ queued: number; refused: Record<string, number> } | undefined> {
   const res = await podGet(`http://${LOOPBACK_HOST}:${port}/metrics`, 2000);
   if (res?.status !== 200) return undefined;
   return { queued: metricSum(res.body, 'sut_fallback_queued_requests'), refused: metricByLabel(res.body, 'sut_connections_refused_total', 'reason') };
@@ -44,7 +45,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     if (!endpoint || endpoint.pod === undefined) {
       throw new ProbeTargetError(`fallback-queue probe ${spec.id}: deployment ${spec.deployment} has no second pod (one no pinned probe uses) to fill`);
     }
-    const before = await podReading(endpoint.port);
+    const before = await queueReading(endpoint.port);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
 
@@ -72,7 +73,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
             req.opened = res.status === 200 && res.body.toString('utf8').startsWith('o');
             if (res.status === 200) firstAdmittedAt ??= req.answeredMs;
             // The pod's own count right after it refused, kept only if nothing had left its limiter yet.
-            else gaugeRead ??= podReading(endpoint.port).then((r) => (r && firstAdmittedAt === undefined ? r.queued : undefined));
+            else gaugeRead ??= queueReading(endpoint.port).then((r) => (r && firstAdmittedAt === undefined ? r.queued : undefined));
           })
           .catch(() => undefined)
           .finally(() => conn.close()),
@@ -80,7 +81,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     }
     await Promise.all(answers);
     const queuedAtRefusal = await gaugeRead;
-    const after = await podReading(endpoint.port);
+    const after = await queueReading(endpoint.port);
 
     const admitted = sessions.filter((_, i) => requests[i]?.status === 200 && requests[i]?.opened);
     for (const session of firstMiddleLast(admitted)) {
@@ -127,14 +128,3 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     },
   };
 }
-
-export function refusedDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [reason, total] of Object.entries(after)) {
-    const delta = total - (before[reason] ?? 0);
-    if (delta > 0) out[reason] = delta;
-  }
-  return out;
-}
-
-export type { Endpoint };
