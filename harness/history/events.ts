@@ -209,6 +209,29 @@ const schemas = [
     checked: z.int().nonnegative(),
     working: z.int().nonnegative(),
   }),
+  /** A memory-headroom probe's fill: one pod held the connections its memory was sized for, from `heldFromMs` to `heldToMs`. */
+  z.object({
+    type: z.literal('memory.checked'),
+    t,
+    probe: z.string(),
+    deployment: z.string(),
+    pod: z.string().optional(),
+    transport: transportSchema,
+    /** The connections the pod's memory limit was sized for, the limit, and the model's fit. */
+    sizedFor: z.int().positive(),
+    memoryMb: z.number().positive(),
+    baseMb: z.number().nonnegative(),
+    perConnectionMb: z.number().positive(),
+    /** WebSocket connections the pod reported open before the fill, and the probe's it admitted. */
+    openBefore: z.int().nonnegative(),
+    admitted: z.int().nonnegative(),
+    /** The reason key of a refusal before the planned count; absent when none was refused. */
+    refusal: z.string().optional(),
+    /** The pod's own count at the end of the hold. */
+    openAtEnd: z.int().nonnegative().optional(),
+    heldFromMs: z.number().nonnegative(),
+    heldToMs: z.number().nonnegative(),
+  }),
   z.object({ type: z.literal('log.line'), t, source: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string(), tag: z.string().optional() }),
 ] as const;
 

@@ -63,6 +63,8 @@ export interface Observation {
   limits: EventOf<'limit.checked'>[];
   /** Each fallback-queue probe's finding at its pod's request limiter. */
   queues: EventOf<'queue.checked'>[];
+  /** Each memory-headroom probe's fill of a pod to its sized connections. */
+  memoryFills: EventOf<'memory.checked'>[];
 }
 
 export interface FoldOptions {
@@ -89,6 +91,7 @@ export class MetricsFold {
   private readonly logs: LogRecord[] = [];
   private readonly limits: EventOf<'limit.checked'>[] = [];
   private readonly queues: EventOf<'queue.checked'>[] = [];
+  private readonly memoryFills: EventOf<'memory.checked'>[] = [];
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
   private readonly sources = new SourceTracker();
@@ -199,6 +202,9 @@ export class MetricsFold {
       case 'queue.checked':
         this.queues.push(e);
         break;
+      case 'memory.checked':
+        this.memoryFills.push(e);
+        break;
       case 'log.line':
         this.store.add('log.lines', labels({ tag: e.tag }), sec);
         if ((e.tag !== undefined || e.stream === 'stderr') && this.logs.length < (this.options.maxLogs ?? 500)) {
@@ -240,6 +246,7 @@ export class MetricsFold {
       sources: this.sources.finish(),
       limits: this.limits,
       queues: this.queues,
+      memoryFills: this.memoryFills,
     });
   }
 

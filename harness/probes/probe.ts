@@ -1,6 +1,7 @@
 /** What every probe is given and what a started probe offers. */
 import type { History } from '../history/history.ts';
 import type { AppCredentials, Endpoint } from '../load/pusher-client/index.ts';
+import type { Probe } from '../scenario/schema.ts';
 
 export interface ProbeTargets {
   /** Unpinned traffic: the edge listener (in tests, one pod). */
@@ -35,7 +36,7 @@ export interface ProbeContext {
 
 export interface StartedProbe {
   readonly id: string;
-  readonly kind: 'delivery' | 'rest' | 'webhook' | 'cap' | 'fallback-queue';
+  readonly kind: Probe['kind'];
   /** Stops sending, closes every connection; resolves when all of it is closed. */
   stop(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { Probe } from '../scenario/schema.ts';
 import { startCapProbe } from './cap-probe.ts';
 import { startDeliveryProbe } from './delivery-probe.ts';
 import { startFallbackQueueProbe } from './fallback-queue-probe.ts';
+import { startMemoryHeadroomProbe } from './memory-headroom-probe.ts';
 import { startRestProbe } from './rest-probe.ts';
 import { startWebhookProbe } from './webhook-probe.ts';
 import type { ProbeContext, StartedProbe } from './probe.ts';
@@ -15,6 +16,7 @@ export const probeRegistry: Starters = {
   webhook: startWebhookProbe,
   cap: startCapProbe,
   'fallback-queue': startFallbackQueueProbe,
+  'memory-headroom': startMemoryHeadroomProbe,
 };
 
 export function startProbe(spec: Probe, ctx: ProbeContext): StartedProbe {

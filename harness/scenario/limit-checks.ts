@@ -46,8 +46,27 @@ export function limitIssues(body: Pick<ScenarioBody, 'probes' | 'slos' | 'topolo
     caps.add(p.id);
     issues.push(...fallbackQueueIssues(p, `probes[${i}]`, body));
   });
+  const memory = new Set<string>();
+  body.probes.forEach((p, i) => {
+    if (p.kind !== 'memory-headroom') return;
+    memory.add(p.id);
+    const d = body.topology.deployments.find((x) => x.name === p.deployment);
+    if (d && d.memoryMb !== p.memoryMb) issues.push({ path: `probes[${i}].memoryMb`, message: `expected the memoryMb of ${JSON.stringify(p.deployment)} (${d.memoryMb}), got ${p.memoryMb}` });
+    if (d?.maxConnections !== undefined && d.maxConnections < p.connections) {
+      issues.push({ path: `probes[${i}].connections`, message: `expected at most the maxConnections of ${JSON.stringify(p.deployment)} (${d.maxConnections}), got ${p.connections}` });
+    }
+    if (p.atS + p.holdS >= body.durationS) issues.push({ path: `probes[${i}].atS`, message: `expected atS + holdS within durationS (${body.durationS}), got ${p.atS + p.holdS}` });
+  });
   body.slos.forEach((s, i) => {
-    if (s.kind === 'limit' && !caps.has(s.probe)) issues.push({ path: `slos[${i}].probe`, message: `expected the id of a cap or fallback-queue probe (${[...caps].map((c) => JSON.stringify(c)).join(', ') || '(none)'}), got ${JSON.stringify(s.probe)}` });
+    if (s.kind !== 'limit') return;
+    if (memory.has(s.probe)) {
+      if (s.refusal !== undefined) issues.push({ path: `slos[${i}].refusal`, message: `expected no refusal for memory-headroom probe ${JSON.stringify(s.probe)} (a pod at its sized connections refuses nothing), got ${JSON.stringify(s.refusal)}` });
+      return;
+    }
+    if (caps.has(s.probe) && s.refusal === undefined) issues.push({ path: `slos[${i}].refusal`, message: `expected the refusal's reason key (e.g. "close:1006", "http:503") for probe ${JSON.stringify(s.probe)}` });
+  });
+  body.slos.forEach((s, i) => {
+    if (s.kind === 'limit' && !caps.has(s.probe) && !memory.has(s.probe)) issues.push({ path: `slos[${i}].probe`, message: `expected the id of a cap, fallback-queue or memory-headroom probe (${[...caps, ...memory].map((c) => JSON.stringify(c)).join(', ') || '(none)'}), got ${JSON.stringify(s.probe)}` });
   });
   return issues;
 }

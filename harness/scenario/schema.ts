@@ -200,7 +200,27 @@ export const probeSchema = z.discriminatedUnion('kind', [
     /** Requests beyond the limit: the first of them must be refused. */
     extra: z.int().positive().max(50).default(8),
   }),
-], kindError(['delivery', 'rest', 'webhook', 'cap', 'fallback-queue']));
+  /**
+   * Fills one pod to the connections its memory limit was sized for (the capacity model) at `atS`,
+   * holds them `holdS` seconds while the pod sampler reads its working set, then closes them. The
+   * limit SLO compares the peak with what the model predicts for what the pod held: no OOM kill,
+   * and the headroom the sizing promised still free. `memoryMb` is the deployment's; `baseMb` and
+   * `perConnectionMb` the model's fit (harness/capacity/sizing.ts: podMemoryFit).
+   */
+  z.strictObject({
+    kind: z.literal('memory-headroom'),
+    id: idSchema,
+    deployment: idSchema,
+    connections: z.int().positive(),
+    memoryMb: z.int().positive(),
+    baseMb: z.number().nonnegative(),
+    perConnectionMb: z.number().positive(),
+    atS: seconds,
+    /** Long enough for the 1 s pod sampler to read the pod at least twice while it holds them all. */
+    holdS: z.int().min(2).max(30).default(3),
+    batch: z.int().positive().max(100).default(25),
+  }),
+], kindError(['delivery', 'rest', 'webhook', 'cap', 'fallback-queue', 'memory-headroom']));
 
 const windowSecondsSchema = z
   .object({ from: seconds, to: seconds })
@@ -303,8 +323,16 @@ export const sloSchema = z.discriminatedUnion('kind', [
    * limit the pod began refusing (|open before + admitted − limit|; for the fallback, requests in its
    * limiter). Fails outright when it never refused, refused for another reason than `refusal`, or
    * something admitted stopped working; a fallback queue also fails when it served out of arrival order.
+   * For a memory-headroom probe the value is how many MiB the pod's peak working set exceeded the
+   * capacity model's prediction for what it held; an OOM kill or a refusal fails outright.
    */
-  z.strictObject({ ...sloBase, kind: z.literal('limit'), probe: idSchema, refusal: z.string().min(1) }),
+  z.strictObject({
+    ...sloBase,
+    kind: z.literal('limit'),
+    probe: idSchema,
+    /** How the pod must refuse past a cap or a fallback queue; a memory-headroom probe expects no refusal. */
+    refusal: z.string().min(1).optional(),
+  }),
 ], kindError(['ratio', 'trend', 'count', 'gauge', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));
 
 /**

@@ -82,7 +82,7 @@ describe('cap probes', () => {
   it('a limit SLO must name a cap probe', () => {
     const s = withCap(5000);
     s.variants.remediated.slos[0].probe = 'ws-probe';
-    expect(validationMessage(s)).toContain('expected the id of a cap or fallback-queue probe ("cap"), got "ws-probe"');
+    expect(validationMessage(s)).toContain('expected the id of a cap, fallback-queue or memory-headroom probe ("cap"), got "ws-probe"');
   });
 });
 
@@ -113,6 +113,29 @@ describe('fallback-queue probes', () => {
     );
     const s = withQueue();
     s.variants.remediated.slos[0]!.probe = 'ws-probe';
-    expect(validationMessage(s)).toContain('expected the id of a cap or fallback-queue probe ("queue"), got "ws-probe"');
+    expect(validationMessage(s)).toContain('expected the id of a cap, fallback-queue or memory-headroom probe ("queue"), got "ws-probe"');
+  });
+});
+
+describe('memory-headroom probes', () => {
+  const withMemory = (probe: Record<string, unknown> = {}, slo: Record<string, unknown> = {}) => {
+    const s = base();
+    s.variants.remediated.probes = [{ kind: 'memory-headroom', id: 'mem', deployment: 'new', connections: 100, memoryMb: 256, baseMb: 17.5, perConnectionMb: 1, atS: 1, ...probe }];
+    s.variants.remediated.slos = [{ id: 'mem-headroom', title: 'm', why: 'w', kind: 'limit', probe: 'mem', threshold: 'value<=6', ...slo }];
+    return s;
+  };
+
+  it('checks the memory the deployment is configured with, within its cap; its limit SLO takes no refusal', () => {
+    expect(validateScenario(withMemory()).resolved.remediated!.probes.find((p) => p.id === 'mem')).toMatchObject({ holdS: 3, batch: 25 });
+    expect(validationMessage(withMemory({ memoryMb: 216 }))).toContain('variants.remediated.probes[1].memoryMb: expected the memoryMb of "new" (256), got 216');
+    expect(validationMessage(withMemory({ connections: 6000 }))).toContain('probes[1].connections: expected at most the maxConnections of "new" (5000), got 6000');
+    expect(validationMessage(withMemory({}, { refusal: 'close:1006' }))).toContain('slos[3].refusal: expected no refusal for memory-headroom probe "mem"');
+  });
+
+  it('a cap check\'s limit SLO needs its refusal', () => {
+    const s = base();
+    s.variants.remediated.probes = [{ kind: 'cap', id: 'cap', deployment: 'new', limit: 5000, atS: 1 }];
+    s.variants.remediated.slos = [{ id: 'cap-boundary', title: 'c', why: 'w', kind: 'limit', probe: 'cap', threshold: 'value<=2' }];
+    expect(validationMessage(s)).toContain('slos[3].refusal: expected the refusal\'s reason key (e.g. "close:1006", "http:503") for probe "cap"');
   });
 });

@@ -148,3 +148,66 @@ describe('limit SLO on a fallback queue', () => {
     expect(judgeSlo(queueSlo, observeSync([{ type: 'run.phase', t: 10_000, phase: 'teardown' }]), [])).toMatchObject({ status: 'unknown', value: null });
   });
 });
+
+// A pod's memory size judged at the connections it was sized for: the fill event and the pod
+// sampler's readings around it (158 connections sized into 216 MiB by a fit of 17.5 MiB + 1 MiB each).
+
+const memorySlo: Slo = { id: 'm', title: 't', why: 'w', kind: 'limit', probe: 'm', threshold: 'value<=6', window: undefined };
+const sample = (tS: number, memoryMb: number, state: 'running' | 'oomKilled' = 'running'): HistoryEvent => ({
+  type: 'pod.sample',
+  t: tS * 1000,
+  deployment: 'new',
+  pod: 'new-1',
+  state,
+  ready: state === 'running',
+  restarts: 0,
+  memoryMb,
+  connections: { ws: 158 },
+});
+const memoryFill = (over: Partial<EventOf<'memory.checked'>> = {}): HistoryEvent => ({
+  type: 'memory.checked',
+  t: 5000,
+  probe: 'm',
+  deployment: 'new',
+  pod: 'new-1',
+  transport: 'ws',
+  sizedFor: 158,
+  memoryMb: 216,
+  baseMb: 17.5,
+  perConnectionMb: 1,
+  openBefore: 0,
+  admitted: 158,
+  openAtEnd: 160,
+  heldFromMs: 1500,
+  heldToMs: 4600,
+  ...over,
+});
+const judgeMemory = (events: HistoryEvent[]) => judgeSlo(memorySlo, observeSync([...events, { type: 'run.phase', t: 10_000, phase: 'teardown' }]), []);
+
+describe('limit SLO on a memory size', () => {
+  it('passes when the pod holds what it was sized for near the model, the planned headroom free', () => {
+    const r = judgeMemory([sample(1, 60), sample(2, 176), sample(3, 180.5), sample(4, 178), memoryFill()]);
+    // 160 held (two clients arrived): the model predicts 177.5 MiB; the peak in the hold (2-4 s) is 180.5.
+    expect(r).toMatchObject({ status: 'pass', value: 3 });
+    expect(r.detail).toBe(
+      'new-1: held 160 connections (sized for 158) for 3.1 s, no OOM kill; peak working set 180.5 MiB over 3 samples, the model predicts 177.5 MiB (+3.0); ' +
+        '35.5 of 216 MiB left free, the sizing keeps 40.5 MiB free at 158',
+    );
+  });
+
+  it('fails when the pod uses more than the model says (the headroom is not there), is OOM-killed, or refuses early', () => {
+    expect(judgeMemory([sample(2, 190), sample(3, 195), memoryFill()])).toMatchObject({ status: 'fail', value: 17.5 });
+    const killed = judgeMemory([sample(2, 176), sample(4, 0, 'oomKilled'), memoryFill()]);
+    expect(killed.status).toBe('fail');
+    expect(killed.detail).toMatch(/^new-1 was OOM-killed holding 160 connections/);
+    const refused = judgeMemory([sample(2, 120), memoryFill({ admitted: 100, refusal: 'close:1006', openAtEnd: 100 })]);
+    expect(refused.status).toBe('fail');
+    expect(refused.detail).toBe('new-1 refused (close:1006) at 100 connections, before the 158 its memory was sized for');
+  });
+
+  it('is unknown without a sample in the hold, when the fill fell short, or without a finding', () => {
+    expect(judgeMemory([sample(1, 60), memoryFill()])).toMatchObject({ status: 'unknown', value: null });
+    expect(judgeMemory([sample(2, 120), sample(3, 120), memoryFill({ admitted: 100, openAtEnd: 100 })]).detail).toMatch(/^no data: the probe reached 100 of the 158/);
+    expect(judgeMemory([sample(2, 120)])).toMatchObject({ status: 'unknown', value: null });
+  });
+});

@@ -23,6 +23,8 @@ export interface LimitValue {
 export function judgeLimit(slo: LimitSlo, obs: Observation): LimitValue {
   const q = obs.queues.find((l) => l.probe === slo.probe);
   if (q) return judgeQueue(slo, q);
+  const m = obs.memoryFills.find((l) => l.probe === slo.probe);
+  if (m) return judgeMemory(m, obs);
   const e = obs.limits.find((l) => l.probe === slo.probe);
   if (!e) return { value: null, detail: `no data: probe ${slo.probe} recorded no finding (it never reached its pod)` };
   const reached = e.openBefore + e.admitted;
@@ -118,4 +120,42 @@ function judgeQueue(slo: LimitSlo, e: QueueFinding): LimitValue {
   if (c.brokenOpens > 0 || e.checked === 0 || e.working < e.checked) return { value: deviation, detail: `admitted sessions did not all work (${c.brokenOpens} answered without the open frame): ${text}`, status: 'fail' };
   if (c.overtook > 0) return { value: deviation, detail: `queue served out of arrival order: ${text}`, status: 'fail' };
   return { value: deviation, detail: text };
+}
+
+// A pod's memory limit judged at the connections it was sized for: the probe filled the pod to them
+// and held them while the pod sampler read its working set. Fails on an OOM kill in the hold (or the
+// two seconds after: the kernel's kill shows on the next sample) or a refusal before the planned
+// count; unknown when the fill fell short for another reason or no sample fell in the hold. The
+// value is the peak working set over the model's prediction for what the pod held (MiB).
+
+type MemoryFinding = EventOf<'memory.checked'>;
+
+const mib = (x: number): string => x.toFixed(1);
+
+function judgeMemory(e: MemoryFinding, obs: Observation): LimitValue {
+  const pod = e.pod ?? e.deployment;
+  const reached = e.openBefore + e.admitted;
+  if (e.refusal !== undefined) {
+    return { value: null, detail: `${pod} refused (${e.refusal}) at ${reached} connections, before the ${e.sizedFor} its memory was sized for`, status: 'fail' };
+  }
+  if (reached < e.sizedFor) return { value: null, detail: `no data: the probe reached ${reached} of the ${e.sizedFor} connections ${pod} was sized for` };
+  const from = Math.ceil(e.heldFromMs / 1000);
+  const to = Math.floor(e.heldToMs / 1000);
+  const where: Record<string, string> = e.pod === undefined ? { deployment: e.deployment } : { pod: e.pod };
+  const oomKills = obs.metrics.counter('pod.oomKills', where).slice(Math.floor(e.heldFromMs / 1000), to + 3).reduce((a, b) => a + b, 0);
+  const held = e.openAtEnd ?? reached;
+  if (oomKills > 0) return { value: null, detail: `${pod} was OOM-killed holding ${held} connections, within the ${e.memoryMb} MiB sized for ${e.sizedFor}`, status: 'fail' };
+  const samples = obs.metrics.gauge('pod.memoryMb', where).slice(from, to + 1).filter((v): v is number => v !== null);
+  if (samples.length === 0) return { value: null, detail: `no data: no memory sample of ${pod} while it held ${held} connections (${mib(e.heldFromMs / 1000)}-${mib(e.heldToMs / 1000)} s)` };
+  const peak = Math.max(...samples);
+  const predicted = e.baseMb + held * e.perConnectionMb;
+  const sizedFree = e.memoryMb - (e.baseMb + e.sizedFor * e.perConnectionMb);
+  const value = Math.round((peak - predicted) * 10) / 10;
+  return {
+    value,
+    detail:
+      `${pod}: held ${held} connections (sized for ${e.sizedFor}) for ${mib((e.heldToMs - e.heldFromMs) / 1000)} s, no OOM kill; peak working set ${mib(peak)} MiB ` +
+      `over ${samples.length} samples, the model predicts ${mib(predicted)} MiB (${value >= 0 ? '+' : ''}${mib(value)}); ${mib(e.memoryMb - peak)} of ${e.memoryMb} MiB left free, ` +
+      `the sizing keeps ${mib(sizedFree)} MiB free at ${e.sizedFor}`,
+  };
 }
