@@ -102,6 +102,8 @@ const schemas = [
     /** Which subscriber of the probe channel received it; one delivery stream per subscriber. */
     subscriber: z.string().optional(),
   }),
+  /** A delivery probe's subscriber left its channel and joined it again at once; `ok`: the server confirmed the new subscription. */
+  z.object({ type: z.literal('probe.rejoined'), t, probe: z.string(), transport: transportSchema, ...where, subscriber: z.string(), ok: z.boolean() }),
   z.object({
     type: z.literal('rest.request'),
     t,

@@ -143,6 +143,12 @@ export const probeSchema = z.discriminatedUnion('kind', [
     deployment: idSchema.optional(),
     ratePerS: positive.default(5),
     subscribers: z.int().positive().default(1),
+    /**
+     * Every this many seconds each subscriber leaves the channel and joins it again at once, on the
+     * same connection. Publishing pauses from before the leave until the new subscription is
+     * confirmed, so every message sent is still owed: a rejoin the server loses shows as loss.
+     */
+    rejoinEveryS: positive.optional(),
   }),
   /** REST requests over one keep-alive connection; each response must belong to its request. */
   z.strictObject({
