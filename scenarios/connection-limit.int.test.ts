@@ -85,6 +85,11 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     const pinned = new Set(history.filter((e) => e.type === 'probe.received' && e.deployment === 'fallback').map((e) => (e as { pod?: string }).pod));
     expect(pinned.size).toBe(1);
     expect(pinned.has(queue[0]!.pod)).toBe(false);
+    // The new pod's subscriber left and rejoined its channel every 3 s and lost nothing (new-ws-lost passed above).
+    const rejoins = history.filter((e) => e.type === 'probe.rejoined' && e.probe === 'new-ws');
+    expect(rejoins.length).toBeGreaterThanOrEqual(15);
+    expect(rejoins.every((e) => (e as { ok: boolean }).ok)).toBe(true);
+    expect(slo(r, 'new-ws-lost')).toMatchObject({ status: 'pass', value: 0 });
     for (const pod of ['fallback-1', 'fallback-2']) {
       expect(final[pod]?.counters?.refusedByReason.fallback_queue ?? 0, pod).toBe(pod === queue[0]!.pod ? queue[0]!.refusedByServer.fallback_queue : 0);
     }

@@ -205,6 +205,9 @@ export default defineScenario({
         { kind: 'cap', id: 'new-cap', deployment: 'new', limit: NEW_POD_CAP_FIXED, atS: 0, batch: 50 },
         // And on the fallback's queue: fill the spare fallback pod to 8 served + 40 waiting once the cap check is done.
         { kind: 'fallback-queue', id: 'fallback-queue', deployment: 'fallback', ...FALLBACK_FIXED, atS: 15 },
+        // Clients leave and rejoin channels all day; a new pod must keep a subscriber that rejoins at once
+        // (every 3 s here, with publishing paused across the rejoin so every message stays owed).
+        { kind: 'delivery', id: 'new-ws', transport: 'ws', deployment: 'new', ratePerS: 5, rejoinEveryS: 3 },
       ],
       slos: [
         { id: 'detection', alert: 'merged-connect-failures' },

@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const ofType = <T extends HistoryEvent['type']>(h: MemoryHistory, type: T): EventOf<T>[] => h.list().filter((e): e is EventOf<T> => e.type === type);
 
-async function rejoining(main?: string): Promise<MemoryHistory> {
+async function rejoining(subscribers: number, main?: string): Promise<MemoryHistory> {
   const redis = await startRedisProcess();
   redises.push(redis);
   const s = await startServerProcess({ REDIS_URL: redis.url }, 30_000, main);
@@ -39,7 +39,7 @@ async function rejoining(main?: string): Promise<MemoryHistory> {
   const h = new MemoryHistory();
   const endpoint = { port: s.port, deployment: 'solo', pod: s.pod };
   const ctx: ProbeContext = { history: h, app: TEST_APP, targets: { edge: { port: s.port }, podOf: (d) => (d === 'solo' ? endpoint : undefined) }, maxDurationS: 30 };
-  const p = startDeliveryProbe({ kind: 'delivery', id: 'rj', transport: 'ws', deployment: 'solo', ratePerS: 10, subscribers: 2, rejoinEveryS: 0.5 }, ctx);
+  const p = startDeliveryProbe({ kind: 'delivery', id: 'rj', transport: 'ws', deployment: 'solo', ratePerS: 10, subscribers, rejoinEveryS: 0.5 }, ctx);
   probes.push(p);
   await sleep(4000);
   await p.stop();
@@ -49,7 +49,7 @@ async function rejoining(main?: string): Promise<MemoryHistory> {
 
 describe('delivery probe with rejoins', () => {
   it('every subscriber rejoins and still receives every message sent, once, in order', async () => {
-    const h = await rejoining();
+    const h = await rejoining(2);
     const rejoins = ofType(h, 'probe.rejoined');
     expect(rejoins.length).toBeGreaterThanOrEqual(8);
     expect(rejoins.every((r) => r.ok)).toBe(true);
@@ -63,17 +63,15 @@ describe('delivery probe with rejoins', () => {
     const [race] = selectMutations(listMutations(), ['02']);
     expect(race?.id).toBe('02-hub-rejoin-race-orphans-subscriber');
     const mutant = await prepareMutant(race!, work);
-    const h = await rejoining(join(mutant.dir, 'src/main.ts'));
+    // One subscriber: its leave empties the pod's set for the channel (two would keep it non-empty).
+    const h = await rejoining(1, join(mutant.dir, 'src/main.ts'));
     const rejoins = ofType(h, 'probe.rejoined');
-    expect(rejoins.length).toBeGreaterThanOrEqual(8);
+    expect(rejoins.length).toBeGreaterThanOrEqual(4);
     // The server confirms each rejoin: the client cannot tell; only delivery shows it.
     expect(rejoins.every((r) => r.ok)).toBe(true);
     const sent = ofType(h, 'probe.sent').map((e) => e.seq);
     expect(sent.length).toBeGreaterThan(15);
-    const lost = ['sub-1', 'sub-2'].map((sub) => {
-      const got = new Set(ofType(h, 'probe.received').filter((e) => e.subscriber === sub).map((e) => e.seq));
-      return sent.filter((seq) => !got.has(seq)).length;
-    });
-    expect(lost[0]! + lost[1]!).toBeGreaterThan(5);
+    const got = new Set(ofType(h, 'probe.received').map((e) => e.seq));
+    expect(sent.filter((seq) => !got.has(seq)).length).toBeGreaterThan(5);
   });
 });

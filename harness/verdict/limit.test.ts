@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EventOf, HistoryEvent } from '../history/events.ts';
+import { historyEventSchema, type EventOf, type HistoryEvent } from '../history/events.ts';
 import { observeSync } from '../metrics/fold.ts';
 import type { Slo } from '../scenario/schema.ts';
+import { queueCounts } from './limit.ts';
 import { judgeSlo } from './slo.ts';
 
 // A per-pod cap judged at its boundary, on constructed cap-probe findings.
@@ -209,5 +212,56 @@ describe('limit SLO on a memory size', () => {
     expect(judgeMemory([sample(1, 60), memoryFill()])).toMatchObject({ status: 'unknown', value: null });
     expect(judgeMemory([sample(2, 120), sample(3, 120), memoryFill({ admitted: 100, openAtEnd: 100 })]).detail).toMatch(/^no data: the probe reached 100 of the 158/);
     expect(judgeMemory([sample(2, 120)])).toMatchObject({ status: 'unknown', value: null });
+  });
+});
+
+// The same verdicts on findings recorded by real replays (limit-findings.ndjson: the queue.checked of
+// connection-limit/remediated, the memory.checked of oom-cascade/remediated with its pod's samples).
+
+const recordedFindings = (): HistoryEvent[] =>
+  readFileSync(join(import.meta.dirname, 'fixtures', 'limit-findings.ndjson'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => historyEventSchema.parse(JSON.parse(l)));
+const recordedQueue = (): EventOf<'queue.checked'> => recordedFindings().find((e): e is EventOf<'queue.checked'> => e.type === 'queue.checked')!;
+const judgeRecordedQueue = (q: EventOf<'queue.checked'>) =>
+  judgeSlo({ ...queueSlo, probe: q.probe }, observeSync([q, { type: 'run.phase', t: 80_000, phase: 'teardown' }]), []);
+
+describe('limit SLO on recorded findings', () => {
+  it('the recorded fallback fill: 48 of 56 admitted at 8 + 40, in batches of 8 a service period apart, passes', () => {
+    const q = recordedQueue();
+    expect(q.requests).toHaveLength(56);
+    expect(queueCounts(q)).toMatchObject({ limit: 48, admittedBeforeRefusal: 48, refusal: 'http:503', overtook: 0 });
+    expect(judgeRecordedQueue(q)).toMatchObject({ status: 'pass', value: 0 });
+  });
+
+  it('the same answers handed out newest first (the LIFO limiter) fail on order', () => {
+    const q = recordedQueue();
+    const admitted = q.requests.filter((r) => r.status === 200);
+    // Keep the recorded answer times, but give the first batch to the first 8 and every later batch to the newest waiting.
+    const times = admitted.map((r) => r.answeredMs!).sort((a, b) => a - b);
+    const order = [...admitted.keys()].slice(0, 8).concat([...admitted.keys()].slice(8).reverse());
+    const lifo = q.requests.map((r) => ({ ...r }));
+    order.forEach((idx, k) => (lifo[idx]!.answeredMs = times[k]));
+    const r = judgeRecordedQueue({ ...q, requests: lifo });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/^queue served out of arrival order: .*; 32 of 48 admitted served ahead of an earlier one/);
+  });
+
+  it('the recorded fill, had a request left the limiter before the refusal, is unknown', () => {
+    const q = recordedQueue();
+    const slow = q.requests.map((r) => (r.status === 503 ? { ...r, answeredMs: 250 } : r));
+    expect(judgeRecordedQueue({ ...q, requests: slow })).toMatchObject({ status: 'unknown', value: null });
+  });
+
+  it('the recorded memory fill: 161 held within 2 MiB of the model, no OOM kill, passes; without its samples, unknown', () => {
+    const events = recordedFindings().filter((e) => e.type !== 'queue.checked');
+    const slo: Slo = { ...memorySlo, probe: 'new-memory' };
+    const r = judgeSlo(slo, observeSync([...events, { type: 'run.phase', t: 70_000, phase: 'teardown' }]), []);
+    expect(r.status).toBe('pass');
+    expect(r.value).toBeCloseTo(-1.8, 1);
+    expect(r.detail).toMatch(/^new-1: held 161 connections \(sized for 158\) for 3\.0 s, no OOM kill; peak working set 176\.5 MiB over 3 samples/);
+    const noSamples = judgeSlo(slo, observeSync([...events.filter((e) => e.type !== 'pod.sample'), { type: 'run.phase', t: 70_000, phase: 'teardown' }]), []);
+    expect(noSamples).toMatchObject({ status: 'unknown', value: null });
   });
 });
