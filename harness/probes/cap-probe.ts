@@ -5,36 +5,28 @@
  * and records one `limit.checked` event with what it found. Then it closes everything it opened.
  * Bounded: never more than limit + one batch attempts, never past the probe's time bound.
  */
-import { sleep } from '../load/timing.ts';
 import type { PusherConnection } from '../load/pusher-client/index.ts';
 import type { Probe } from '../scenario/schema.ts';
 import { endpointFor, ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
 import { fillPod, podReading, refusedDelta } from './pod-fill.ts';
 import { firstMiddleLast, receiveCheck } from './receive-check.ts';
+import { startTimedCheck } from './timed-check.ts';
 
 export type CapProbeSpec = Extract<Probe, { kind: 'cap' }>;
 
 export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedProbe {
-  const { history } = ctx;
-  const abort = new AbortController();
-  const open: PusherConnection[] = [];
-  const deadline = performance.now() + ctx.maxDurationS * 1000;
-
-  const check = async (): Promise<void> => {
-    await sleep(Math.max(0, spec.atS * 1000 - history.now()), abort.signal);
-    if (abort.signal.aborted) return;
+  return startTimedCheck(spec, ctx, 'cap check', async ({ signal, deadline, open }) => {
     const endpoint = endpointFor(ctx.targets, spec.deployment);
     if (!endpoint || endpoint.pod === undefined) throw new ProbeTargetError(`cap probe ${spec.id}: deployment ${spec.deployment} has no pod to check`);
     const before = await podReading(endpoint.port);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
+    const admittedConns: PusherConnection[] = [];
     const attempts = Math.max(0, spec.limit - before.open) + spec.batch;
-    const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal: abort.signal, deadline }, open);
+    const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal, deadline }, admittedConns, open);
     const after = await podReading(endpoint.port);
-    const admitted = open.length;
-    const working = await receiveCheck(spec.id, ctx, firstMiddleLast(open));
-    const refusedByServer = refusedDelta(before.refused, after?.refused ?? {});
-    history.record({
+    const working = await receiveCheck(spec.id, ctx, firstMiddleLast(admittedConns));
+    ctx.history.record({
       type: 'limit.checked',
       probe: spec.id,
       deployment: spec.deployment,
@@ -43,26 +35,11 @@ export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedPro
       limit: spec.limit,
       openBefore: before.open,
       ...(after ? { openAfter: after.open } : {}),
-      admitted,
+      admitted: admittedConns.length,
       ...(refusal !== undefined ? { refusal } : {}),
-      refusedByServer,
+      refusedByServer: refusedDelta(before.refused, after?.refused ?? {}),
       checked: working.checked,
       working: working.ok,
     });
-    for (const c of open.splice(0)) c.close();
-  };
-
-  const done = check().catch((err: unknown) => {
-    history.record({ type: 'log.line', source: `probe:${spec.id}`, stream: 'stderr', line: `cap check failed: ${(err as Error).message}` });
   });
-
-  return {
-    id: spec.id,
-    kind: 'cap',
-    stop: async () => {
-      abort.abort();
-      await done;
-      for (const c of open.splice(0)) c.close();
-    },
-  };
 }

@@ -7,17 +7,15 @@
  * sessions as polling clients that must receive a message, and records one `queue.checked` event.
  * Bounded: a fixed number of requests, each with a deadline, never past the probe's time bound.
  */
-import { metricByLabel, metricSum } from '../topology/prometheus-text.ts';
-import { podGet } from '../topology/pod-http.ts';
 import { connectRecorded } from '../load/recorded-connect.ts';
-import { sleep } from '../load/timing.ts';
-import { CLIENT_QUERY, LOOPBACK_HOST, newSessionPath, type FallbackSessionPath, type PusherConnection } from '../load/pusher-client/index.ts';
+import { CLIENT_QUERY, newSessionPath, type FallbackSessionPath, type PusherConnection } from '../load/pusher-client/index.ts';
 import type { EventOf } from '../history/events.ts';
 import type { Probe } from '../scenario/schema.ts';
 import { ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
 import { RawHttpConnection } from './raw-http-connection.ts';
-import { refusedDelta } from './pod-fill.ts';
+import { podReading, refusedDelta } from './pod-fill.ts';
 import { firstMiddleLast, receiveCheck } from './receive-check.ts';
+import { startTimedCheck } from './timed-check.ts';
 
 export type FallbackQueueProbeSpec = Extract<Probe, { kind: 'fallback-queue' }>;
 type QueueRequest = EventOf<'queue.checked'>['requests'][number];
@@ -25,27 +23,14 @@ type QueueRequest = EventOf<'queue.checked'>['requests'][number];
 /** A queued request waits at most (queueLimit / maxConcurrent + 1) service periods; this is added for a slow pod. */
 const ANSWER_GRACE_MS = 3000;
 
-async function queueReading(port: number): Promise<{ queued: number; refused: Record<string, number> } | undefined> {
-  const res = await podGet(`http://${LOOPBACK_HOST}:${port}/metrics`, 2000);
-  if (res?.status !== 200) return undefined;
-  return { queued: metricSum(res.body, 'sut_fallback_queued_requests'), refused: metricByLabel(res.body, 'sut_connections_refused_total', 'reason') };
-}
-
 export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: ProbeContext): StartedProbe {
   const { history } = ctx;
-  const abort = new AbortController();
-  const open: PusherConnection[] = [];
-  const raw: RawHttpConnection[] = [];
-  const deadline = performance.now() + ctx.maxDurationS * 1000;
-
-  const check = async (): Promise<void> => {
-    await sleep(Math.max(0, spec.atS * 1000 - history.now()), abort.signal);
-    if (abort.signal.aborted) return;
+  return startTimedCheck(spec, ctx, 'fallback queue check', async ({ signal, deadline, open }) => {
     const endpoint = ctx.targets.sparePodOf?.(spec.deployment);
     if (!endpoint || endpoint.pod === undefined) {
       throw new ProbeTargetError(`fallback-queue probe ${spec.id}: deployment ${spec.deployment} has no second pod (one no pinned probe uses) to fill`);
     }
-    const before = await queueReading(endpoint.port);
+    const before = await podReading(endpoint.port);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
 
@@ -60,7 +45,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     for (let i = 0; i < total && performance.now() < deadline; i++) {
       const path = newSessionPath();
       const conn = new RawHttpConnection(endpoint, { keepAlive: false, timeoutMs: waitMs });
-      raw.push(conn);
+      open.push(conn);
       sessions.push(path);
       const req: QueueRequest = { sentMs: performance.now() - t0, opened: false };
       requests.push(req);
@@ -73,7 +58,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
             req.opened = res.status === 200 && res.body.toString('utf8').startsWith('o');
             if (res.status === 200) firstAdmittedAt ??= req.answeredMs;
             // The pod's own count right after it refused, kept only if nothing had left its limiter yet.
-            else gaugeRead ??= queueReading(endpoint.port).then((r) => (r && firstAdmittedAt === undefined ? r.queued : undefined));
+            else gaugeRead ??= podReading(endpoint.port).then((r) => (r && firstAdmittedAt === undefined ? r.queued : undefined));
           })
           .catch(() => undefined)
           .finally(() => conn.close()),
@@ -81,20 +66,23 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     }
     await Promise.all(answers);
     const queuedAtRefusal = await gaugeRead;
-    const after = await queueReading(endpoint.port);
+    const after = await podReading(endpoint.port);
 
     const admitted = sessions.filter((_, i) => requests[i]?.status === 200 && requests[i]?.opened);
+    const resumed: PusherConnection[] = [];
     for (const session of firstMiddleLast(admitted)) {
-      if (abort.signal.aborted) break;
+      if (signal.aborted) break;
       const client = `${spec.id}/${session.server}-${session.session}`;
       try {
-        open.push(await connectRecorded(history, { client, source: 'probe' }, { endpoint, app: ctx.app, transport: 'xhr_polling', session, timeoutMs: ctx.connectTimeoutMs ?? 5000 }));
+        const conn = await connectRecorded(history, { client, source: 'probe' }, { endpoint, app: ctx.app, transport: 'xhr_polling', session, timeoutMs: ctx.connectTimeoutMs ?? 5000 });
+        resumed.push(conn);
+        open.push(conn);
       } catch {
         // recorded as a failed connect; counted below as checked and not working
       }
     }
     const checked = firstMiddleLast(admitted).length;
-    const working = await receiveCheck(spec.id, ctx, open);
+    const working = await receiveCheck(spec.id, ctx, resumed);
     history.record({
       type: 'queue.checked',
       probe: spec.id,
@@ -110,21 +98,5 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
       checked,
       working: working.ok,
     });
-    for (const c of open.splice(0)) c.close();
-  };
-
-  const done = check().catch((err: unknown) => {
-    history.record({ type: 'log.line', source: `probe:${spec.id}`, stream: 'stderr', line: `fallback queue check failed: ${(err as Error).message}` });
   });
-
-  return {
-    id: spec.id,
-    kind: 'fallback-queue',
-    stop: async () => {
-      abort.abort();
-      await done;
-      for (const c of raw.splice(0)) c.close();
-      for (const c of open.splice(0)) c.close();
-    },
-  };
 }

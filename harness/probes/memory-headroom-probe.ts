@@ -10,29 +10,24 @@ import type { PusherConnection } from '../load/pusher-client/index.ts';
 import type { Probe } from '../scenario/schema.ts';
 import { endpointFor, ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
 import { fillPod, podReading } from './pod-fill.ts';
+import { startTimedCheck } from './timed-check.ts';
 
 export type MemoryHeadroomProbeSpec = Extract<Probe, { kind: 'memory-headroom' }>;
 
 export function startMemoryHeadroomProbe(spec: MemoryHeadroomProbeSpec, ctx: ProbeContext): StartedProbe {
-  const { history } = ctx;
-  const abort = new AbortController();
-  const open: PusherConnection[] = [];
-  const deadline = performance.now() + ctx.maxDurationS * 1000;
-
-  const check = async (): Promise<void> => {
-    await sleep(Math.max(0, spec.atS * 1000 - history.now()), abort.signal);
-    if (abort.signal.aborted) return;
+  return startTimedCheck(spec, ctx, 'memory headroom check', async ({ signal, deadline, open }) => {
     const endpoint = endpointFor(ctx.targets, spec.deployment);
     if (!endpoint || endpoint.pod === undefined) throw new ProbeTargetError(`memory-headroom probe ${spec.id}: deployment ${spec.deployment} has no pod to fill`);
     const before = await podReading(endpoint.port);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
+    const admitted: PusherConnection[] = [];
     const attempts = Math.max(0, spec.connections - before.open);
-    const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal: abort.signal, deadline }, open);
-    const heldFromMs = history.now();
-    if (refusal === undefined) await sleep(spec.holdS * 1000, abort.signal);
+    const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal, deadline }, admitted, open);
+    const heldFromMs = ctx.history.now();
+    if (refusal === undefined) await sleep(spec.holdS * 1000, signal);
     const atEnd = await podReading(endpoint.port);
-    history.record({
+    ctx.history.record({
       type: 'memory.checked',
       probe: spec.id,
       deployment: spec.deployment,
@@ -43,26 +38,11 @@ export function startMemoryHeadroomProbe(spec: MemoryHeadroomProbeSpec, ctx: Pro
       baseMb: spec.baseMb,
       perConnectionMb: spec.perConnectionMb,
       openBefore: before.open,
-      admitted: open.length,
+      admitted: admitted.length,
       ...(refusal !== undefined ? { refusal } : {}),
       ...(atEnd ? { openAtEnd: atEnd.open } : {}),
       heldFromMs,
-      heldToMs: history.now(),
+      heldToMs: ctx.history.now(),
     });
-    for (const c of open.splice(0)) c.close();
-  };
-
-  const done = check().catch((err: unknown) => {
-    history.record({ type: 'log.line', source: `probe:${spec.id}`, stream: 'stderr', line: `memory headroom check failed: ${(err as Error).message}` });
   });
-
-  return {
-    id: spec.id,
-    kind: 'memory-headroom',
-    stop: async () => {
-      abort.abort();
-      await done;
-      for (const c of open.splice(0)) c.close();
-    },
-  };
 }
