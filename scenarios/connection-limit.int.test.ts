@@ -2,6 +2,8 @@
 // (new pods held at their cap while the weights moved, refused clients on old or the fallback, the
 // new deployment's own alert silent), read from the run's history and summary.
 import { describe, expect, it } from 'vitest';
+import type { EventOf } from '../harness/history/events.ts';
+import { queueCounts } from '../harness/verdict/limit.ts';
 import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
 
@@ -69,5 +71,27 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     // The per-transport fallback probes measured the fallback alone, on every transport.
     const probed = new Set(r.summary.delivery.filter((d) => d.deployment === 'fallback' && d.received > 0).map((d) => d.transport));
     expect([...probed].sort()).toEqual(['xhr_polling', 'xhr_streaming']);
+
+    // The fallback's queue checked at its boundary on the spare pod: 8 served + 40 waiting admitted, the
+    // rest refused with 503, served in arrival order, and the sampled admitted sessions received.
+    const queue = history.filter((e): e is EventOf<'queue.checked'> => e.type === 'queue.checked');
+    expect(queue).toHaveLength(1);
+    const q = queueCounts(queue[0]!);
+    expect(q).toMatchObject({ limit: 48, admittedBeforeRefusal: 48, refusal: 'http:503', overtook: 0, brokenOpens: 0 });
+    expect(queue[0]!.requests.length).toBe(56);
+    expect(queue[0]).toMatchObject({ checked: 3, working: 3, queuedAtRefusal: 40 });
+    expect(slo(r, 'fallback-queue-boundary')).toMatchObject({ status: 'pass', value: 0 });
+    // It filled the pod the pinned fallback probes do not use: theirs refused nobody.
+    const pinned = new Set(history.filter((e) => e.type === 'probe.received' && e.deployment === 'fallback').map((e) => (e as { pod?: string }).pod));
+    expect(pinned.size).toBe(1);
+    expect(pinned.has(queue[0]!.pod)).toBe(false);
+    // The new pod's subscriber left and rejoined its channel every 3 s and lost nothing (new-ws-lost passed above).
+    const rejoins = history.filter((e) => e.type === 'probe.rejoined' && e.probe === 'new-ws');
+    expect(rejoins.length).toBeGreaterThanOrEqual(15);
+    expect(rejoins.every((e) => (e as { ok: boolean }).ok)).toBe(true);
+    expect(slo(r, 'new-ws-lost')).toMatchObject({ status: 'pass', value: 0 });
+    for (const pod of ['fallback-1', 'fallback-2']) {
+      expect(final[pod]?.counters?.refusedByReason.fallback_queue ?? 0, pod).toBe(pod === queue[0]!.pod ? queue[0]!.refusedByServer.fallback_queue : 0);
+    }
   });
 });

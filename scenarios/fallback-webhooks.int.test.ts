@@ -53,6 +53,16 @@ describe('fallback-webhooks', () => {
     }
     expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
     expect(transport(r, 'xhr_streaming')).toMatchObject({ missing: 0 });
+    // Presence membership both ways, on every client transport: each member_added and member_removed owed arrived.
+    const transports = r.summary.webhooks.transports.filter((t) => t.expected > 0);
+    expect(transports.map((t) => t.transport).sort()).toEqual(['ws', 'xhr_polling', 'xhr_streaming']);
+    for (const t of transports) {
+      for (const event of ['member_added', 'member_removed']) {
+        expect(t.byEvent[event]?.expected).toBeGreaterThan(5);
+        expect(t.byEvent[event]).toMatchObject({ missing: 0 });
+        expect(t.byEvent[event]!.received).toBe(t.byEvent[event]!.expected);
+      }
+    }
     // Each client probe's webhooks judged once and unexplained-free; the candidate that never ran is exempt, with why.
     for (const probe of ['ws-clients', 'xhr-streaming-clients', 'xhr-polling-clients']) {
       for (const check of ['missing', 'duplicated', 'stray']) expect(slo(r, `${probe}-${check}`).status).toBe('pass');

@@ -2,6 +2,7 @@
 // (new pods filled to their memory limit and were OOM-killed by the kernel, the edge answered 503
 // with no live pod behind it, clients fell back, nobody was paged), read from history and summary.
 import { describe, expect, it } from 'vitest';
+import type { EventOf } from '../harness/history/events.ts';
 import { clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
 
@@ -52,5 +53,20 @@ describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concen
     // The new pods carried more connections than the incident's pods could hold, within their memory.
     for (const n of Object.values(maxPerPod(samples, 'new', (s) => s.connections.ws))) expect(n).toBeGreaterThan(70);
     expect(failuresByReason(await clientOutcomes(r))['http:503'] ?? 0).toBe(0);
+
+    // The memory size checked at its boundary: one new pod filled to the connections it was sized for,
+    // held without an OOM kill, its peak near the model's prediction, the planned headroom free.
+    const fills = (await r.history()).filter((e): e is EventOf<'memory.checked'> => e.type === 'memory.checked');
+    expect(fills).toHaveLength(1);
+    const fill = fills[0]!;
+    expect(fill.refusal).toBeUndefined();
+    expect(fill.openBefore + fill.admitted).toBeGreaterThanOrEqual(fill.sizedFor);
+    expect(fill.heldToMs - fill.heldFromMs).toBeGreaterThanOrEqual(3000);
+    const held = samples.filter((s) => s.pod === fill.pod && s.t >= fill.heldFromMs && s.t <= fill.heldToMs);
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    for (const s of held) expect(s.connections.ws ?? 0).toBeGreaterThanOrEqual(fill.sizedFor);
+    const headroom = slo(r, 'new-memory-headroom');
+    expect(headroom.status).toBe('pass');
+    expect(headroom.detail).toMatch(new RegExp(`held \\d+ connections \\(sized for ${fill.sizedFor}\\).*no OOM kill`));
   });
 });

@@ -61,6 +61,10 @@ export interface Observation {
   sources: SourceRecord[];
   /** Each cap probe's finding at its pod's connection limit. */
   limits: EventOf<'limit.checked'>[];
+  /** Each fallback-queue probe's finding at its pod's request limiter. */
+  queues: EventOf<'queue.checked'>[];
+  /** Each memory-headroom probe's fill of a pod to its sized connections. */
+  memoryFills: EventOf<'memory.checked'>[];
 }
 
 export interface FoldOptions {
@@ -86,6 +90,8 @@ export class MetricsFold {
   private readonly actions = new Map<number, ActionRecord>();
   private readonly logs: LogRecord[] = [];
   private readonly limits: EventOf<'limit.checked'>[] = [];
+  private readonly queues: EventOf<'queue.checked'>[] = [];
+  private readonly memoryFills: EventOf<'memory.checked'>[] = [];
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
   private readonly sources = new SourceTracker();
@@ -193,6 +199,12 @@ export class MetricsFold {
       case 'limit.checked':
         this.limits.push(e);
         break;
+      case 'queue.checked':
+        this.queues.push(e);
+        break;
+      case 'memory.checked':
+        this.memoryFills.push(e);
+        break;
       case 'log.line':
         this.store.add('log.lines', labels({ tag: e.tag }), sec);
         if ((e.tag !== undefined || e.stream === 'stderr') && this.logs.length < (this.options.maxLogs ?? 500)) {
@@ -233,6 +245,8 @@ export class MetricsFold {
       ended: this.ended,
       sources: this.sources.finish(),
       limits: this.limits,
+      queues: this.queues,
+      memoryFills: this.memoryFills,
     });
   }
 

@@ -84,13 +84,22 @@ export function k6Scripts(scenario: ResolvedScenario): ResolvedScenario['load'][
 /** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
 export function probeTargets(topology: StartedTopology): ProbeTargets {
   const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)! };
+  // Prefer a pod that answered ready at start; a dead one still yields its endpoint (refusals are data).
+  const pinned = (deployment: string) => {
+    const pods = topology.pods(deployment);
+    return pods.find((p) => p.ready) ?? pods[0];
+  };
+  const endpointOf = (pod: ReturnType<StartedTopology['pods']>[number], deployment: string) => ({ port: pod.spec.port, deployment, pod: pod.spec.name });
   return {
     edge,
     podOf: (deployment) => {
-      const pods = topology.pods(deployment);
-      // Prefer a pod that answered ready at start; a dead one still yields its endpoint (refusals are data).
-      const pod = pods.find((p) => p.ready) ?? pods[0];
-      return pod ? { port: pod.spec.port, deployment, pod: pod.spec.name } : undefined;
+      const pod = pinned(deployment);
+      return pod ? endpointOf(pod, deployment) : undefined;
+    },
+    sparePodOf: (deployment) => {
+      const used = pinned(deployment);
+      const spare = topology.pods(deployment).filter((p) => p.ready && p !== used).at(-1);
+      return spare ? endpointOf(spare, deployment) : undefined;
     },
   };
 }

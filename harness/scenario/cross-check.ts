@@ -46,7 +46,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
   const roleOf = (transport: string | undefined): Role => (transport === undefined ? 'rest' : transport === 'ws' ? 'ws' : 'fallback');
   const serving = (role: Role) => new Set(body.topology.deployments.filter((d) => d.roles.includes(role)).map((d) => d.name));
   body.probes.forEach((p, i) => {
-    const role = roleOf(p.kind === 'rest' ? undefined : p.transport);
+    const role = roleOf(p.kind === 'rest' ? undefined : p.kind === 'fallback-queue' ? 'xhr_polling' : p.kind === 'memory-headroom' ? 'ws' : p.transport);
     const candidates = serving(role);
     if (p.deployment !== undefined && !deployments.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(p.deployment)}`);
     else if (p.deployment !== undefined && !candidates.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment with role "${role}" (${list(candidates)}), got ${JSON.stringify(p.deployment)}`);

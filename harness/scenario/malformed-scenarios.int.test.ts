@@ -57,6 +57,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'pod-index-beyond-replicas': { field: 'timeline[0].target', fix: /expected a pod index below 2 .*got "web\/7": target web\/0\.\.web\/1 or raise replicas/ },
   'pods-total-over-bound': { field: 'topology.deployments', fix: /set HARNESS_MAX_PODS to raise it/ },
   'postmortem-missing': { field: 'postmortem', fix: /fix the name, or set HARNESS_POSTMORTEMS_DIR/ },
+  'fallback-queue-unconfigured': { field: 'probes[1].maxConcurrent', fix: /expected FALLBACK_MAX_CONCURRENT of "web" \(not set\), got 8/ },
   'postmortem-not-txt': { field: 'postmortem', fix: /expected a postmortem file name ending in \.txt/ },
   'probe-kind-unknown': { field: 'probes[0].kind', fix: /expected kind to be one of delivery, rest, webhook/ },
   'probe-role-missing': { field: 'probes[1].deployment', fix: /expected a deployment with role "fallback" \("web"\)/ },

@@ -40,11 +40,14 @@ export const HISTORY_EVENT_TYPES = [
   'k6.point',
   'probe.sent',
   'probe.received',
+  'probe.rejoined',
   'rest.request',
   'rest.response',
   'webhook.expected',
   'webhook.received',
   'limit.checked',
+  'queue.checked',
+  'memory.checked',
   'log.line',
 ] as const;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
