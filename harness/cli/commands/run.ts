@@ -1,21 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readHistoryFile } from '../../history/ndjson.ts';
 import { writeCombinedReports } from '../../report/combined-report.ts';
 import { BaselineError, findDrift, formatDrift, loadBaseline, parseDriftShare, type Drift } from '../../report/drift.ts';
 import type { RunReport } from '../../report/report-data.ts';
 import { formatRunTable, writeRunIndex, type RunIndexRow } from '../../report/run-index.ts';
 import { appendTrend, readTrend, trendEntries, trendSeries } from '../../report/trend.ts';
-import { writeRunReports } from '../../report/write-run-reports.ts';
 import { InterruptedError } from '../../platform/creation-gate.ts';
 import { phaseHook } from '../../platform/phase-hook.ts';
 import { preflight } from '../../run/preflight.ts';
-import { makeRunId, runVariant } from '../../run/run-variant.ts';
+import { runAndReport } from '../../run/run-and-report.ts';
 import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
-import { Teardown, teardownOnExit } from '../../run/teardown.ts';
 import { selectVariants } from '../../scenario/resolve.ts';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
-import { judgeVariant } from '../../verdict/judge.ts';
 import { exitCodeFor } from '../../verdict/exit-code.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -76,15 +72,8 @@ export function registerRun(program: Command): void {
       const drift: Drift[] = [];
       const startedAt = new Date().toISOString();
       for (const plan of plans) {
-        const runId = makeRunId(plan);
-        const teardown = new Teardown(runId);
-        const release = teardownOnExit(teardown);
         try {
-          const run = await runVariant(plan, runId, { images, outRoot: resolve(opts.out), seed, log, teardown });
-          await phaseHook('judge');
-          const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
-          await phaseHook('report');
-          const out = await writeRunReports(run, judgement);
+          const { run, judgement, written: out } = await runAndReport(plan, { images, outRoot: resolve(opts.out), seed, log });
           written.push({ report: out.report, runDir: run.runDir });
           await appendTrend(resolve(opts.out), out.report);
           if (baseline && !baseline.has(`${plan.id}/${plan.variant}`)) log(`  no baseline for ${plan.id}/${plan.variant} in ${opts.compareTo}: its drift is not checked`);
@@ -104,10 +93,6 @@ export function registerRun(program: Command): void {
           const message = (err as Error).message.split('\n')[0]!;
           log(`✘ ${plan.id}/${plan.variant}: could not run: ${message}`);
           rows.push({ scenario: plan.id, variant: plan.variant, status: 'error', met: false, runDir: undefined, error: message });
-        } finally {
-          const errors = await teardown.run();
-          for (const e of errors) log(`  cleanup: ${e}`);
-          release();
         }
       }
       const combined = await writeCombinedReports(written, (runDir) => dirname(runDir));
