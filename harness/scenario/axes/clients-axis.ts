@@ -19,6 +19,11 @@ export const clientsAxisSchema = z.strictObject({
       deployments: z.array(idSchema).default([]),
     })
     .default({ loadMaxConnections: false, deployments: [] }),
+  /**
+   * A WebSocket deployment whose memory limit the capacity model sized (capacity/model.json): the
+   * margin report sets the model's predicted margin for it beside the measured one.
+   */
+  sizedByModel: idSchema.optional(),
 });
 export type ClientsAxis = z.output<typeof clientsAxisSchema>;
 
@@ -32,6 +37,11 @@ export const clientsAxis: AxisDefinition<ClientsAxis> = {
     const out = unknownDeployments(body, a.scaleCaps.deployments, 'scaleCaps.deployments');
     if (!body.load.clients || body.load.clients.count === 0) out.push(issue('kind', 'a clients axis needs load.clients with count > 0 to scale'));
     else if (Math.round(body.load.clients.count * a.range.min) < 1) out.push(issue('range.min', `at ×${a.range.min} no client is left of ${body.load.clients.count}: raise range.min`));
+    if (a.sizedByModel !== undefined) {
+      const d = body.topology.deployments.find((x) => x.name === a.sizedByModel);
+      if (!d) out.push(...unknownDeployments(body, [a.sizedByModel], 'sizedByModel').map((i) => ({ ...i, path: 'sizedByModel' })));
+      else if (!d.roles.includes('ws')) out.push(issue('sizedByModel', `deployment ${d.name} does not serve WebSocket (roles: ${d.roles.join(', ')}); the model sizes WebSocket pods`));
+    }
     a.scaleCaps.deployments.forEach((name, i) => {
       const d = body.topology.deployments.find((x) => x.name === name);
       if (d && d.maxConnections === undefined) out.push(issue(`scaleCaps.deployments[${i}]`, `deployment ${name} has no maxConnections to scale; remove it from scaleCaps.deployments`));
