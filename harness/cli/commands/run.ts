@@ -8,6 +8,8 @@ import { appendTrend, readTrend, trendEntries, trendSeries } from '../../report/
 import { InterruptedError } from '../../platform/creation-gate.ts';
 import { phaseHook } from '../../platform/phase-hook.ts';
 import { preflight } from '../../run/preflight.ts';
+import { planMarginGates, parseMinMargin } from '../../margin/min-margin.ts';
+import { runMarginGate } from '../../margin/run-margin-gate.ts';
 import { runAndReport } from '../../run/run-and-report.ts';
 import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
 import { selectVariants } from '../../scenario/resolve.ts';
@@ -29,6 +31,8 @@ interface RunOpts {
   compareTo?: string;
   driftShare?: string;
   failOnDrift?: boolean;
+  minMargin?: string;
+  marginAxis?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -45,6 +49,8 @@ export function registerRun(program: Command): void {
     .option('--compare-to <path>', 'warn when an SLO moved towards its threshold since this baseline: a run directory, an output folder of runs, a summary.json or a trend.ndjson')
     .option('--drift-share <share>', 'with --compare-to: the share of the margin to the threshold an SLO may use up before a warning (0..1)', '0.25')
     .option('--fail-on-drift', 'with --compare-to: exit 1 when any SLO drifted (otherwise drift only warns)')
+    .option('--min-margin <k>', 'also run each variant once at factor k of its stress axes (incidents at 1/k): it must still meet its expectation there')
+    .option('--margin-axis <name>', 'with --min-margin: only this axis')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
       const files = opts.all ? await scenarioFiles() : await Promise.all(names.map(resolveScenarioArg));
       if (files.length === 0) {
@@ -61,10 +67,11 @@ export function registerRun(program: Command): void {
       const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
       await phaseHook('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+      const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
       // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
-      const checked = checkBeforeStart(plans, resolve(opts.out));
+      const checked = checkBeforeStart([...plans, ...gates.map((g) => g.plan)], resolve(opts.out));
       if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
-      const images = await preflight(plans);
+      const images = await preflight([...plans, ...gates.map((g) => g.plan)]);
 
       const verdicts: VariantVerdict[] = [];
       const rows: RunIndexRow[] = [];
@@ -95,13 +102,19 @@ export function registerRun(program: Command): void {
           rows.push({ scenario: plan.id, variant: plan.variant, status: 'error', met: false, runDir: undefined, error: message });
         }
       }
+      for (const gate of gates) {
+        const { verdict, row } = await runMarginGate(gate, { images, outRoot: resolve(opts.out), seed, log });
+        verdicts.push(verdict);
+        rows.push(row);
+        if (opts.json) console.log(JSON.stringify({ scenario: row.scenario, variant: row.variant, status: row.status, met: row.met, runDir: row.runDir }));
+      }
       const combined = await writeCombinedReports(written, (runDir) => dirname(runDir));
       for (const file of combined.values()) log(`combined report: ${file}`);
       if (baseline) {
         log(drift.length ? `\n⚠ drift towards a threshold since ${opts.compareTo} (more than ${Math.round(driftShare * 100)}% of the margin):` : `no SLO drifted more than ${Math.round(driftShare * 100)}% of its margin since ${opts.compareTo}`);
         for (const d of drift) log(`  ${formatDrift(d)}`);
       }
-      if (plans.length > 1) {
+      if (plans.length + gates.length > 1) {
         log(`\n${formatRunTable(rows)}`);
         const trend = await readTrend(resolve(opts.out));
         const ran = new Set(rows.map((r) => `${r.scenario}/${r.variant}`));
