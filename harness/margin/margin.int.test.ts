@@ -8,8 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker } from '../platform/docker.ts';
-import { LABEL_MANAGED, LABEL_SESSION } from '../platform/labels.ts';
+import { leftoverContainers as ourContainers } from '../../scenarios/testing/replay.ts';
 import type { MarginReport } from './margin-report.ts';
 
 const BIN = resolve(import.meta.dirname, '../cli/bin.js');
@@ -29,11 +28,6 @@ function harness(args: string[], timeoutMs = 420_000): Promise<CliResult> {
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
-}
-
-async function ourContainers(): Promise<number> {
-  const list = await (await docker()).listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_MANAGED}=true`, `${LABEL_SESSION}=${process.env.HARNESS_SESSION_ID ?? 'none'}`] }) });
-  return list.length;
 }
 
 beforeAll(async () => {
