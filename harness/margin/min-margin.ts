@@ -1,4 +1,5 @@
-import { atFactor, findAxis } from '../scenario/axes/apply-axis.ts';
+import { relative } from 'node:path';
+import { AxisError, atFactor, findAxis } from '../scenario/axes/apply-axis.ts';
 import type { Axis } from '../scenario/axes/registry.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 
@@ -26,7 +27,14 @@ export function planMarginGates(plans: readonly ResolvedScenario[], k: number, a
   return plans.flatMap((base) => {
     const axes = axisName !== undefined ? [findAxis(base, axisName)] : base.axes.length ? base.axes : [findAxis(base, '')];
     const factor = 'breach' in base.expectation ? Math.round((1 / k) * 1000) / 1000 : k;
-    return axes.map((axis) => ({ base, axis, factor, plan: atFactor(base, axis, factor) }));
+    return axes.map((axis) => {
+      try {
+        return { base, axis, factor, plan: atFactor(base, axis, factor) };
+      } catch (err) {
+        if (err instanceof AxisError) throw new AxisError(`--min-margin ${k}: ${base.file ? relative(process.cwd(), base.file) || base.file : base.id}: ${err.message}`);
+        throw err;
+      }
+    });
   });
 }
 
