@@ -3,7 +3,7 @@
 // between ×1 (31 connections: held) and ×1.75 (54: refused), each point a normal run directory;
 // the --min-margin gate at ×2 turns a variant that holds at ×1 into exit 1. Bad input is refused
 // before anything starts.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,4 +133,28 @@ describe('harness run --min-margin on tiny-margin', () => {
     expect(saved.load.clients.count).toBe(60);
     expect(await ourContainers()).toBe(0);
   }, 300_000);
+});
+
+describe('harness margin interrupted', () => {
+  it('Ctrl-C during a point: exit 130, its run cleaned up, no container, no margin report', async () => {
+    const intOut = join(out, 'interrupted');
+    const child = spawn(process.execPath, [BIN, 'margin', TINY, '--repeats', '1', '--budget', '5m', '--out', intOut], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const code = await new Promise<number | null>((done) => {
+      child.stdout.on('data', (d: Buffer) => {
+        seen += d.toString();
+        // The first point's topology is starting: interrupt it there.
+        if (/starting topology/.test(seen) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+      });
+      child.stderr.on('data', (d: Buffer) => (seen += d.toString()));
+      child.on('exit', (c) => done(c));
+    });
+    expect(code, seen).toBe(130);
+    const [dir] = await readdir(intOut);
+    const left = await readdir(join(intOut, dir!));
+    expect(left).not.toContain('margin.json');
+    const runs = await readdir(join(intOut, dir!, 'runs', 'tiny-margin')).catch(() => [] as string[]);
+    expect(runs.filter((r) => r.endsWith('.partial'))).toEqual([]);
+    expect(await ourContainers()).toBe(0);
+  }, 120_000);
 });

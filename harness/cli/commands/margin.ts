@@ -72,6 +72,8 @@ export function registerMargin(program: Command): void {
       const ends = axes.flatMap((a) => [atFactor(variant, a, a.range.min), atFactor(variant, a, a.range.max)]);
       const checked = checkBeforeStart(ends, resolve(opts.out));
       if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
+      // Read before the first run: a broken model is an error now, not after the search.
+      const model = axes.some((a) => a.kind === 'clients' && a.sizedByModel) ? readCommittedModel() : undefined;
       const images = await preflight(ends);
 
       const command = `harness margin ${process.argv.slice(3).join(' ')}`.trim();
@@ -93,8 +95,8 @@ export function registerMargin(program: Command): void {
           onPoint: (p) => log(`● ×${p.factor}: ${p.verdict} (${p.runs.map((r) => r.result).join(', ') || 'not run'})`),
         });
         const capacity =
-          axis.kind === 'clients' && axis.sizedByModel
-            ? capacityCrossCheck({ scenario: variant, deployment: axis.sizedByModel, model: readCommittedModel(), modelFile: relative(process.cwd(), COMMITTED_MODEL_FILE), measured: result })
+          axis.kind === 'clients' && axis.sizedByModel && model
+            ? capacityCrossCheck({ scenario: variant, deployment: axis.sizedByModel, model, modelFile: relative(process.cwd(), COMMITTED_MODEL_FILE), measured: result })
             : null;
         const report = buildMarginReport({ scenario: variant, axis, result, repeats, budgetS: axisBudget / 1000, command, capacity });
         const files = await writeMarginReport(dirs[i]!, report);
