@@ -117,6 +117,15 @@ export default defineScenario({
       resolution: 0.25,
       why: 'Refused clients retry; clients that retry faster load the fallback and the edge sooner.',
     },
+    {
+      name: 'weight-step',
+      kind: 'weight-step',
+      deployment: 'new',
+      // ×1.4: the last step moves 98% to new instead of 70%.
+      range: { min: 0.5, max: 1.4 },
+      resolution: 0.05,
+      why: 'The report\'s roll-out was gradual; a faster one moves more clients onto the new pods in each step.',
+    },
   ],
   // The monitors of 2021: the new deployment's own metrics. Kept in both variants.
   alerts: [

@@ -147,6 +147,23 @@ export default defineScenario({
       resolution: 0.25,
       why: 'The 2021 clients retried at once; a client release that backs off less brings the stampede back sooner.',
     },
+    {
+      name: 'fallback',
+      kind: 'fallback-eagerness',
+      // 7 failures in a row → 1 at ×7: from the report's "fewer than 10%" falling back towards most of them.
+      range: { min: 1, max: 7 },
+      resolution: 0.25,
+      why: 'About 8% of retrying clients fell back in 2021; a client that gives up on WebSocket sooner sends more of them to the small fallback.',
+    },
+    {
+      name: 'weight-step',
+      kind: 'weight-step',
+      deployment: 'new',
+      // ×1.4: the 70% step becomes 98%.
+      range: { min: 0.5, max: 1.4 },
+      resolution: 0.05,
+      why: 'The next roll-out may move more in one step than 20% then 70%.',
+    },
   ],
   // The monitors of 2021: unhealthy pods paged only for the legacy fleet.
   alerts: [{ id: 'old-pods-unhealthy', title: 'A pod of the legacy deployment is not ready', rule: { kind: 'pod-unhealthy', deployment: 'old' }, forS: 3 }],

@@ -3,6 +3,7 @@ import tiny from '../fixtures/tiny.ts';
 import { resolveVariant, validateScenario } from '../resolve.ts';
 import { copyOf, validationMessage } from '../testing/validation-message.ts';
 import { atFactor, findAxis } from './apply-axis.ts';
+import { scaleStep } from './weight-step-axis.ts';
 
 const withAxes = (axes: unknown[], extra: (s: Record<string, any>) => void = () => {}) => {
   const s = copyOf(tiny);
@@ -105,5 +106,30 @@ describe('stress axes: a variant at factor k', () => {
     expect(() => atFactor(clients, axis, 4)).toThrow(/factor 4 is outside axis clients's range 0.5..3/);
     expect(() => findAxis(clients, 'retry')).toThrow(/has no axis "retry" \(its axes: clients\)/);
     expect(() => findAxis(remediated(tiny), 'clients')).toThrow(/declares no stress axes; add `axes:/);
+  });
+});
+
+describe('stress axes: roll-out steps and fallback eagerness', () => {
+  it('weight-step: each shift sends k times its share to the deployment, capped at 100%, the rest split as before', () => {
+    expect(scaleStep({ old: 30, new: 70 }, 'new', 1.2)).toEqual({ old: 16, new: 84 });
+    expect(scaleStep({ old: 30, new: 70 }, 'new', 2)).toEqual({ old: 0, new: 100 });
+    expect(scaleStep({ a: 50, b: 25, new: 25 }, 'new', 2)).toEqual({ a: 33, b: 17, new: 50 });
+    expect(scaleStep({ old: 100 }, 'new', 2)).toEqual({ old: 100 });
+    const s = remediated(withAxes([{ name: 'step', kind: 'weight-step', deployment: 'new', range: { min: 0.5, max: 1.4 }, why }]));
+    const at = atFactor(s, findAxis(s, 'step'), 1.2);
+    expect(at.timeline[0]).toMatchObject({ type: 'weights.shift', params: { weights: { old: 16, new: 84 } } });
+    // The initial weights are not a step.
+    expect(at.topology.edge.weights).toEqual({ old: 80, new: 20 });
+    expect(validationMessage(withAxes([{ name: 'step', kind: 'weight-step', deployment: 'old2', range: { min: 1, max: 2 }, why }]))).toMatch(
+      /axes\[0\]\.deployment: no weights.shift in the timeline names "old2"/,
+    );
+  });
+
+  it('fallback-eagerness: fallbackAfterFailures ÷k, at least 1', () => {
+    const s = remediated(withAxes([{ name: 'fb', kind: 'fallback-eagerness', range: { min: 1, max: 10 }, why }], (x) => {
+      x.load.clients.reconnect = { strategy: 'backoff', fallbackAfterFailures: 7 };
+    }));
+    expect(atFactor(s, findAxis(s, 'fb'), 2).load.clients!.reconnect.fallbackAfterFailures).toBe(4);
+    expect(atFactor(s, findAxis(s, 'fb'), 10).load.clients!.reconnect.fallbackAfterFailures).toBe(1);
   });
 });
