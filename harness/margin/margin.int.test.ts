@@ -135,6 +135,20 @@ describe('harness run --min-margin on tiny-margin', () => {
   }, 300_000);
 });
 
+describe('harness run --min-margin on tiny-margin, inside the margin', () => {
+  it('a variant that holds at ×1.2 too passes the gate: exit 0, two held runs', async () => {
+    const gateOut = join(out, 'gate-pass');
+    const r = await harness(['run', TINY, '--variant', 'remediated', '--min-margin', '1.2', '--out', gateOut, '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { variant: string; status: string; met: boolean });
+    expect(lines.map((l) => [l.variant, l.status, l.met])).toEqual([
+      ['remediated', 'held', true],
+      ['remediated@clientsx1.2', 'held', true],
+    ]);
+    expect(await ourContainers()).toBe(0);
+  }, 300_000);
+});
+
 describe('harness margin interrupted', () => {
   it('Ctrl-C during a point: exit 130, its run cleaned up, no container, no margin report', async () => {
     const intOut = join(out, 'interrupted');
