@@ -59,13 +59,15 @@ describe('margin report', () => {
     expect(md).toMatch(/\| `conn-success` \| `rate>=0.95` \| 1 \| 0.7000 ❌ \| 0.4000 ❌ \|/);
     const charts = marginCharts(r);
     expect(charts).toHaveLength(1);
+    expect(charts[0]!.x).toEqual([1, 1.75, 2.5]);
     expect(charts[0]!.series[0]!.values).toEqual([1, 0.7, 0.4]);
     expect(charts[0]!.lines).toEqual([{ value: 0.95, label: 'SLO rate>=0.95' }]);
+    expect(charts[0]!.marks.map((m) => [m.x, m.kind])).toEqual([[1, 'action'], [1.75, 'break']]);
     const html = renderMarginHtml(r);
-    expect(html).toContain('id="charts-margin"');
-    expect(html).toContain('"xs":[1,1.75,2.5]');
-    // The run report's own chart client, not a second one.
-    expect(html).toContain('variant.xs ? variant.xs.slice()');
+    // The shared page frame and its one chart client: a host per chart, the data as chart-data.
+    expect(html).toContain('id="chart-margin-conn-success"');
+    const data = JSON.parse(/<script id="chart-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { groups: { charts: { id: string; x: number[] }[] }[] };
+    expect(data.groups[0]!.charts.map((c) => [c.id, c.x])).toEqual([['margin-conn-success', [1, 1.75, 2.5]]]);
     expect(renderMarginHtml({ ...r, search: { ...r.search, complete: false } })).toContain('Partial result');
   });
 });

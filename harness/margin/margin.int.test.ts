@@ -105,9 +105,9 @@ describe('harness margin on tiny-margin (remediated, clients, 1 repeat)', () => 
     expect(md).toMatch(/holds up to ×1 and breaks at ×1.75/);
     expect(md).toMatch(/### First SLO to break \(at ×1.75\)/);
     const html = await readFile(join(dir, 'margin.html'), 'utf8');
-    const data = JSON.parse(/<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { variants: { xs: number[]; charts: { id: string; series: { values: (number | null)[] }[]; lines: { value: number }[] }[] }[] };
-    expect(data.variants[0]!.xs).toEqual([1, 1.75, 2.5]);
-    const chart = data.variants[0]!.charts.find((c) => c.id === 'conn-success')!;
+    const data = JSON.parse(/<script id="chart-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { groups: { charts: { id: string; x: number[]; series: { values: (number | null)[] }[]; lines: { value: number }[] }[] }[] };
+    const chart = data.groups[0]!.charts.find((c) => c.id === 'margin-conn-success')!;
+    expect(chart.x).toEqual([1, 1.75, 2.5]);
     expect(chart.lines[0]!.value).toBe(0.95);
     expect(chart.series[0]!.values).toHaveLength(3);
     expect(chart.series[0]!.values[0]).toBeGreaterThanOrEqual(0.95);
