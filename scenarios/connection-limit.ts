@@ -106,6 +106,36 @@ export default defineScenario({
     { kind: 'delivery', id: 'fallback-streaming', transport: 'xhr_streaming', deployment: 'fallback', ratePerS: 5 },
     { kind: 'delivery', id: 'fallback-polling', transport: 'xhr_polling', deployment: 'fallback', ratePerS: 5 },
   ],
+  // How far from red: `harness margin connection-limit --axis clients` (docs/scenarios/connection-limit.md, "Margins").
+  axes: [
+    {
+      name: 'clients',
+      kind: 'clients',
+      // 1.75 × 560 = 980 clients: within load.maxConnections (1000), which stays as written.
+      range: { min: 0.25, max: 1.75 },
+      resolution: 0.05,
+      // The fixed cap is sized for the region (NEW_POD_CAP_FIXED): it is what is being pushed, so it does not scale.
+      why:
+        'The fixed cap and the eight-at-a-time fallback are sized for today\'s region: how much more traffic before either gives way? ' +
+        'For the incident: with how few clients the 2021 cap would still have refused them.',
+    },
+    {
+      name: 'reconnect',
+      kind: 'reconnect',
+      range: { min: 1, max: 8 },
+      resolution: 0.25,
+      why: 'Refused clients retry; clients that retry faster load the fallback and the edge sooner.',
+    },
+    {
+      name: 'weight-step',
+      kind: 'weight-step',
+      deployment: 'new',
+      // ×1.4: the last step moves 98% to new instead of 70%.
+      range: { min: 0.5, max: 1.4 },
+      resolution: 0.05,
+      why: 'The report\'s roll-out was gradual; a faster one moves more clients onto the new pods in each step.',
+    },
+  ],
   // The monitors of 2021: the new deployment's own metrics. Kept in both variants.
   alerts: [
     {

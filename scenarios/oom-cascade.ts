@@ -119,6 +119,55 @@ export default defineScenario({
     // The fallback alone: what clients that fell back experience.
     { kind: 'delivery', id: 'fallback-polling', transport: 'xhr_polling', deployment: 'fallback', ratePerS: 5 },
   ],
+  // How far from red: `harness margin oom-cascade --axis clients` (docs/scenarios/oom-cascade.md, "Margins").
+  axes: [
+    {
+      name: 'clients',
+      kind: 'clients',
+      range: { min: 0.5, max: 3 },
+      resolution: 0.05,
+      // load.maxConnections is the harness's own bound on the load, not a pod's cap: it grows with
+      // the clients. The pods' memory does not: that is what is being pushed.
+      scaleCaps: { loadMaxConnections: true },
+      sizedByModel: 'new',
+      why:
+        'The next roll-out brings more clients than this one. The remediated limit comes from the capacity model with 20% headroom: ' +
+        'how many more clients before a new pod is OOM-killed, and does that match the model? For the incident: at how much less load ' +
+        'the cascade would still have happened.',
+    },
+    {
+      name: 'memory',
+      kind: 'memory',
+      deployments: ['new'],
+      range: { min: 1, max: 3 },
+      resolution: 0.05,
+      why: 'A new build that holds more per connection is a smaller pod for the same load: how much costlier can a connection get?',
+    },
+    {
+      name: 'reconnect',
+      kind: 'reconnect',
+      range: { min: 1, max: 10 },
+      resolution: 0.25,
+      why: 'The 2021 clients retried at once; a client release that backs off less brings the stampede back sooner.',
+    },
+    {
+      name: 'fallback',
+      kind: 'fallback-eagerness',
+      // 7 failures in a row → 1 at ×7: from the report's "fewer than 10%" falling back towards most of them.
+      range: { min: 1, max: 7 },
+      resolution: 0.25,
+      why: 'About 8% of retrying clients fell back in 2021; a client that gives up on WebSocket sooner sends more of them to the small fallback.',
+    },
+    {
+      name: 'weight-step',
+      kind: 'weight-step',
+      deployment: 'new',
+      // ×1.4: the 70% step becomes 98%.
+      range: { min: 0.5, max: 1.4 },
+      resolution: 0.05,
+      why: 'The next roll-out may move more in one step than 20% then 70%.',
+    },
+  ],
   // The monitors of 2021: unhealthy pods paged only for the legacy fleet.
   alerts: [{ id: 'old-pods-unhealthy', title: 'A pod of the legacy deployment is not ready', rule: { kind: 'pod-unhealthy', deployment: 'old' }, forS: 3 }],
   slos: [

@@ -8,12 +8,13 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
 import { registerImages } from './commands/images.ts';
 import { registerList } from './commands/list.ts';
+import { registerMargin } from './commands/margin.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { EXIT } from './exit-codes.ts';
 
-const RECOVERING_COMMANDS = new Set(['run', 'capacity', 'report', 'down']);
-const REGISTERED_COMMANDS = new Set(['run', 'capacity']);
+const RECOVERING_COMMANDS = new Set(['run', 'margin', 'capacity', 'report', 'down']);
+const REGISTERED_COMMANDS = new Set(['run', 'margin', 'capacity']);
 
 export function buildProgram(): Command {
   const program = new Command('harness')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerList(program);
   registerRun(program);
+  registerMargin(program);
   registerReport(program);
   registerCapacity(program);
   registerDoctor(program);

@@ -27,6 +27,8 @@ writeFileSync(join(POSTMORTEMS, '001_47be3c2ebe891704.txt'), 'the postmortem the
 const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; env?: Record<string, string> }> = {
   'action-after-duration': { field: 'timeline[0].at', fix: /expected a time within durationS \(16\)/ },
   'action-type-unknown': { field: 'timeline[0].type', fix: /expected type to be one of .*pod\.kill/ },
+  'axis-deployment-unknown': { field: 'axes[0].deployments[0]', fix: /expected a deployment name \("web"\), got "api"/ },
+  'axis-kind-unknown': { field: 'axes[0].kind', fix: /expected kind to be one of clients, reconnect, publish-rate, memory/ },
   'breach-unknown-slo': { field: 'variants.incident.expect.breach[0]', fix: /expected an SLO id \("pods-back", "lost", "detect"\)/ },
   'clients-million': { field: 'load.clients.count', fix: /set HARNESS_MAX_CLIENTS to raise it/ },
   'clients-over-max-connections': { field: 'load.clients.count', fix: /lower the count or raise load\.maxConnections/ },
@@ -51,6 +53,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'memory-as-string': { field: 'topology.deployments[0].memoryMb', fix: /expected a positive number, got "192"/ },
   'memory-over-machine': { field: 'topology', fix: /set HARNESS_MAX_MEMORY_MB to raise it/ },
   'metric-unknown': { field: 'slos[1].metric', fix: /expected a known metric name/ },
+  'min-margin-outside-range': { field: '--min-margin', fix: /factor 2 is outside axis clients's range 0.5..1.5 .*widen range in the scenario/, args: ['--variant', 'remediated', '--min-margin', '2'] },
   'never-settles': { field: 'did not finish loading within 2 s', fix: /make the module settle, or set HARNESS_SCENARIO_LOAD_TIMEOUT_S/, env: { HARNESS_SCENARIO_LOAD_TIMEOUT_S: '2' } },
   'no-export': { field: 'default export', fix: /expected a default export made with defineScenario/ },
   'pod-index-after-scale-down': { field: 'timeline[1].target', fix: /expected a pod index below 1 .*target web\/0\.\.web\/0 or raise replicas/ },

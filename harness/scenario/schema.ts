@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { timelineActionSchema } from './actions.ts';
+import { axisSchema } from './axes/registry.ts';
+import { kindError } from './kind-error.ts';
 import { comparatorSchema, eventMatcherSchema, labelsSchema } from './conditions.ts';
 import { idSchema, ROLES, transportSchema, WEBHOOK_EVENTS } from './vocabulary.ts';
 
@@ -128,10 +130,7 @@ export const loadSchema = z.strictObject({
   maxConnections: z.int().positive().default(5000),
 });
 
-/** A discriminated union's "no such kind" message lists the kinds that exist. */
-export const kindError = (kinds: string[]) => ({
-  error: (iss: { code: string }) => (iss.code === 'invalid_union' ? `expected kind to be one of ${kinds.join(', ')}` : undefined),
-});
+export { kindError };
 
 export const probeSchema = z.discriminatedUnion('kind', [
   /** Publishes numbered messages on a probe channel and checks delivery (lost/dup/reordered/latency). */
@@ -373,6 +372,8 @@ export const bodyShape = {
   alerts: z.array(alertSchema).default([]),
   slos: z.array(sloSchema).min(1),
   semantics: semanticsSchema.default({ exempt: [] }),
+  /** Stress axes `harness margin` may push this variant along (axes/registry.ts); none by default. */
+  axes: z.array(axisSchema).default([]),
 };
 
 export const expectationSchema = z.union([
