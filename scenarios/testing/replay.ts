@@ -34,8 +34,10 @@ export async function replay(scenario: string, variant: string, opts: { timeoutM
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: so, stderr: se }),
     ),
   );
-  const scenarioDir = (await readdir(out)).map((d) => join(out, d))[0];
-  const runs = scenarioDir ? (await readdir(scenarioDir)).filter((d) => !d.endsWith('.partial')) : [];
+  // The output folder also holds the run index and the trend; the scenario's folder is its one directory,
+  // and beside its run directories may stand a combined report.
+  const scenarioDir = (await readdir(out, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => join(out, d.name))[0];
+  const runs = scenarioDir ? (await readdir(scenarioDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.endsWith('.partial')).map((d) => d.name) : [];
   if (!scenarioDir || runs.length !== 1) {
     await rm(out, { recursive: true, force: true });
     throw new Error(`harness run ${scenario} --variant ${variant} wrote no run (exit ${code}):\n${stdout}\n${stderr}`);
