@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { applyHarnessEnv } from '../platform/env.ts';
 import { recoverDeadRuns } from '../platform/recover-runs.ts';
 import { registerOwner } from '../platform/run-registry.ts';
-import { installInterruptHandlers, interruptExitCode } from '../run/interrupts.ts';
+import { installInterruptHandlers, interruptExitCode } from '../platform/interrupts.ts';
 import { registerCapacity } from './commands/capacity.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
@@ -11,7 +11,7 @@ import { registerList } from './commands/list.ts';
 import { registerMargin } from './commands/margin.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../platform/exit-codes.ts';
 
 const RECOVERING_COMMANDS = new Set(['run', 'margin', 'capacity', 'report', 'down']);
 const REGISTERED_COMMANDS = new Set(['run', 'margin', 'capacity']);

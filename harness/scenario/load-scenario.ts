@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { ScenarioLoadError, ScenarioValidationError, type ScenarioIssue } from './errors.ts';
+import { ScenarioLoadError, ScenarioValidationError } from './errors.ts';
 import { validateScenario, type ValidatedScenario } from './resolve.ts';
 import { sourceProblems } from './source-check.ts';
 
@@ -70,25 +70,7 @@ export async function loadScenario(file: string, cwd: string = process.cwd()): P
   }
   const value = scenarioExport(mod);
   if (value === undefined) throw new ScenarioLoadError(label, 'expected a default export made with defineScenario(...)');
-  const validated = validateScenario(value, label);
-  await checkLoadScripts(validated, path.dirname(absolute), label, cwd);
-  return validated;
-}
-
-/** k6 scripts are named relative to `<scenario dir>/load/`; a missing one fails now, not mid-run. */
-async function checkLoadScripts(s: ValidatedScenario, dir: string, label: string, cwd: string): Promise<void> {
-  const issues: ScenarioIssue[] = [];
-  for (const [variant, plan] of Object.entries(s.resolved)) {
-    for (const [i, k6] of plan.load.k6.entries()) {
-      const file = path.join(dir, 'load', k6.script);
-      try {
-        await access(file);
-      } catch {
-        issues.push({ path: `variants.${variant}.load.k6[${i}].script`, message: `expected a file in ${path.relative(cwd, path.join(dir, 'load')) || 'load'}/, got ${JSON.stringify(k6.script)}` });
-      }
-    }
-  }
-  if (issues.length > 0) throw new ScenarioValidationError(label, dedupeByMessage(issues));
+  return validateScenario(value, label);
 }
 
 /** The two mistakes a scenario kept in another repo runs into, with their fix. */
@@ -101,14 +83,4 @@ function importHint(err: unknown): string {
     return '; the file is compiled as CommonJS: add "type": "module" to the package.json of its repo, or name it .mts';
   }
   return '';
-}
-
-function dedupeByMessage(issues: ScenarioIssue[]): ScenarioIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = i.message + i.path.replace(/^variants\.[^.]+\./, '');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

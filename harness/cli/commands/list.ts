@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { loadScenarios, scenarioFiles } from '../../run/scenario-files.ts';
+import { loadScenarios, scenarioFiles } from '../../scenario/scenario-files.ts';
 
 export function registerList(program: Command): void {
   program

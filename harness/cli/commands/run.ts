@@ -11,12 +11,11 @@ import { preflight } from '../../run/preflight.ts';
 import { planMarginGates, parseMinMargin } from '../../margin/min-margin.ts';
 import { runMarginGate } from '../../margin/run-margin-gate.ts';
 import { runAndReport } from '../../run/run-and-report.ts';
-import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
+import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../scenario/scenario-files.ts';
 import { selectVariants } from '../../scenario/resolve.ts';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
-import { exitCodeFor } from '../../verdict/exit-code.ts';
+import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
-import { EXIT } from '../exit-codes.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 
 export const DEFAULT_OUT = resolve(import.meta.dirname, '../../../reports/out');

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
-import { loadScenario } from '../scenario/load-scenario.ts';
-import type { ValidatedScenario } from '../scenario/resolve.ts';
-import { HarnessError } from '../scenario/errors.ts';
+import { HarnessError } from './errors.ts';
+import { loadScenario } from './load-scenario.ts';
+import type { ValidatedScenario } from './resolve.ts';
 
 export const SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
 
