@@ -2,10 +2,16 @@ import { readdir } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
 import { HarnessError } from './errors.ts';
-import { loadScenario } from './load-scenario.ts';
+import { loadScenario, loadScenarioModule } from './load-scenario.ts';
 import type { ValidatedScenario } from './resolve.ts';
 
-export const SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
+/**
+ * The scenarios folder of the project the command runs in: `$HARNESS_SCENARIOS_DIR`, else
+ * `scenarios/` of the current directory (this checkout's, or a team's repo that installed the harness).
+ */
+export function scenariosDir(): string {
+  return resolve(process.env.HARNESS_SCENARIOS_DIR || 'scenarios');
+}
 
 export class UnknownScenarioError extends HarnessError {
   readonly code = 'SCENARIO_UNKNOWN';
@@ -14,10 +20,38 @@ export class UnknownScenarioError extends HarnessError {
   }
 }
 
-/** Scenario files: every `scenarios/*.ts` module (k6 scripts live in scenarios/load/, tests end in .test.ts). */
-export async function scenarioFiles(): Promise<string[]> {
-  const entries = await readdir(SCENARIOS_DIR).catch(() => [] as string[]);
-  return entries.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort().map((f) => resolve(SCENARIOS_DIR, f));
+/** Modules at the top of a scenarios folder that may hold a scenario: `*.ts`, not tests or declarations. */
+async function candidateFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  return entries.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort().map((f) => resolve(dir, f));
+}
+
+export interface ScenarioFolder {
+  scenarios: ValidatedScenario[];
+  /** Modules without a scenario object as their default export: helpers the scenarios import. */
+  helpers: string[];
+}
+
+/**
+ * Every scenario of a folder: its top-level `.ts` modules whose default export is a scenario object
+ * (made with defineScenario). A module without one is a helper and is skipped; a default-exported
+ * object that is not a valid scenario is an error, as is one id in two files.
+ */
+export async function loadScenarioFolder(dir: string = scenariosDir()): Promise<ScenarioFolder> {
+  const scenarios: ValidatedScenario[] = [];
+  const helpers: string[] = [];
+  for (const file of await candidateFiles(dir)) {
+    const loaded = await loadScenarioModule(file);
+    if (loaded.kind === 'helper') helpers.push(loaded.label);
+    else scenarios.push(loaded.scenario);
+  }
+  checkUniqueIds(scenarios);
+  return { scenarios, helpers };
+}
+
+/** The files of a folder's scenarios (helpers left out). */
+export async function scenarioFiles(dir: string = scenariosDir()): Promise<string[]> {
+  return (await loadScenarioFolder(dir)).scenarios.map((s) => resolve(s.file!));
 }
 
 /** Extensions of files that can hold a scenario module (TypeScript or JavaScript, ESM or not). */
@@ -46,9 +80,9 @@ export async function resolveScenarioArg(arg: string): Promise<string> {
     throw new NotAScenarioModuleError(label, `is ${kind}, not a scenario module (scenarios are code, so that variants can share values)`);
   }
   if (arg.includes('/') || SCENARIO_EXTENSIONS.includes(extname(arg))) throw new NotAScenarioModuleError(arg, 'file not found');
-  const byId = resolve(SCENARIOS_DIR, `${arg}.ts`);
+  const byId = resolve(scenariosDir(), `${arg}.ts`);
   if (existsSync(byId)) return byId;
-  const known = (await scenarioFiles()).map((f) => f.replace(/^.*\//, '').replace(/\.ts$/, ''));
+  const known = (await loadScenarioFolder()).scenarios.map((s) => s.id);
   throw new UnknownScenarioError(arg, known);
 }
 
@@ -56,13 +90,17 @@ export async function resolveScenarioArg(arg: string): Promise<string> {
 export async function loadScenarios(files: string[]): Promise<ValidatedScenario[]> {
   const out: ValidatedScenario[] = [];
   for (const f of files) out.push(await loadScenario(f));
+  checkUniqueIds(out);
+  return out;
+}
+
+function checkUniqueIds(scenarios: readonly ValidatedScenario[]): void {
   const first = new Map<string, string>();
-  for (const s of out) {
+  for (const s of scenarios) {
     const other = first.get(s.id);
     if (other !== undefined && other !== s.file) throw new DuplicateScenarioIdError(s.id, other, s.file ?? '');
     first.set(s.id, s.file ?? '');
   }
-  return out;
 }
 
 /** Two files with one id: runs, reports and `list` would mix them up (one silently hides the other). */
