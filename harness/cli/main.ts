@@ -9,6 +9,7 @@ import { registerDown } from './commands/down.ts';
 import { registerImages } from './commands/images.ts';
 import { registerList } from './commands/list.ts';
 import { registerMargin } from './commands/margin.ts';
+import { registerNew } from './commands/new.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { EXIT } from '../platform/exit-codes.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerList(program);
+  registerNew(program);
   registerRun(program);
   registerMargin(program);
   registerReport(program);

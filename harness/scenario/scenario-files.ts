@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
-import { HarnessError } from './errors.ts';
+import { HarnessError, ScenarioLoadError } from './errors.ts';
 import { loadScenario, loadScenarioModule } from './load-scenario.ts';
 import type { ValidatedScenario } from './resolve.ts';
 
@@ -20,10 +20,13 @@ export class UnknownScenarioError extends HarnessError {
   }
 }
 
+/** Tests and type declarations beside the scenarios are never scenario modules (and are not imported). */
+const notAScenarioModule = (file: string) => file.endsWith('.test.ts') || file.endsWith('.d.ts');
+
 /** Modules at the top of a scenarios folder that may hold a scenario: `*.ts`, not tests or declarations. */
 async function candidateFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort().map((f) => resolve(dir, f));
+  return entries.filter((f) => f.endsWith('.ts') && !notAScenarioModule(f)).sort().map((f) => resolve(dir, f));
 }
 
 export interface ScenarioFolder {
@@ -45,6 +48,23 @@ export async function loadScenarioFolder(dir: string = scenariosDir()): Promise<
     if (loaded.kind === 'helper') helpers.push(loaded.label);
     else scenarios.push(loaded.scenario);
   }
+  checkUniqueIds(scenarios);
+  return { scenarios, helpers };
+}
+
+/**
+ * Files named on the command line (a shell glob such as `./incidents/*.ts` may take in a helper
+ * module): helpers are set aside, but naming only helpers is an error, as naming one file is.
+ */
+export async function loadNamedScenarios(files: string[]): Promise<ScenarioFolder> {
+  const scenarios: ValidatedScenario[] = [];
+  const helpers: string[] = [];
+  for (const file of files) {
+    const loaded = notAScenarioModule(file) ? { kind: 'helper' as const, label: relative(process.cwd(), file) || file } : await loadScenarioModule(file);
+    if (loaded.kind === 'helper') helpers.push(loaded.label);
+    else scenarios.push(loaded.scenario);
+  }
+  if (scenarios.length === 0 && helpers.length > 0) throw new ScenarioLoadError(helpers[0]!, 'expected a default export made with defineScenario(...)');
   checkUniqueIds(scenarios);
   return { scenarios, helpers };
 }

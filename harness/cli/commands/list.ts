@@ -1,14 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadScenarioFolder, loadScenarios, resolveScenarioArg, scenariosDir, type ScenarioFolder } from '../../scenario/scenario-files.ts';
+import { loadNamedScenarios, loadScenarioFolder, resolveScenarioArg, scenariosDir, type ScenarioFolder } from '../../scenario/scenario-files.ts';
 
 /** The folder (default: the project's scenarios/), or the files and folders named. */
 async function listed(paths: string[]): Promise<ScenarioFolder> {
   if (paths.length === 0) return loadScenarioFolder();
   const folders = paths.filter((p) => existsSync(p) && statSync(p).isDirectory());
   const files = await Promise.all(paths.filter((p) => !folders.includes(p)).map(resolveScenarioArg));
-  const parts = [...(await Promise.all(folders.map((d) => loadScenarioFolder(resolve(d))))), { scenarios: await loadScenarios(files), helpers: [] }];
+  const parts = [...(await Promise.all(folders.map((d) => loadScenarioFolder(resolve(d))))), ...(files.length ? [await loadNamedScenarios(files)] : [])];
   return { scenarios: parts.flatMap((p) => p.scenarios), helpers: parts.flatMap((p) => p.helpers) };
 }
 

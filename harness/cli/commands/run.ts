@@ -11,7 +11,7 @@ import { preflight } from '../../run/preflight.ts';
 import { planMarginGates, parseMinMargin } from '../../margin/min-margin.ts';
 import { runMarginGate } from '../../margin/run-margin-gate.ts';
 import { runAndReport } from '../../run/run-and-report.ts';
-import { loadScenarioFolder, loadScenarios, resolveScenarioArg, scenariosDir } from '../../scenario/scenario-files.ts';
+import { loadNamedScenarios, loadScenarioFolder, resolveScenarioArg, scenariosDir } from '../../scenario/scenario-files.ts';
 import { selectVariants } from '../../scenario/resolve.ts';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
 import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
@@ -57,7 +57,8 @@ export function registerRun(program: Command): void {
         process.exitCode = EXIT.usage;
         return;
       }
-      const scenarios = opts.all ? (await loadScenarioFolder()).scenarios : await loadScenarios(await Promise.all(names.map(resolveScenarioArg)));
+      const { scenarios, helpers } = opts.all ? await loadScenarioFolder() : await loadNamedScenarios(await Promise.all(names.map(resolveScenarioArg)));
+      if (helpers.length > 0) console.error(`harness: not scenarios (no scenario as their default export), skipped: ${helpers.join(', ')}`);
       if (scenarios.length === 0) {
         console.error(`harness run --all: there are no scenarios in ${relative(process.cwd(), scenariosDir()) || '.'}/ yet (\`harness new <id>\` writes one)`);
         process.exitCode = EXIT.usage;
