@@ -41,14 +41,20 @@ export interface ScenarioFolder {
  * object that is not a valid scenario is an error, as is one id in two files.
  */
 export async function loadScenarioFolder(dir: string = scenariosDir()): Promise<ScenarioFolder> {
+  const folder = await loadModules(await candidateFiles(dir));
+  checkUniqueIds(folder.scenarios);
+  return folder;
+}
+
+/** Scenarios and helpers among the files, in order; a test file is not imported. */
+async function loadModules(files: readonly string[]): Promise<ScenarioFolder> {
   const scenarios: ValidatedScenario[] = [];
   const helpers: string[] = [];
-  for (const file of await candidateFiles(dir)) {
-    const loaded = await loadScenarioModule(file);
+  for (const file of files) {
+    const loaded = notAScenarioModule(file) ? { kind: 'helper' as const, label: relative(process.cwd(), file) || file } : await loadScenarioModule(file);
     if (loaded.kind === 'helper') helpers.push(loaded.label);
     else scenarios.push(loaded.scenario);
   }
-  checkUniqueIds(scenarios);
   return { scenarios, helpers };
 }
 
@@ -57,16 +63,10 @@ export async function loadScenarioFolder(dir: string = scenariosDir()): Promise<
  * module): helpers are set aside, but naming only helpers is an error, as naming one file is.
  */
 export async function loadNamedScenarios(files: string[]): Promise<ScenarioFolder> {
-  const scenarios: ValidatedScenario[] = [];
-  const helpers: string[] = [];
-  for (const file of files) {
-    const loaded = notAScenarioModule(file) ? { kind: 'helper' as const, label: relative(process.cwd(), file) || file } : await loadScenarioModule(file);
-    if (loaded.kind === 'helper') helpers.push(loaded.label);
-    else scenarios.push(loaded.scenario);
-  }
-  if (scenarios.length === 0 && helpers.length > 0) throw new ScenarioLoadError(helpers[0]!, 'expected a default export made with defineScenario(...)');
-  checkUniqueIds(scenarios);
-  return { scenarios, helpers };
+  const named = await loadModules(files);
+  if (named.scenarios.length === 0 && named.helpers.length > 0) throw new ScenarioLoadError(named.helpers[0]!, 'expected a default export made with defineScenario(...)');
+  checkUniqueIds(named.scenarios);
+  return named;
 }
 
 /** The files of a folder's scenarios (helpers left out). */
