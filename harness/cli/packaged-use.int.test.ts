@@ -24,9 +24,10 @@ interface Result {
 }
 
 function sh(command: string, cwd: string, timeoutMs: number): Promise<Result> {
-  // The team's environment: the scenarios folder and the postmortems are theirs, not this checkout's.
-  const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_POSTMORTEMS_DIR: join(repo, 'postmortems') };
-  delete env.HARNESS_SCENARIOS_DIR;
+  // The team's environment: the scenarios folder and the postmortems are theirs, not this checkout's,
+  // and nothing of `npm test`'s own npm run (npm_* variables) leaks into the npm commands there.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'HARNESS_SCENARIOS_DIR'));
+  env.HARNESS_POSTMORTEMS_DIR = join(repo, 'postmortems');
   return new Promise((done) =>
     execFile('sh', ['-c', command], { cwd, env, timeout: timeoutMs, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
