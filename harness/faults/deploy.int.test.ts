@@ -13,7 +13,7 @@ import { resolveImages } from '../platform/images.ts';
 import { LABEL_RUN_ID } from '../platform/labels.ts';
 import { removeContainers } from '../platform/cleanup.ts';
 import { LiveConditionEvaluator } from '../run/live-conditions.ts';
-import { Teardown } from '../run/teardown.ts';
+import { Teardown } from '../platform/teardown.ts';
 import type { ActionParamsInput, ActionType } from '../scenario/actions.ts';
 import { timelineActionSchema } from '../scenario/actions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';

@@ -1,5 +1,5 @@
 import type { History } from '../history/history.ts';
-import type { Teardown } from '../run/teardown.ts';
+import type { Teardown } from '../platform/teardown.ts';
 import type { ActionParams, ActionType } from '../scenario/actions.ts';
 import type { Condition } from '../scenario/conditions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';

@@ -1,5 +1,5 @@
 import type { VariantJudgement } from '../verdict/judge.ts';
-import { exitCodeFor } from '../verdict/exit-code.ts';
+import { exitCodeFor } from '../platform/exit-codes.ts';
 import { buildCharts, type Chart } from './charts.ts';
 import { narrate } from './narrative.ts';
 import { SUMMARY_SCHEMA_VERSION, type Summary, type VariantSummary } from './summary-schema.ts';

@@ -1,6 +1,8 @@
 import type { ConditionOutcome, LiveConditions } from '../faults/fault.ts';
 import { matcherKey } from '../history/event-matcher.ts';
+import { evaluateAlert } from '../metrics/alert-rules.ts';
 import type { MetricsFold } from '../metrics/fold.ts';
+import { trailingStat } from '../metrics/window-math.ts';
 import { sleep } from '../load/timing.ts';
 import type { Condition, EventMatcher } from '../scenario/conditions.ts';
 import { metricKind } from '../scenario/metric-names.ts';
@@ -9,8 +11,6 @@ import type { TimelineAction } from '../scenario/actions.ts';
 import { compare } from '../scenario/threshold.ts';
 import { podGet } from '../topology/pod-http.ts';
 import type { StartedTopology } from '../topology/topology.ts';
-import { evaluateAlert } from '../verdict/alerts.ts';
-import { trailingStat } from '../verdict/window-math.ts';
 
 const POLL_MS = 250;
 

@@ -5,7 +5,7 @@ import { writeRunReports, type WrittenReports } from '../report/write-run-report
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { judgeVariant, type VariantJudgement } from '../verdict/judge.ts';
 import { makeRunId, runVariant, type CompletedRun } from './run-variant.ts';
-import { Teardown, teardownOnExit } from './teardown.ts';
+import { Teardown, teardownOnExit } from '../platform/teardown.ts';
 
 // One variant as a normal run: replay, judge from the history, write its reports, and tear down
 // whatever happens. `harness run` does this per variant; `harness margin` per point of its search.

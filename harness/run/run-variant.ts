@@ -14,14 +14,14 @@ import { startPodSampler } from '../topology/pod-sampler.ts';
 import { startSupervisor } from '../topology/supervisor.ts';
 import { startTopology, type StartedTopology } from '../topology/topology.ts';
 import { sleep } from '../load/timing.ts';
-import { Teardown } from './teardown.ts';
+import { Teardown } from '../platform/teardown.ts';
 import { runTimeline } from './timeline.ts';
 import { planTopology } from './topology-plan.ts';
 import { prepareWorkload } from './workload.ts';
-import { saveScenario } from './saved-scenario.ts';
+import { saveScenario } from '../plan/saved-scenario.ts';
 import { noteRunDir } from '../platform/run-registry.ts';
 import { phaseHook } from '../platform/phase-hook.ts';
-import { throwIfInterrupted } from './interrupts.ts';
+import { throwIfInterrupted } from '../platform/interrupts.ts';
 import { markInterrupted } from '../platform/run-dir-marker.ts';
 import { creationGate } from '../platform/creation-gate.ts';
 

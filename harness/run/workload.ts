@@ -1,14 +1,14 @@
-import { resolve } from 'node:path';
 import type { History } from '../history/history.ts';
+import { APP } from '../load/app.ts';
+import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6, type K6Result } from '../load/k6-runner.ts';
 import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
+import type { K6ScriptParams } from '../scenario/k6-scripts.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { StartedTopology } from '../topology/topology.ts';
 import { freePort } from '../platform/ports.ts';
 import { startProbes, startWebhookReceiver, type ProbeTargets, type StartedProbe, type StartedWebhookReceiver } from '../probes/index.ts';
-import { APP, PUBLIC_LISTENER } from './topology-plan.ts';
-
-export const LOAD_SCRIPTS_DIR = resolve(import.meta.dirname, '../../scenarios/load');
+import { PUBLIC_LISTENER } from './topology-plan.ts';
 
 export interface Workload {
   /** One short line for the progress display. */
@@ -43,21 +43,20 @@ export const K6_DROPPED_METRICS = new Set([
   'iterations',
 ]);
 
-/** Parameters every k6 script receives, besides the scenario's own `params`. */
-export function k6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string | number> {
-  const edgePort = topology.edgePorts.get(PUBLIC_LISTENER);
-  return {
-    EDGE_HTTP: `http://127.0.0.1:${edgePort}`,
-    EDGE_WS: `ws://127.0.0.1:${edgePort}`,
-    APP_ID: APP.id,
-    APP_KEY: APP.key,
-    APP_SECRET: APP.secret,
-    VUS: script.vus,
-    DURATION_S: Math.min(script.durationS, scenario.load.maxDurationS),
-    MAX_CONNECTIONS: scenario.load.maxConnections,
-    SEED: seed,
-    ...script.params,
-  };
+/** A scenario's k6 run as the env the script receives (its params were checked when the scenario loaded). */
+export function scenarioK6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string> {
+  return k6Env(
+    script.script,
+    {
+      port: topology.edgePorts.get(PUBLIC_LISTENER)!,
+      app: APP,
+      vus: script.vus,
+      durationS: Math.min(script.durationS, scenario.load.maxDurationS),
+      maxConnections: scenario.load.maxConnections,
+      seed,
+    },
+    script.params as K6ScriptParams<typeof script.script>,
+  );
 }
 
 /** The scenario's k6 scripts, plus `load.publish` as a run of rest-publish.ts for the whole replay. */
@@ -75,7 +74,7 @@ export function k6Scripts(scenario: ResolvedScenario): ResolvedScenario['load'][
         PAYLOAD_BYTES: publish.payloadBytes,
         CHANNELS: publish.channels,
         CHANNEL_KIND: scenario.load.clients?.channelKind ?? 'public',
-      },
+      } satisfies K6ScriptParams<'rest-publish.ts'>,
     });
   }
   return scripts;
@@ -138,8 +137,8 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
       }
       const k6Runs: Promise<K6Result>[] = k6Scripts(scenario).map((script) =>
         runK6({
-          script: resolve(LOAD_SCRIPTS_DIR, script.script),
-          env: k6Env(scenario, topology, script, opts.seed),
+          script: k6ScriptPath(script.script),
+          env: scenarioK6Env(scenario, topology, script, opts.seed),
           // The hard bound: a script can never outlive the replay (plus a grace for its own teardown).
           maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
           signal,

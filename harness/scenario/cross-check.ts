@@ -5,6 +5,7 @@ import { isTrendLike, LABELS, metricKind } from './metric-names.ts';
 import type { ScenarioBody } from './scenario-schema.ts';
 import type { Expectation, Selector } from './schema.ts';
 import type { Role } from './vocabulary.ts';
+import { k6Issues } from './k6-checks.ts';
 import { limitIssues } from './limit-checks.ts';
 import { semanticIssues } from './semantic-checks.ts';
 import { AGGREGATIONS_FOR, parseThreshold } from './threshold.ts';
@@ -111,7 +112,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     }
   });
 
-  issues.push(...semanticIssues(body), ...limitIssues(body));
+  issues.push(...semanticIssues(body), ...limitIssues(body), ...k6Issues(body));
 
   if (expectation && 'breach' in expectation) {
     const slos = new Set(body.slos.map((s) => s.id));

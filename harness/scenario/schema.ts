@@ -3,6 +3,7 @@ import { timelineActionSchema } from './actions.ts';
 import { axisSchema } from './axes/registry.ts';
 import { kindError } from './kind-error.ts';
 import { comparatorSchema, eventMatcherSchema, labelsSchema } from './conditions.ts';
+import { K6_SCRIPT_NAMES } from './k6-scripts.ts';
 import { idSchema, ROLES, transportSchema, WEBHOOK_EVENTS } from './vocabulary.ts';
 
 // The scenario schema: what a scenario file may say. Data first (a k6 options object): nothing here
@@ -88,8 +89,8 @@ export const topologySchema = z.strictObject({
 });
 
 const k6ScriptSchema = z.strictObject({
-  /** A file in scenarios/load/, e.g. `ws-subscribers.ts`. */
-  script: z.string().regex(/^[\w.-]+\.ts$/, 'expected a file name in scenarios/load/ ending in .ts'),
+  /** One of the harness's k6 scripts in scenarios/load/, e.g. `ws-subscribers.ts`; its params are in k6-scripts.ts. */
+  script: z.enum(K6_SCRIPT_NAMES, { error: `expected one of the harness's k6 scripts: ${K6_SCRIPT_NAMES.join(', ')} (in scenarios/load/)` }),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   vus: z.int().positive().default(1),
   durationS: positive,

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import type { VariantSummary } from '../../harness/report/summary-schema.ts';
 import { docker } from '../../harness/platform/docker.ts';
@@ -25,9 +25,9 @@ export interface ReplayResult {
   cleanup(): Promise<void>;
 }
 
-/** `harness run <scenario> --variant <variant>` into a scratch directory; rejects if no run was written. */
+/** `harness run <scenario> --variant <variant>` (an id or a file path) into a scratch directory; rejects if no run was written. */
 export async function replay(scenario: string, variant: string, opts: { timeoutMs?: number; seed?: number } = {}): Promise<ReplayResult> {
-  const out = await mkdtemp(join(tmpdir(), `replay-${scenario}-${variant}-`));
+  const out = await mkdtemp(join(tmpdir(), `replay-${basename(scenario, '.ts')}-${variant}-`));
   const args = [BIN, 'run', scenario, '--variant', variant, '--out', out, ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : [])];
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
     execFile(process.execPath, args, { timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, so, se) =>

@@ -8,11 +8,11 @@ import { pointRunner } from '../../margin/point-runner.ts';
 import { searchMargin } from '../../margin/search.ts';
 import { writeMarginReport } from '../../margin/write-margin-report.ts';
 import { preflight } from '../../run/preflight.ts';
-import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
+import { loadScenarios, resolveScenarioArg } from '../../scenario/scenario-files.ts';
 import { atFactor, findAxis } from '../../scenario/axes/apply-axis.ts';
 import type { Axis } from '../../scenario/axes/registry.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT } from '../../platform/exit-codes.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 import { DEFAULT_OUT } from './run.ts';
 

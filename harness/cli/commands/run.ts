@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeCombinedReports } from '../../report/combined-report.ts';
 import { BaselineError, findDrift, formatDrift, loadBaseline, parseDriftShare, type Drift } from '../../report/drift.ts';
@@ -11,15 +11,15 @@ import { preflight } from '../../run/preflight.ts';
 import { planMarginGates, parseMinMargin } from '../../margin/min-margin.ts';
 import { runMarginGate } from '../../margin/run-margin-gate.ts';
 import { runAndReport } from '../../run/run-and-report.ts';
-import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
+import { loadNamedScenarios, loadScenarioFolder, resolveScenarioArg, scenariosDir } from '../../scenario/scenario-files.ts';
 import { selectVariants } from '../../scenario/resolve.ts';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
-import { exitCodeFor } from '../../verdict/exit-code.ts';
+import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
-import { EXIT } from '../exit-codes.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 
-export const DEFAULT_OUT = resolve(import.meta.dirname, '../../../reports/out');
+/** Run directories go under reports/out of the project the command runs in. */
+export const DEFAULT_OUT = 'reports/out';
 
 interface RunOpts {
   all?: boolean;
@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('replay scenarios in containers under load and judge them against their SLOs')
     .argument('[scenarios...]', 'scenario ids (see `harness list`) or file paths')
-    .option('--all', 'every scenario in scenarios/')
+    .option('--all', 'every scenario in scenarios/ (or $HARNESS_SCENARIOS_DIR)')
     .option('--variant <name>', 'incident | remediated | both | all | another variant name', 'both')
     .option('--seed <n>', 'seed for the timeline and client schedule (default: the scenario\'s)')
     .option('--out <dir>', 'where run directories go', DEFAULT_OUT)
@@ -52,9 +52,15 @@ export function registerRun(program: Command): void {
     .option('--min-margin <k>', 'also run each variant once at factor k of its stress axes (incidents at 1/k): it must still meet its expectation there')
     .option('--margin-axis <name>', 'with --min-margin: only this axis')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
-      const files = opts.all ? await scenarioFiles() : await Promise.all(names.map(resolveScenarioArg));
-      if (files.length === 0) {
-        console.error(opts.all ? 'harness run --all: there are no scenarios in scenarios/ yet' : 'harness run: name a scenario or pass --all (see `harness list`)');
+      if (!opts.all && names.length === 0) {
+        console.error('harness run: name a scenario or pass --all (see `harness list`)');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const { scenarios, helpers } = opts.all ? await loadScenarioFolder() : await loadNamedScenarios(await Promise.all(names.map(resolveScenarioArg)));
+      if (helpers.length > 0) console.error(`harness: not scenarios (no scenario as their default export), skipped: ${helpers.join(', ')}`);
+      if (scenarios.length === 0) {
+        console.error(`harness run --all: there are no scenarios in ${relative(process.cwd(), scenariosDir()) || '.'}/ yet (\`harness new <id>\` writes one)`);
         process.exitCode = EXIT.usage;
         return;
       }
@@ -64,7 +70,7 @@ export function registerRun(program: Command): void {
       const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
-      const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
+      const plans: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant));
       await phaseHook('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
       const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
