@@ -102,6 +102,17 @@ describe('stress axes: a variant at factor k', () => {
     expect(atFactor(s, findAxis(s, 'pub'), 2.5).load.publish!.ratePerS).toBe(25);
   });
 
+  it('memory: a memory-headroom probe on a scaled deployment checks the scaled size (oom-cascade remediated)', async () => {
+    const oom = remediated((await import('../../../scenarios/oom-cascade.ts')).default);
+    const axis = oom.axes.find((a) => a.kind === 'memory');
+    expect(axis).toBeDefined();
+    const at = atFactor(oom, axis!, 2);
+    const probes = at.probes.filter((p) => p.kind === 'memory-headroom');
+    expect(probes).toHaveLength(1);
+    for (const p of probes) expect(p.memoryMb).toBe(at.topology.deployments.find((d) => d.name === p.deployment)!.memoryMb);
+    expect(probes[0]!.memoryMb).toBeLessThan(oom.topology.deployments.find((d) => d.name === 'new')!.memoryMb);
+  });
+
   it('refuses a factor outside the range and names the axes a variant has', () => {
     expect(() => atFactor(clients, axis, 4)).toThrow(/factor 4 is outside axis clients's range 0.5..3/);
     expect(() => findAxis(clients, 'retry')).toThrow(/has no axis "retry" \(its axes: clients\)/);

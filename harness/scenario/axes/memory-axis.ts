@@ -18,7 +18,12 @@ export const memoryAxis: AxisDefinition<MemoryAxis> = {
   check: (body, a) => unknownDeployments(body, a.deployments, 'deployments'),
   apply: (body, a, k) => {
     const out = structuredClone(body);
-    for (const d of out.topology.deployments) if (a.deployments.includes(d.name)) d.memoryMb = Math.max(1, Math.round(d.memoryMb / k));
+    for (const d of out.topology.deployments) {
+      if (!a.deployments.includes(d.name)) continue;
+      d.memoryMb = Math.max(1, Math.round(d.memoryMb / k));
+      // A memory-headroom probe checks the configured size: it moves with it, or the probe would judge the old one.
+      for (const p of out.probes) if (p.kind === 'memory-headroom' && p.deployment === d.name) p.memoryMb = d.memoryMb;
+    }
     return out;
   },
 };
