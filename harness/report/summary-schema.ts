@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { actionHealedSchema, deployPodSchema, gateCheckedSchema, livenessRestartSchema, podFinalSchema, restWireSchema, rollbackDecidedSchema } from '../history/evidence-events.ts';
 
 // summary.json, version 1. Documented in reports/README.md; any change to the shape bumps the
 // version so CI tooling reading it can tell. Validated before it is written.
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 const status = z.enum(['pass', 'fail', 'unknown']);
 const seconds = z.number().nullable();
@@ -100,7 +101,18 @@ export const variantSummarySchema = z.object({
       }),
     ),
   }),
+  /** The first 100 log lines worth reading (tagged or stderr); evidence is never among them. */
   logs: z.array(z.object({ t: z.number(), source: z.string(), stream: z.string(), line: z.string(), tag: z.string().nullable() })),
+  /** Every typed evidence event of the history, as recorded (`t` in ms), never cut. */
+  evidence: z.object({
+    pods: z.array(podFinalSchema),
+    deploys: z.array(deployPodSchema),
+    gates: z.array(gateCheckedSchema),
+    rollbacks: z.array(rollbackDecidedSchema),
+    heals: z.array(actionHealedSchema),
+    livenessRestarts: z.array(livenessRestartSchema),
+    wire: z.array(restWireSchema),
+  }),
   warnings: z.array(z.string()),
   /** Default delivery/webhook checks not judged in this variant, with the scenario's reason. */
   exempt: z.array(z.object({ probe: z.string(), check: z.string(), why: z.string() })).default([]),
