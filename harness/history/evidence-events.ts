@@ -118,4 +118,20 @@ export const restWireSchema = z.object({
   responses: z.array(z.object({ index: z.int(), status: z.int().optional(), raw: z.string() })),
 });
 
-export const evidenceEventSchemas = [podFinalSchema, deployPodSchema, gateCheckedSchema, rollbackDecidedSchema, actionHealedSchema, livenessRestartSchema, restWireSchema] as const;
+/** What faults changed since the topology started, as the run left it (recorded at teardown). */
+export const faultStateSchema = z.object({
+  type: z.literal('faults.state'),
+  t,
+  /** Edge weights by `listener/route`, for routes a fault changed. */
+  weights: z.record(z.string(), z.record(z.string(), z.number())),
+  /** Deployment env, for deployments a fault changed. */
+  env: z.record(z.string(), z.record(z.string(), z.string())),
+  /** The current release per deployment a deploy touched ("v1 / config 1"). */
+  releases: z.record(z.string(), z.string()),
+  replicas: z.record(z.string(), z.int().nonnegative()),
+  locks: z.array(z.object({ pod: z.string(), heldBy: z.string(), sinceMs: z.number() })),
+  /** Releases a failed gate stopped, with why. */
+  stopped: z.record(z.string(), z.string()),
+});
+
+export const evidenceEventSchemas = [faultStateSchema, podFinalSchema, deployPodSchema, gateCheckedSchema, rollbackDecidedSchema, actionHealedSchema, livenessRestartSchema, restWireSchema] as const;

@@ -71,6 +71,8 @@ export interface Observation {
 
 /** The typed evidence events of a run, by type. Their number grows with actions and pods, not with time. */
 export interface EvidenceEvents {
+  /** What faults changed, as the run left them; null in histories without it. */
+  faultState: EventOf<'faults.state'> | null;
   pods: EventOf<'pod.final'>[];
   deploys: EventOf<'deploy.pod'>[];
   gates: EventOf<'gate.checked'>[];
@@ -105,7 +107,7 @@ export class MetricsFold {
   private readonly limits: EventOf<'limit.checked'>[] = [];
   private readonly queues: EventOf<'queue.checked'>[] = [];
   private readonly memoryFills: EventOf<'memory.checked'>[] = [];
-  private readonly evidence: EvidenceEvents = { pods: [], deploys: [], gates: [], rollbacks: [], heals: [], livenessRestarts: [], wire: [] };
+  private readonly evidence: EvidenceEvents = { faultState: null, pods: [], deploys: [], gates: [], rollbacks: [], heals: [], livenessRestarts: [], wire: [] };
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
   private readonly sources = new SourceTracker();
@@ -218,6 +220,9 @@ export class MetricsFold {
         break;
       case 'memory.checked':
         this.memoryFills.push(e);
+        break;
+      case 'faults.state':
+        this.evidence.faultState = e;
         break;
       case 'pod.final':
         this.evidence.pods.push(e);

@@ -52,3 +52,25 @@ describe('report data: SLO lines', () => {
     expect(charts.find((c) => c.id === 'pod-memory')!.lines).toEqual([]);
   });
 });
+
+describe('report data: evidence is never cut', () => {
+  it('a run busy with log lines keeps every final pod state and gate in the summary; only the log lines are cut', async () => {
+    const { validateScenario } = await import('../scenario/resolve.ts');
+    const { judgeVariant } = await import('../verdict/judge.ts');
+    const { buildVariantReport } = await import('./report-data.ts');
+    const { default: tiny } = await import('../scenario/fixtures/tiny.ts');
+    const { default: sampleHistory } = await import('./fixtures/sample-history.ts');
+    const noisy = sampleHistory('remediated').flatMap((e) =>
+      e.type === 'pod.final' ? [e] : [e, { type: 'log.line' as const, t: e.t, source: 'new-1', stream: 'stderr' as const, line: 'noise', tag: 'noise' }],
+    );
+    noisy.push({ type: 'gate.checked', t: 29_650, index: 0, action: 'weights.shift', target: 'edge', passed: true, waitedS: 1, detail: 'ok', onFail: 'halt' });
+    noisy.sort((a, b) => a.t - b.t);
+    // More than the fold keeps (500), so the pods' events come after the log buffer is full.
+    expect(noisy.filter((e) => e.type === 'log.line').length).toBeGreaterThan(500);
+    const s = validateScenario(tiny, 'harness/scenario/fixtures/tiny.ts');
+    const v = buildVariantReport(await judgeVariant(s.resolved.remediated!, noisy));
+    expect(v.logs).toHaveLength(100);
+    expect(v.evidence.pods.map((p) => p.pod)).toEqual(['old-0', 'new-0', 'new-1']);
+    expect(v.evidence.gates).toHaveLength(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionHealedSchema, deployPodSchema, gateCheckedSchema, livenessRestartSchema, podFinalSchema, restWireSchema, rollbackDecidedSchema } from '../history/evidence-events.ts';
+import { actionHealedSchema, deployPodSchema, faultStateSchema, gateCheckedSchema, livenessRestartSchema, podFinalSchema, restWireSchema, rollbackDecidedSchema } from '../history/evidence-events.ts';
 
 // summary.json, version 1. Documented in reports/README.md; any change to the shape bumps the
 // version so CI tooling reading it can tell. Validated before it is written.
@@ -105,6 +105,7 @@ export const variantSummarySchema = z.object({
   logs: z.array(z.object({ t: z.number(), source: z.string(), stream: z.string(), line: z.string(), tag: z.string().nullable() })),
   /** Every typed evidence event of the history, as recorded (`t` in ms), never cut. */
   evidence: z.object({
+    faultState: faultStateSchema.nullable(),
     pods: z.array(podFinalSchema),
     deploys: z.array(deployPodSchema),
     gates: z.array(gateCheckedSchema),

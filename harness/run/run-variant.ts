@@ -114,7 +114,8 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   await phaseHook('replay');
   const heals = new PendingHeals();
   teardown.add('heal faults', () => heals.healAll());
-  const ctx = { scenario, topology, history, state: new FaultState(topology.spec), signal: abort.signal, conditions };
+  const state = new FaultState(topology.spec);
+  const ctx = { scenario, topology, history, state, signal: abort.signal, conditions };
   let timelineStarted = false;
   await runTimeline(ctx, scenario.timeline, 0, heals, (a) => {
     if (!timelineStarted) {
@@ -132,6 +133,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   await workload.stop();
   await supervisor.stop();
   await sampler.stop();
+  history.record({ type: 'faults.state', ...state.snapshot() });
   // Final evidence from the pods before they go: state, restarts, OOM kills, their own counters, last log lines.
   for (const pod of topology.pods()) {
     const state = await pod.state().catch(() => undefined);

@@ -48,6 +48,7 @@ export const HISTORY_EVENT_TYPES = [
   'limit.checked',
   'queue.checked',
   'memory.checked',
+  'faults.state',
   'pod.final',
   'deploy.pod',
   'gate.checked',
