@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../history/events.ts';
+import tiny from '../scenario/fixtures/tiny.ts';
+import { validateScenario } from '../scenario/resolve.ts';
+import { judgeVariant } from '../verdict/judge.ts';
+import sampleHistory from './fixtures/sample-history.ts';
 import { sampleReport } from './fixtures/sample-run.ts';
+import { buildVariantReport } from './report-data.ts';
 
 describe('report data', () => {
   it('carries verdicts, SLO values, detections and action evidence per variant', async () => {
@@ -55,13 +61,8 @@ describe('report data: SLO lines', () => {
 
 describe('report data: evidence is never cut', () => {
   it('a run busy with log lines keeps every final pod state and gate in the summary; only the log lines are cut', async () => {
-    const { validateScenario } = await import('../scenario/resolve.ts');
-    const { judgeVariant } = await import('../verdict/judge.ts');
-    const { buildVariantReport } = await import('./report-data.ts');
-    const { default: tiny } = await import('../scenario/fixtures/tiny.ts');
-    const { default: sampleHistory } = await import('./fixtures/sample-history.ts');
-    const noisy = sampleHistory('remediated').flatMap((e) =>
-      e.type === 'pod.final' ? [e] : [e, { type: 'log.line' as const, t: e.t, source: 'new-1', stream: 'stderr' as const, line: 'noise', tag: 'noise' }],
+    const noisy: HistoryEvent[] = sampleHistory('remediated').flatMap((e): HistoryEvent[] =>
+      e.type === 'pod.final' ? [e] : [e, { type: 'log.line', t: e.t, source: 'new-1', stream: 'stderr', line: 'noise', tag: 'noise' }],
     );
     noisy.push({ type: 'gate.checked', t: 29_650, index: 0, action: 'weights.shift', target: 'edge', passed: true, waitedS: 1, detail: 'ok', onFail: 'halt' });
     noisy.sort((a, b) => a.t - b.t);
