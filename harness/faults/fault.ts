@@ -82,7 +82,7 @@ export interface Heal<P> {
 export interface ActionDefinition<T extends string = string, S extends z.ZodType = z.ZodType, E extends Evidence = Evidence> {
   type: T;
   target: TargetKind;
-  /** One line for `harness list --actions` style help and docs. */
+  /** What it does, in one line (for people reading the registry). */
   summary: string;
   params: S;
   waitsOn(params: z.output<S>): ConditionRef[];

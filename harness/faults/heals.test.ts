@@ -51,7 +51,7 @@ describe('PendingHeals', () => {
     expect(events[0]).toMatchObject({ index: 3, action: 'test.heal', target: 'web/0', heal: 'undo web/0', trigger: 'timer', ok: true, evidence: { undone: 'web/0' } });
   });
 
-  it('heals what is left at teardown, each once, and records a failed heal with its error and evidence', async () => {
+  it('heals what is left at teardown, each once, latest first, and records a failed heal with its error and evidence', async () => {
     const history = new MemoryHistory();
     const heals = new PendingHeals();
     const ok = healing(undefined);
@@ -62,11 +62,12 @@ describe('PendingHeals', () => {
     await heals.healAll();
     expect([ok.runs, bad.runs]).toEqual([['redis'], ['web']]);
     const events = await healed(history);
+    // Latest action first, as a teardown undoes things.
     expect(events.map((e) => [e.index, e.trigger, e.ok])).toEqual([
-      [0, 'teardown', true],
       [1, 'teardown', false],
+      [0, 'teardown', true],
     ]);
-    expect(events[1]).toMatchObject({ error: 'could not undo', evidence: { tried: 'web' } });
+    expect(events[0]).toMatchObject({ error: 'could not undo', evidence: { tried: 'web' } });
   });
 
   it('an action without a heal arms nothing', async () => {

@@ -41,9 +41,9 @@ export class PendingHeals {
     if (afterS !== undefined) entry.timer = setTimeout(() => this.track(entry.run('timer')), afterS * 1000);
   }
 
-  /** Runs every heal not yet run and waits for those already running (teardown). */
+  /** Runs every heal not yet run, latest action first (as a teardown does), and waits for those already running. */
   async healAll(): Promise<void> {
-    for (const entry of [...this.pending.values()]) this.track(entry.run('teardown'));
+    for (const entry of [...this.pending.values()].reverse()) await entry.run('teardown');
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 

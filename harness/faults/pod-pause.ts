@@ -20,10 +20,13 @@ export const podPause = defineAction({
     describe: (target) => `unpause ${target}`,
     afterS: (p) => p.durationS,
     async run(ctx, target) {
-      // The pods the target names now (a pod replaced meanwhile is not paused: unpausing it is a no-op).
+      // The pods the target names now, those still paused (one replaced or killed meanwhile is not).
       const pods = resolvePods(ctx.topology, target);
       const errors: string[] = [];
-      for (const p of pods) await p.unpause().catch((e: Error) => errors.push(`${p.spec.name}: ${e.message}`));
+      for (const p of pods) {
+        const paused = (await p.state().catch(() => undefined))?.status === 'paused';
+        if (paused) await p.unpause().catch((e: Error) => errors.push(`${p.spec.name}: ${e.message}`));
+      }
       const states = await Promise.all(pods.map((p) => p.state().catch(() => undefined)));
       const evidence = { pods: pods.map((p, i) => ({ pod: p.spec.name, status: states[i]?.status ?? 'unknown' })) };
       if (errors.length) throw new FaultError(`unpause failed: ${errors.join('; ')}`, evidence);
