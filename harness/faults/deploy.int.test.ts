@@ -122,6 +122,7 @@ describe('deploy.rollout / deploy.rollback / deploy.unlock', () => {
     const r = await act('deploy.rollback', 'web', { scope: 'app' });
     expect(r.ok).toBe(false);
     expect(r.evidence.to).toBe('v1 / config 2');
+    expect(pods(r.evidence)).toHaveLength(2);
     for (const p of pods(r.evidence)) {
       expect(p.outcome).toBe('refused');
       expect(p.exitCode).toBe(78);
