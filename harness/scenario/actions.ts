@@ -7,7 +7,6 @@ import { ACTION_TYPES, actionRegistry, type ActionParams, type ActionParamsInput
 
 export { actionRegistry, ACTION_TYPES, type ActionParams, type ActionParamsInput, type ActionType };
 export type { TargetKind } from '../faults/fault.ts';
-export { gateSchema } from '../faults/gate.ts';
 
 /** The shared envelope: at replay-second `at`, apply `type` to `target` with `params`. */
 export type TimelineAction = {
