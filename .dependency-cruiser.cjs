@@ -51,7 +51,9 @@ module.exports = {
       severity: 'error',
       comment: 'scenario, plan, history, metrics, verdict and report are pure: they import no adapter, orchestrator or CLI.',
       from: { path: PURE, pathNot: TESTS },
-      to: { path: [ADAPTERS, '^harness/(run|capacity|cli|mutation|margin)/'], pathNot: '^harness/platform/exit-codes\\.ts$' },
+      // The action registry is the one source of the scenario's action union and its load-time checks
+      // (one entry per action): scenario/ reads it. Its modules start nothing when imported.
+      to: { path: [ADAPTERS, '^harness/(run|capacity|cli|mutation|margin)/'], pathNot: ['^harness/platform/exit-codes\\.ts$', '^harness/faults/(registry|fault)\\.ts$'] },
     },
     {
       name: 'verdict-reads-history-only',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transportSchema, WEBHOOK_EVENTS } from '../scenario/vocabulary.ts';
+import { evidenceEventSchemas } from './evidence-events.ts';
 
 // The history's event union: everything the runtime observes, timestamped. It is the only link between
 // running and judging (Jepsen): checkers and reports read nothing else. `t` is milliseconds since the
@@ -234,6 +235,8 @@ const schemas = [
     heldFromMs: z.number().nonnegative(),
     heldToMs: z.number().nonnegative(),
   }),
+  ...evidenceEventSchemas,
+  /** Text for people reading the run; never evidence (that has a typed event above). */
   z.object({ type: z.literal('log.line'), t, source: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string(), tag: z.string().optional() }),
 ] as const;
 

@@ -78,6 +78,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     rest: o.rest,
     webhooks: o.webhooks,
     logs: o.logs.slice(0, 100).map((l) => ({ ...l, tag: l.tag ?? null })),
+    evidence: o.evidence,
     warnings: j.warnings,
     // Default delivery checks the scenario chose not to judge, each with its reason (semantic-checks.ts).
     exempt: sc.semantics.exempt,

@@ -1,4 +1,5 @@
 import type { ConditionOutcome, LiveConditions } from '../faults/fault.ts';
+import { actionOf } from '../faults/registry.ts';
 import { matcherKey } from '../history/event-matcher.ts';
 import { evaluateAlert } from '../metrics/alert-rules.ts';
 import type { MetricsFold } from '../metrics/fold.ts';
@@ -18,11 +19,7 @@ const POLL_MS = 250;
 export function timelineMatchers(timeline: readonly TimelineAction[]): EventMatcher[] {
   const out: EventMatcher[] = [];
   for (const a of timeline) {
-    const conditions: Condition[] = [];
-    if (a.type === 'wait.until') conditions.push(a.params.condition);
-    const gate = (a.params as { gate?: { condition: Condition } }).gate;
-    if (gate) conditions.push(gate.condition);
-    for (const c of conditions) if (c.kind === 'event') out.push(c.match);
+    for (const { condition: c } of actionOf(a.type).waitsOn(a.params)) if (c.kind === 'event') out.push(c.match);
   }
   return out;
 }

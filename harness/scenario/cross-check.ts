@@ -1,4 +1,5 @@
-import { actionRegistry, type TimelineAction } from './actions.ts';
+import { actionOf } from '../faults/registry.ts';
+import type { TimelineAction } from './actions.ts';
 import type { ScenarioIssue } from './errors.ts';
 import type { Condition } from './conditions.ts';
 import { isTrendLike, LABELS, metricKind } from './metric-names.ts';
@@ -157,7 +158,8 @@ function checkAction(
   at: string,
   ctx: { deployments: Set<string>; links: Set<string>; alerts: Set<string>; list: (s: Set<string>) => string; add: (p: string, m: string) => void },
 ) {
-  const kind = actionRegistry[a.type].target;
+  const action = actionOf(a.type);
+  const kind = action.target;
   const { deployments, links, list, add } = ctx;
   const target = a.target;
   if (kind === 'edge' && target !== 'edge') add(`${at}.target`, `expected "edge" for ${a.type}, got ${JSON.stringify(target)}`);
@@ -169,11 +171,9 @@ function checkAction(
     const m = /^([a-z][a-z0-9_-]*)(?:\/(\d+))?$/.exec(target);
     if (!m || !deployments.has(m[1]!)) add(`${at}.target`, `expected "deployment" or "deployment/<pod index>" with a deployment in ${list(deployments)}, got ${JSON.stringify(target)}`);
   }
-  if (a.type === 'weights.shift') {
-    for (const name of Object.keys(a.params.weights)) {
-      if (!deployments.has(name)) add(`${at}.params.weights.${name}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(name)}`);
-    }
+  // What the action's own registry entry says its params name: deployments, and conditions it waits on.
+  for (const ref of action.names(a.params)) {
+    if (!deployments.has(ref.deployment)) add(`${at}.params.${ref.path}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(ref.deployment)}`);
   }
-  if (a.type === 'wait.until') checkCondition(a.params.condition, `${at}.params.condition`, ctx);
-  if ((a.type === 'weights.shift' || a.type === 'deploy.rollout') && a.params.gate) checkCondition(a.params.gate.condition, `${at}.params.gate.condition`, ctx);
+  for (const ref of action.waitsOn(a.params)) checkCondition(ref.condition, `${at}.params.${ref.path}`, ctx);
 }

@@ -69,6 +69,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'readiness-field': { field: 'topology.deployments[0].readiness', fix: /remove readiness and tune topology\.edge\.healthCheck/ },
   'replicas-huge': { field: 'topology.deployments[0].replicas', fix: /set HARNESS_MAX_PODS to raise it/ },
   'replicas-negative': { field: 'topology.deployments[0].replicas', fix: /expected a number >= 0/ },
+  'rollback-gate-typo': { field: 'timeline[2].params.gate.condition.deployment', fix: /expected a deployment name \("web"\), got "wbe"/ },
   'scale-over-bound': { field: 'timeline[1].params.replicas', fix: /set HARNESS_MAX_PODS to raise it/ },
   'seed-fraction': { field: 'seed', fix: /expected an integer/ },
   'slos-missing': { field: 'slos', fix: /required, expected an array/ },

@@ -48,6 +48,14 @@ export const HISTORY_EVENT_TYPES = [
   'limit.checked',
   'queue.checked',
   'memory.checked',
+  'faults.state',
+  'pod.final',
+  'deploy.pod',
+  'gate.checked',
+  'rollback.decided',
+  'action.healed',
+  'liveness.restart',
+  'rest.wire',
   'log.line',
 ] as const;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
