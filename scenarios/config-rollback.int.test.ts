@@ -9,6 +9,8 @@ type PodEvidence = { pod: string; outcome: string; version?: string; configVersi
 const actionsOf = (r: ReplayResult, type: string, target: string): Action[] => r.summary.actions.filter((a) => a.type === type && a.target === target);
 const podsOf = (a: Action | undefined) => (a?.evidence?.pods ?? []) as PodEvidence[];
 const running = (a: Action | undefined) => (a?.evidence?.running ?? {}) as Record<string, string>;
+/** Pods per cluster: a check over "every pod" first checks there are this many. */
+const PODS: Record<string, number> = { mt1: 3, ap2: 2, ap3: 1 };
 
 
 describe('config-rollback (2019-12: app rolled back without its config)', () => {
@@ -22,7 +24,7 @@ describe('config-rollback (2019-12: app rolled back without its config)', () => 
     for (const d of ['mt1', 'ap2', 'ap3']) {
       const [deploy] = actionsOf(r, 'deploy.rollout', d);
       expect(deploy?.appliedAtS, `${d} deploy`).not.toBeNull();
-      expect(Object.values(running(deploy)).every((v) => v === 'v2 / config 2')).toBe(true);
+      expect(Object.values(running(deploy))).toEqual(Array(PODS[d]).fill('v2 / config 2'));
     }
 
     // App-only rollback: every pod it restarted refused config 2 with exit 78 and said why.
@@ -58,6 +60,19 @@ describe('config-rollback (2019-12: app rolled back without its config)', () => 
     expect((unlock?.evidence?.cleared as { pod: string }[]).map((c) => c.pod)).toEqual(['ap2-1', 'ap2-2']);
     expect(running(rerunAp2)).toEqual({ 'ap2-1': 'v1 / config 1', 'ap2-2': 'v1 / config 1' });
     expect(running(actionsOf(r, 'deploy.rollback', 'mt1')[2])).toEqual({ 'mt1-1': 'v1 / config 1', 'mt1-2': 'v1 / config 1', 'mt1-3': 'v1 / config 1' });
+
+    // The same story as typed evidence: one rollback decision per rollback action (recovery counts
+    // from the first), and each pod the rollbacks touched.
+    const rollbacks = r.summary.actions.filter((a) => a.type === 'deploy.rollback');
+    const byIndex = (a: number, b: number) => a - b;
+    expect(r.summary.evidence.rollbacks.map((d) => d.index!).sort(byIndex)).toEqual(rollbacks.map((a) => a.index).sort(byIndex));
+    expect(r.summary.evidence.rollbacks[0]).toMatchObject({ scope: 'app', from: 'v2 / config 2', to: 'v1 / config 2' });
+    const refused = r.summary.evidence.deploys.filter((p) => p.deploy.startsWith('deploy.rollback(app) ap2'));
+    // One batch: both pods restart together, so their events come in either order.
+    expect(refused.map((p) => [p.pod, p.outcome, p.exitCode]).sort()).toEqual([
+      ['ap2-1', 'refused', 78],
+      ['ap2-2', 'refused', 78],
+    ]);
   });
 
   it('tolerant-config: v1 runs with config 2, so the app-only rollback works and nothing is locked', async () => {
@@ -70,7 +85,7 @@ describe('config-rollback (2019-12: app rolled back without its config)', () => 
     for (const d of ['ap2', 'ap3', 'mt1']) {
       const [app, config] = actionsOf(r, 'deploy.rollback', d);
       expect(app?.error, `${d} app-only rollback`).toBeNull();
-      expect(podsOf(app).every((p) => p.outcome === 'up' && p.version === 'v1' && p.configVersion === '2')).toBe(true);
+      expect(podsOf(app).map((p) => [p.outcome, p.version, p.configVersion])).toEqual(Array(PODS[d]).fill(['up', 'v1', '2']));
       expect(app?.evidence?.locksLeft).toEqual([]);
       expect(config?.evidence?.skippedLocked).toEqual([]);
     }
@@ -93,7 +108,11 @@ describe('config-rollback (2019-12: app rolled back without its config)', () => 
     for (const d of ['ap2', 'mt1']) {
       const [next] = actionsOf(r, 'deploy.rollout', d);
       expect(next?.error).toMatch(/v2 \/ config 2 not rolled out: its gate failed on ap3/);
-      expect(Object.values(running(next)).every((v) => v === 'v1 / config 1')).toBe(true);
+      expect(Object.values(running(next))).toEqual(Array(PODS[d]).fill('v1 / config 1'));
     }
+    // The failed gate and the decision it caused, as typed evidence.
+    expect(r.summary.evidence.gates.map((g) => [g.action, g.target, g.passed, g.afterPods])).toEqual([['deploy.rollout', 'ap3', false, ['ap3-1']]]);
+    expect(r.summary.evidence.rollbacks).toHaveLength(1);
+    expect(r.summary.evidence.rollbacks[0]).toMatchObject({ deployment: 'ap3', scope: 'app+config', to: 'v1 / config 1' });
   });
 });

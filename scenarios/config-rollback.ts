@@ -148,7 +148,7 @@ export default defineScenario({
         'A rollback restores a release that ran minutes ago, so once decided it should take as long as restarting a pod and the edge seeing it ' +
         'healthy: a few seconds. 15 s allows a slow machine. The report: 75 minutes from the first rollback to the last instance fixed.',
       kind: 'recovery',
-      from: { type: 'log.line', where: { tag: 'rollback.decided' } },
+      from: { type: 'rollback.decided' },
       signal: { kind: 'ratio', numerator: { metric: 'messages.received', where: { probe: 'delivery' } }, denominator: { metric: 'messages.sent', where: { probe: 'delivery' } } },
       level: 0.95,
       holdS: 5,

@@ -2,10 +2,16 @@
 // (new pods held at their cap while the weights moved, refused clients on old or the fallback, the
 // new deployment's own alert silent), read from the run's history and summary.
 import { describe, expect, it } from 'vitest';
+import type { EventOf } from '../harness/history/events.ts';
+import { queueCounts } from '../harness/verdict/limit.ts';
 import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
+import scenario from './connection-limit.ts';
 
 const NEW_POD_CAP = 4;
+/** old 2 + new 2 + fallback 1, in both variants. */
+const PODS = 5;
+const NEW_PODS = 2;
 const wsOf = (s: { connections: Partial<Record<string, number>> }) => s.connections.ws;
 
 
@@ -26,14 +32,13 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
 
     // The new pods never held more than their cap; the old ones took everyone else.
     const samples = await podSamples(r);
-    const onNew = Object.values(maxPerPod(samples, 'new', wsOf));
-    expect(onNew).toHaveLength(2);
+    const onNew = Object.values(maxPerPod(samples, 'new', wsOf, NEW_PODS));
     for (const n of onNew) expect(n).toBeLessThanOrEqual(NEW_POD_CAP);
-    expect(Math.max(...Object.values(maxPerPod(samples, 'old', wsOf)))).toBeGreaterThan(100);
+    expect(Math.max(...Object.values(maxPerPod(samples, 'old', wsOf, 2)))).toBeGreaterThan(100);
 
     // Refused upgrades: each new pod counted them itself (max_connections); it drops the socket and
     // the edge answers 502 (a browser shows 1006).
-    const final = finalPodStates(r);
+    const final = finalPodStates(r, PODS);
     for (const pod of ['new-1', 'new-2']) expect(final[pod]?.counters?.refusedByReason.max_connections, pod).toBeGreaterThan(20);
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502']).toBeGreaterThan(50);
@@ -49,6 +54,7 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     const r = await replayInTest('connection-limit', 'remediated');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
+    expect(r.summary.slos.length).toBeGreaterThanOrEqual(scenario.slos.length);
     for (const s of r.summary.slos) expect(s.status, `${s.id}: ${s.detail}`).toBe('pass');
 
     // Churn ran (10% of the clients leaving and coming back each second from 20 s), none of it a drop,
@@ -63,10 +69,10 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
 
     // The same roll-out, and the new pods took their share: far more than the old cap.
     const samples = await podSamples(r);
-    for (const n of Object.values(maxPerPod(samples, 'new', wsOf))) expect(n).toBeGreaterThan(10 * NEW_POD_CAP);
+    for (const n of Object.values(maxPerPod(samples, 'new', wsOf, NEW_PODS))) expect(n).toBeGreaterThan(10 * NEW_POD_CAP);
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502'] ?? 0).toBe(0);
-    const final = finalPodStates(r);
+    const final = finalPodStates(r, PODS);
     // The only refusals on new are the cap probe's, on the pod it filled, at the configured cap:
     // no client was ever refused.
     const history = await r.history();
@@ -82,5 +88,27 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     // The per-transport fallback probes measured the fallback alone, on every transport.
     const probed = new Set(r.summary.delivery.filter((d) => d.deployment === 'fallback' && d.received > 0).map((d) => d.transport));
     expect([...probed].sort()).toEqual(['xhr_polling', 'xhr_streaming']);
+
+    // The fallback's queue checked at its boundary on the spare pod: 8 served + 40 waiting admitted, the
+    // rest refused with 503, served in arrival order, and the sampled admitted sessions received.
+    const queue = history.filter((e): e is EventOf<'queue.checked'> => e.type === 'queue.checked');
+    expect(queue).toHaveLength(1);
+    const q = queueCounts(queue[0]!);
+    expect(q).toMatchObject({ limit: 48, admittedBeforeRefusal: 48, refusal: 'http:503', overtook: 0, brokenOpens: 0 });
+    expect(queue[0]!.requests.length).toBe(56);
+    expect(queue[0]).toMatchObject({ checked: 3, working: 3, queuedAtRefusal: 40 });
+    expect(slo(r, 'fallback-queue-boundary')).toMatchObject({ status: 'pass', value: 0 });
+    // It filled the pod the pinned fallback probes do not use: theirs refused nobody.
+    const pinned = new Set(history.filter((e) => e.type === 'probe.received' && e.deployment === 'fallback').map((e) => (e as { pod?: string }).pod));
+    expect(pinned.size).toBe(1);
+    expect(pinned.has(queue[0]!.pod)).toBe(false);
+    // The new pod's subscriber left and rejoined its channel every 3 s and lost nothing (new-ws-lost passed above).
+    const rejoins = history.filter((e) => e.type === 'probe.rejoined' && e.probe === 'new-ws');
+    expect(rejoins.length).toBeGreaterThanOrEqual(15);
+    expect(rejoins.every((e) => (e as { ok: boolean }).ok)).toBe(true);
+    expect(slo(r, 'new-ws-lost')).toMatchObject({ status: 'pass', value: 0 });
+    for (const pod of ['fallback-1', 'fallback-2']) {
+      expect(final[pod]?.counters?.refusedByReason.fallback_queue ?? 0, pod).toBe(pod === queue[0]!.pod ? queue[0]!.refusedByServer.fallback_queue : 0);
+    }
   });
 });

@@ -49,6 +49,15 @@ const NEW_POD_CAP_FIXED = 1000;
  */
 const FALLBACK_COST_MS = '200';
 
+/**
+ * The remediated fallback: eight requests at once per pod, and a queue bounded by what can still be
+ * served in time. A poll at the back of 40 waits 40 / 8 × 200 ms = 1 s, plus its own 200 ms: inside
+ * the 1.5 s polling latency SLO and far inside the 5 s after which a session with no request attached
+ * ends. (A 200-deep queue held 5 s of work: a poll at its back outlived its own session.) Two pods, so
+ * that the queue's boundary can be checked on one that no pinned probe uses.
+ */
+const FALLBACK_FIXED = { maxConcurrent: 8, queueLimit: 40, costMs: Number(FALLBACK_COST_MS) };
+
 export default defineScenario({
   id: 'connection-limit',
   title: 'EU 2021-09: a per-pod connection cap during a gradual roll-out',
@@ -110,6 +119,36 @@ export default defineScenario({
     // The fallback alone, per transport: the measurement the report says was missing.
     { kind: 'delivery', id: 'fallback-streaming', transport: 'xhr_streaming', deployment: 'fallback', ratePerS: 5 },
     { kind: 'delivery', id: 'fallback-polling', transport: 'xhr_polling', deployment: 'fallback', ratePerS: 5 },
+  ],
+  // How far from red: `harness margin connection-limit --axis clients` (docs/scenarios/connection-limit.md, "Margins").
+  axes: [
+    {
+      name: 'clients',
+      kind: 'clients',
+      // 1.75 × 560 = 980 clients: within load.maxConnections (1000), which stays as written.
+      range: { min: 0.25, max: 1.75 },
+      resolution: 0.05,
+      // The fixed cap is sized for the region (NEW_POD_CAP_FIXED): it is what is being pushed, so it does not scale.
+      why:
+        'The fixed cap and the eight-at-a-time fallback are sized for today\'s region: how much more traffic before either gives way? ' +
+        'For the incident: with how few clients the 2021 cap would still have refused them.',
+    },
+    {
+      name: 'reconnect',
+      kind: 'reconnect',
+      range: { min: 1, max: 8 },
+      resolution: 0.25,
+      why: 'Refused clients retry; clients that retry faster load the fallback and the edge sooner.',
+    },
+    {
+      name: 'weight-step',
+      kind: 'weight-step',
+      deployment: 'new',
+      // ×1.4: the last step moves 98% to new instead of 70%.
+      range: { min: 0.5, max: 1.4 },
+      resolution: 0.05,
+      why: 'The report\'s roll-out was gradual; a faster one moves more clients onto the new pods in each step.',
+    },
   ],
   // The monitors of 2021: the new deployment's own metrics. Kept in both variants.
   alerts: [
@@ -201,13 +240,21 @@ export default defineScenario({
     },
     remediated: {
       description:
-        'The cap sized for the whole region; the fallback serves eight requests at once; an alert over the merged view of ' +
+        'The cap sized for the whole region; the fallback serves eight requests at once per pod on two pods, with a queue bounded ' +
+        'by its latency budget; an alert over the merged view of ' +
         'all three deployments, and one per fallback probe.',
       durationS: REMEDIATED_DURATION_S,
       load: { clients: { churn: CHURN } },
       // The remediation depends on the cap being what it says: reach it on one new pod before any client
       // is routed there (weights send nothing to new until the first shift at 5 s), then let go.
-      probes: [{ kind: 'cap', id: 'new-cap', deployment: 'new', limit: NEW_POD_CAP_FIXED, atS: 0, batch: 50 }],
+      probes: [
+        { kind: 'cap', id: 'new-cap', deployment: 'new', limit: NEW_POD_CAP_FIXED, atS: 0, batch: 50 },
+        // And on the fallback's queue: fill the spare fallback pod to 8 served + 40 waiting once the cap check is done.
+        { kind: 'fallback-queue', id: 'fallback-queue', deployment: 'fallback', ...FALLBACK_FIXED, atS: 15 },
+        // Clients leave and rejoin channels all day; a new pod must keep a subscriber that rejoins at once
+        // (every 3 s here, with publishing paused across the rejoin so every message stays owed).
+        { kind: 'delivery', id: 'new-ws', transport: 'ws', deployment: 'new', ratePerS: 5, rejoinEveryS: 3 },
+      ],
       slos: [
         { id: 'detection', alert: 'merged-connect-failures' },
         {
@@ -221,6 +268,21 @@ export default defineScenario({
           kind: 'limit',
           probe: 'new-cap',
           refusal: 'close:1006',
+          threshold: 'value<=0',
+        },
+        {
+          id: 'fallback-queue-boundary',
+          title: 'A fallback pod admits 8 served + 40 waiting requests, refuses the next with 503, and serves its queue in arrival order',
+          why:
+            'The fix absorbs a surge by serving eight fallback requests at once and queueing a bounded number; a limit enforced ' +
+            'early would refuse fallback clients the surge needs, one enforced late would queue polls past their latency, and a ' +
+            'queue served out of order starves its oldest polls. Exactly at the value: the probe fills a pod no other client uses, ' +
+            'sending every request within one 200 ms service period, and counts both its own admitted requests and the pod\'s ' +
+            'gauge of waiting ones, taken before anything left the limiter (a fill slower than that is unknown, not green). ' +
+            'Refused as HTTP 503 (fallback_queue).',
+          kind: 'limit',
+          probe: 'fallback-queue',
+          refusal: 'http:503',
           threshold: 'value<=0',
         },
         {
@@ -244,7 +306,15 @@ export default defineScenario({
       topology: {
         deployments: [
           { name: 'new', maxConnections: NEW_POD_CAP_FIXED },
-          { name: 'fallback', env: { FALLBACK_MAX_CONCURRENT: '8', FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS, FALLBACK_QUEUE_LIMIT: '200' } },
+          {
+            name: 'fallback',
+            replicas: 2,
+            env: {
+              FALLBACK_MAX_CONCURRENT: String(FALLBACK_FIXED.maxConcurrent),
+              FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS,
+              FALLBACK_QUEUE_LIMIT: String(FALLBACK_FIXED.queueLimit),
+            },
+          },
         ],
       },
       alerts: [

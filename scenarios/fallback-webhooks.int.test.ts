@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { finalPodsOf, type FinalPodState } from './testing/evidence.ts';
 import { leftoverContainers, replayInTest, slo, type ReplayResult } from './testing/replay.ts';
 
 // Each variant through the real CLI (containers, Redis stream, dispatcher, HAProxy; the receiver
 // checks signatures with the `pusher` npm client), judged on summary.json; evidence from the pods'
-// own counters (pod.final lines) and the gated shift's read-back.
+// own counters (pod.final events) and the gated shift's read-back.
 const run = (variant: string) => replayInTest('fallback-webhooks', variant);
 
-interface PodFinal {
-  deployment: string;
-  exitCode?: number;
-  counters?: { webhookWrites: Record<string, number> };
-  tail: string[];
-}
-const podFinals = (r: ReplayResult): PodFinal[] => r.summary.logs.filter((l) => l.tag === 'pod.final').map((l) => JSON.parse(l.line) as PodFinal);
+type PodFinal = FinalPodState;
+/** The migrated deployment's two pods, and the old fallback's one. */
+const eksPods = (r: ReplayResult) => finalPodsOf(r, 'fallback-eks', 2);
 const fallbackWrites = (p: PodFinal): number => (p.counters?.webhookWrites.xhr_streaming ?? 0) + (p.counters?.webhookWrites.xhr_polling ?? 0);
 const transport = (r: ReplayResult, t: string) => r.summary.webhooks.transports.find((x) => x.transport === t)!;
 const shift = (r: ReplayResult) => r.summary.actions.find((a) => a.type === 'weights.shift')!;
@@ -32,13 +29,10 @@ describe('fallback-webhooks', () => {
     expect(r.summary.webhooks.unexpected).toBe(0);
     expect(r.summary.webhooks.transports.map((t) => t.duplicated)).toEqual([0, 0, 0]);
 
-    const pods = podFinals(r);
-    const eks = pods.filter((p) => p.deployment === 'fallback-eks');
-    expect(eks.length).toBe(2);
     // Zero stream writes from the migrated pods, though they served the fallback clients...
-    for (const p of eks) expect(p.counters && fallbackWrites(p)).toBe(0);
+    for (const p of eksPods(r)) expect(p.counters && fallbackWrites(p)).toBe(0);
     // ...while the old fallback pod wrote its clients' events before the move.
-    expect(fallbackWrites(pods.find((p) => p.deployment === 'fallback-old')!)).toBeGreaterThan(0);
+    expect(fallbackWrites(finalPodsOf(r, 'fallback-old', 1)[0]!)).toBeGreaterThan(0);
     expect(await leftoverContainers()).toBe(0);
   });
 
@@ -46,13 +40,22 @@ describe('fallback-webhooks', () => {
     const r = await run('remediated');
     expect(r.code).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
-    const eks = podFinals(r).filter((p) => p.deployment === 'fallback-eks');
-    for (const p of eks) {
+    for (const p of eksPods(r)) {
       expect(p.exitCode).toBe(78);
       expect(p.tail.join('\n')).toMatch(/config rejected.*WEBHOOK_STREAM_ENABLED is read only by the ws role/);
     }
     expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
     expect(transport(r, 'xhr_streaming')).toMatchObject({ missing: 0 });
+    // Presence membership both ways, on every client transport: each member_added and member_removed owed arrived.
+    const transports = r.summary.webhooks.transports.filter((t) => t.expected > 0);
+    expect(transports.map((t) => t.transport).sort()).toEqual(['ws', 'xhr_polling', 'xhr_streaming']);
+    for (const t of transports) {
+      for (const event of ['member_added', 'member_removed']) {
+        expect(t.byEvent[event]?.expected).toBeGreaterThan(5);
+        expect(t.byEvent[event]).toMatchObject({ missing: 0 });
+        expect(t.byEvent[event]!.received).toBe(t.byEvent[event]!.expected);
+      }
+    }
     // Each client probe's webhooks judged once and unexplained-free; the candidate that never ran is exempt, with why.
     for (const probe of ['ws-clients', 'xhr-streaming-clients', 'xhr-polling-clients']) {
       for (const check of ['missing', 'duplicated', 'stray']) expect(slo(r, `${probe}-${check}`).status).toBe('pass');
@@ -70,7 +73,7 @@ describe('fallback-webhooks', () => {
     expect(slo(r, 'eks-check-duplicated')).toMatchObject({ status: 'pass', value: 0 });
     expect(slo(r, 'eks-check-stray')).toMatchObject({ status: 'pass', value: 0 });
     // The candidate ran and wrote nothing: that is what the check saw.
-    for (const p of podFinals(r).filter((x) => x.deployment === 'fallback-eks')) expect(p.counters && fallbackWrites(p)).toBe(0);
+    for (const p of eksPods(r)) expect(p.counters && fallbackWrites(p)).toBe(0);
   });
 
   it('correct-migration: the same gate passes a correctly configured deployment, which then carries the fallback webhooks', async () => {
@@ -78,9 +81,7 @@ describe('fallback-webhooks', () => {
     expect(r.code).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     expect(shift(r).evidence).toMatchObject({ shifted: true, gate: { passed: true }, readBack: { 'public/fallback': { fallback_eks: 100 } } });
-    const eksWrites = podFinals(r)
-      .filter((p) => p.deployment === 'fallback-eks')
-      .reduce((n, p) => n + fallbackWrites(p), 0);
+    const eksWrites = eksPods(r).reduce((n, p) => n + fallbackWrites(p), 0);
     expect(eksWrites).toBeGreaterThan(0);
     expect(slo(r, 'eks-check-missing')).toMatchObject({ status: 'pass', value: 0 });
   });

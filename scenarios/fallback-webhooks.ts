@@ -16,7 +16,9 @@ import { defineScenario, type VariantInput } from '../harness/index.ts';
 // expected within the deadline. They are the ground truth; what differs between variants is what
 // the operators watch and what guards the roll-out.
 
-const EVENTS = ['channel_occupied', 'member_added', 'client_event'] as const;
+// member_added and member_removed: a presence channel's membership reaches the customer both ways (a
+// server that drops either keeps showing a user online, or never shows one).
+const EVENTS = ['channel_occupied', 'member_added', 'member_removed', 'client_event'] as const;
 /** The new fallback deployment as migrated: writes disabled by the template, enabled under the wrong name. */
 const MIGRATED_ENV = { FALLBACK_STREAM_WRITES: 'false', WEBHOOK_STREAM_ENABLED: 'true' };
 const SHIFT_AT_S = 10;

@@ -1,4 +1,4 @@
-import { sizePodMemoryMb } from '../harness/capacity/sizing.ts';
+import { podMemoryFit, sizePodMemoryMb } from '../harness/capacity/sizing.ts';
 import { defineScenario } from '../harness/index.ts';
 
 // 2021-12, mt1: weighted DNS moves 20%, then 70% of new WebSocket connections to a new deployment
@@ -26,7 +26,10 @@ const NEW_POD_MEMORY_MB = 80;
  * 70% of the 450 clients on the 2 new pods left when one is lost = 158 connections each, with the
  * model's 20% headroom: 17.5 MiB + 158 / 0.8 × 1.0 MiB ≈ 216 MiB (the earlier hand estimate was 200).
  */
-const NEW_POD_MEMORY_MB_REMEDIATED = sizePodMemoryMb({ role: 'ws', connections: Math.ceil((0.7 * 450) / 2), retainedBytesPerConnection: 1024 * 1024 });
+const NEW_POD_PLANNED_CONNECTIONS = Math.ceil((0.7 * 450) / 2);
+const NEW_POD_MEMORY_MB_REMEDIATED = sizePodMemoryMb({ role: 'ws', connections: NEW_POD_PLANNED_CONNECTIONS, retainedBytesPerConnection: 1024 * 1024 });
+/** The model's fit the size came from: what a pod holding N connections should use. */
+const WS_MEMORY_FIT = podMemoryFit({ role: 'ws', retainedBytesPerConnection: 1024 * 1024 });
 
 const CLIENTS = 450;
 /** Clients keep arriving (new connections are what DNS weights move) for this long. */
@@ -130,6 +133,55 @@ export default defineScenario({
     // The fallback alone: what clients that fell back experience.
     { kind: 'delivery', id: 'fallback-polling', transport: 'xhr_polling', deployment: 'fallback', ratePerS: 5 },
   ],
+  // How far from red: `harness margin oom-cascade --axis clients` (docs/scenarios/oom-cascade.md, "Margins").
+  axes: [
+    {
+      name: 'clients',
+      kind: 'clients',
+      range: { min: 0.5, max: 3 },
+      resolution: 0.05,
+      // load.maxConnections is the harness's own bound on the load, not a pod's cap: it grows with
+      // the clients. The pods' memory does not: that is what is being pushed.
+      scaleCaps: { loadMaxConnections: true },
+      sizedByModel: 'new',
+      why:
+        'The next roll-out brings more clients than this one. The remediated limit comes from the capacity model with 20% headroom: ' +
+        'how many more clients before a new pod is OOM-killed, and does that match the model? For the incident: at how much less load ' +
+        'the cascade would still have happened.',
+    },
+    {
+      name: 'memory',
+      kind: 'memory',
+      deployments: ['new'],
+      range: { min: 1, max: 3 },
+      resolution: 0.05,
+      why: 'A new build that holds more per connection is a smaller pod for the same load: how much costlier can a connection get?',
+    },
+    {
+      name: 'reconnect',
+      kind: 'reconnect',
+      range: { min: 1, max: 10 },
+      resolution: 0.25,
+      why: 'The 2021 clients retried at once; a client release that backs off less brings the stampede back sooner.',
+    },
+    {
+      name: 'fallback',
+      kind: 'fallback-eagerness',
+      // 7 failures in a row → 1 at ×7: from the report's "fewer than 10%" falling back towards most of them.
+      range: { min: 1, max: 7 },
+      resolution: 0.25,
+      why: 'About 8% of retrying clients fell back in 2021; a client that gives up on WebSocket sooner sends more of them to the small fallback.',
+    },
+    {
+      name: 'weight-step',
+      kind: 'weight-step',
+      deployment: 'new',
+      // ×1.4: the 70% step becomes 98%.
+      range: { min: 0.5, max: 1.4 },
+      resolution: 0.05,
+      why: 'The next roll-out may move more in one step than 20% then 70%.',
+    },
+  ],
   // The monitors of 2021: unhealthy pods paged only for the legacy fleet.
   alerts: [{ id: 'old-pods-unhealthy', title: 'A pod of the legacy deployment is not ready', rule: { kind: 'pod-unhealthy', deployment: 'old' }, forS: 3 }],
   slos: [
@@ -206,8 +258,36 @@ export default defineScenario({
         { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
       ],
       alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
+      // The fix is a memory size: reach it on purpose. One new pod is filled to the connections it was
+      // sized for before any client is routed there (the first shift is at 1 s), held 3 s, let go.
+      probes: [
+        {
+          kind: 'memory-headroom',
+          id: 'new-memory',
+          deployment: 'new',
+          connections: NEW_POD_PLANNED_CONNECTIONS,
+          memoryMb: NEW_POD_MEMORY_MB_REMEDIATED,
+          ...WS_MEMORY_FIT,
+          atS: 0,
+          holdS: 3,
+          batch: 40,
+        },
+      ],
       slos: [
         { id: 'detection', alert: 'pods-unhealthy' },
+        {
+          id: 'new-memory-headroom',
+          title: 'A new pod holds the connections it was sized for, without an OOM kill and with the planned headroom free',
+          why:
+            `The fix sizes new pods from the capacity model: ${NEW_POD_PLANNED_CONNECTIONS} connections each (N+1) with 20% headroom. ` +
+            'Filled to exactly that, a pod must not be killed and its peak working set must stay near what the model predicts, or ' +
+            'the headroom the size promises is not there. The fit\'s largest residual over its 28 measurements was 2.2 MiB; 6 MiB ' +
+            'allows that, the 1 s sampler catching a garbage-collection peak, and the few clients routed to the pod during the hold ' +
+            '(counted by the pod\'s own gauge and predicted for) — still well inside the ~40 MiB the size keeps free.',
+          kind: 'limit',
+          probe: 'new-memory',
+          threshold: 'value<=6',
+        },
         {
           id: 'memory-under-churn',
           title: 'Memory growth per minute of every pod together, at a constant number of open connections, while 10% of clients leave and come back each second',

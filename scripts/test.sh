@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command (`npm test`): set-up, then every test. Everything the tests start is
-# labelled with this session's id and removed on the way out, also after Ctrl-C or a failure.
+# The README's test command (`npm test`): set-up, type checks, the import-graph layer check, then
+# every test. Everything the tests start is labelled with this session's id and removed on the way
+# out, also after Ctrl-C or a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit $?
@@ -13,6 +14,8 @@ trap 'exit 143' TERM
 
 npx tsc --noEmit -p tsconfig.json || exit 1
 npx tsc --noEmit -p scenarios/load/tsconfig.json || exit 1
+# The layer rules (.dependency-cruiser.cjs, README "Layout"): a violation or a cycle fails the run.
+npx depcruise --config .dependency-cruiser.cjs harness scenarios scripts || exit 1
 mkdir -p reports/out
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/out/vitest.json "$@"
 status=$?

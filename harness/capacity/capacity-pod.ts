@@ -1,6 +1,6 @@
 import { freePort } from '../platform/ports.ts';
-import { APP } from '../run/topology-plan.ts';
-import type { Teardown } from '../run/teardown.ts';
+import { APP } from '../load/app.ts';
+import type { Teardown } from '../platform/teardown.ts';
 import { startPod, type StartedPod } from '../topology/pod.ts';
 
 export interface CapacityPodSpec {

@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyHarnessEnv } from '../platform/env.ts';
-import { preflight } from '../run/preflight.ts';
-import { Teardown } from '../run/teardown.ts';
+import { checkEnvironment } from '../platform/preflight.ts';
+import { Teardown } from '../platform/teardown.ts';
 import { capacityReportSchema } from './capacity-schema.ts';
 import { runConnectionBreakpoint, type BreakpointContext } from './connection-breakpoint.ts';
 import { QUICK_PROFILE } from './load-profile.ts';
@@ -27,7 +27,7 @@ describe('capacity model against real pods', () => {
 
   beforeAll(async () => {
     applyHarnessEnv();
-    const images = await preflight([]);
+    const images = await checkEnvironment({ k6: false });
     ctx = {
       image: images.node,
       runId: teardown.runId,

@@ -1,7 +1,7 @@
 import { sleep } from '../load/timing.ts';
 import type { StartedPod } from '../topology/pod.ts';
 import type { ConnectionLog } from './connection-log.ts';
-import type { Teardown } from '../run/teardown.ts';
+import type { Teardown } from '../platform/teardown.ts';
 import { connectionBreak } from './break-rules.ts';
 import type { BreakInfo, ConnectionRunResult, ConnectionStep } from './capacity-schema.ts';
 import { startCapacityPod } from './capacity-pod.ts';

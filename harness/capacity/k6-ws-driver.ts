@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
+import { APP } from '../load/app.ts';
+import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6, type K6Result } from '../load/k6-runner.ts';
-import { APP, } from '../run/topology-plan.ts';
-import { LOAD_SCRIPTS_DIR } from '../run/workload.ts';
 import { ConnectionLog } from './connection-log.ts';
 
 export interface ConnectionDriver {
@@ -22,20 +21,12 @@ export function startK6WsDriver(opts: { port: number; rampPerS: number; maxConne
   const perVu = Math.ceil(opts.maxConnections / VUS);
   const rampS = (perVu * VUS) / opts.rampPerS;
   const run: Promise<K6Result> = runK6({
-    script: resolve(LOAD_SCRIPTS_DIR, 'ws-subscribers.ts'),
-    env: {
-      EDGE_WS: `ws://127.0.0.1:${opts.port}`,
-      APP_KEY: APP.key,
-      APP_SECRET: APP.secret,
-      VUS,
-      SOCKETS_PER_VU: perVu,
-      MAX_CONNECTIONS: perVu * VUS,
-      CHANNELS: 10,
-      RAMP_S: rampS.toFixed(2),
-      DURATION_S: opts.maxDurationS,
-      RECONNECT: 'false',
-      MAX_ATTEMPTS_PER_SOCKET: 1,
-    },
+    script: k6ScriptPath('ws-subscribers.ts'),
+    env: k6Env(
+      'ws-subscribers.ts',
+      { port: opts.port, app: APP, vus: VUS, durationS: opts.maxDurationS, maxConnections: perVu * VUS },
+      { SOCKETS_PER_VU: perVu, CHANNELS: 10, RAMP_S: Number(rampS.toFixed(2)), RECONNECT: false, MAX_ATTEMPTS_PER_SOCKET: 1 },
+    ),
     maxDurationS: opts.maxDurationS + 15,
     signal: opts.signal,
     onPoint: (p) => {

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
+import { APP } from '../load/app.ts';
+import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6 } from '../load/k6-runner.ts';
 import { sleep } from '../load/timing.ts';
-import { APP } from '../run/topology-plan.ts';
-import { LOAD_SCRIPTS_DIR } from '../run/workload.ts';
 import { messageBreak } from './break-rules.ts';
 import type { BreakInfo, MessageRunResult, MessageStep } from './capacity-schema.ts';
 import { startCapacityPod } from './capacity-pod.ts';
@@ -36,19 +35,12 @@ export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointConte
   ctx.teardown.add(`stop ${id} load`, () => abort.abort());
   const perVu = Math.ceil(run.subscribers / SUBSCRIBER_VUS);
   const subscribers = runK6({
-    script: resolve(LOAD_SCRIPTS_DIR, 'ws-subscribers.ts'),
-    env: {
-      EDGE_WS: `ws://127.0.0.1:${pod.spec.port}`,
-      APP_KEY: APP.key,
-      APP_SECRET: APP.secret,
-      VUS: SUBSCRIBER_VUS,
-      SOCKETS_PER_VU: perVu,
-      MAX_CONNECTIONS: perVu * SUBSCRIBER_VUS,
-      CHANNELS: run.channels,
-      RAMP_S: 2,
-      DURATION_S: MAX_RUN_S,
-      RECONNECT: 'false',
-    },
+    script: k6ScriptPath('ws-subscribers.ts'),
+    env: k6Env(
+      'ws-subscribers.ts',
+      { port: pod.spec.port, app: APP, vus: SUBSCRIBER_VUS, durationS: MAX_RUN_S, maxConnections: perVu * SUBSCRIBER_VUS },
+      { SOCKETS_PER_VU: perVu, CHANNELS: run.channels, RAMP_S: 2, RECONNECT: false },
+    ),
     maxDurationS: MAX_RUN_S + 15,
     signal: abort.signal,
   });
@@ -76,19 +68,13 @@ export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointConte
     let unexpected = 0;
     let dropped = 0;
     await runK6({
-      script: resolve(LOAD_SCRIPTS_DIR, 'rest-publish.ts'),
-      env: {
-        EDGE_HTTP: `http://127.0.0.1:${pod.spec.port}`,
-        APP_ID: APP.id,
-        APP_KEY: APP.key,
-        APP_SECRET: APP.secret,
-        RATE_PER_S: rate,
-        DURATION_S: run.stepS,
+      script: k6ScriptPath('rest-publish.ts'),
+      env: k6Env(
+        'rest-publish.ts',
         // Enough VUs to keep the rate with requests taking up to half a second.
-        VUS: Math.min(400, Math.ceil(rate / 2) + 10),
-        CHANNELS: run.channels,
-        PAYLOAD_BYTES: run.payloadBytes,
-      },
+        { port: pod.spec.port, app: APP, vus: Math.min(400, Math.ceil(rate / 2) + 10), durationS: run.stepS },
+        { RATE_PER_S: rate, CHANNELS: run.channels, PAYLOAD_BYTES: run.payloadBytes },
+      ),
       maxDurationS: run.stepS + 15,
       signal: abort.signal,
       onPoint: (p) => {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { connect, ConnectError, type PusherConnection } from '../load/pusher-client/index.ts';
 import { runTicker } from '../load/timing.ts';
-import { APP } from '../run/topology-plan.ts';
+import { APP } from '../load/app.ts';
 import { ConnectionLog } from './connection-log.ts';
 import type { ConnectionDriver } from './k6-ws-driver.ts';
 

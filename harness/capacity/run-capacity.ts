@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { K6MissingError } from '../load/k6-runner.ts';
-import { toolPath } from '../platform/paths.ts';
+import { K6MissingError, toolPath } from '../platform/paths.ts';
 import { noteRunDir } from '../platform/run-registry.ts';
-import { preflight } from '../run/preflight.ts';
+import { checkEnvironment } from '../platform/preflight.ts';
+import type { Teardown } from '../platform/teardown.ts';
 import { writeReports } from '../report/reporter.ts';
-import type { Teardown } from '../run/teardown.ts';
 import { CAPACITY_SCHEMA_VERSION, capacityReportSchema, type CapacityReport, type ConnectionRunResult, type MessageRunResult } from './capacity-schema.ts';
 import { runConnectionBreakpoint, type BreakpointContext } from './connection-breakpoint.ts';
 import { runMessageBreakpoint } from './message-breakpoint.ts';
@@ -78,7 +77,7 @@ export async function replanCapacity(opts: { saved: string; profile: CapacityPro
  */
 export async function runCapacity(opts: { profile: CapacityProfile; profileFile: string; outRoot: string; runId: string; teardown: Teardown; saveModel?: string; log: (l: string) => void }): Promise<{ dir: string; report: CapacityReport; files: string[] }> {
   const { profile, log, teardown } = opts;
-  const images = await preflight([]);
+  const images = await checkEnvironment({ k6: false });
   if (!existsSync(toolPath('k6'))) throw new K6MissingError(toolPath('k6'));
   const finalDir = path.join(opts.outRoot, 'capacity', opts.runId);
   const partial = `${finalDir}.partial`;

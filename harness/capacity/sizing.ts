@@ -32,14 +32,9 @@ export class SizingError extends Error {
   readonly code = 'CAPACITY_SIZING';
 }
 
-/**
- * The memory limit (MiB, a multiple of 8) a pod of `role` needs to hold `connections`, with the
- * model's headroom kept free. The model holds for the per-connection memory it was measured with:
- * asking for another RETAINED_BYTES_PER_CONNECTION is refused rather than extrapolated.
- */
-export function sizePodMemoryMb(args: { role: ConnectionRole; connections: number; retainedBytesPerConnection: number; headroom?: number; model?: CapacityModel }): number {
-  const committed = args.model ? undefined : readCommittedModel();
-  const model = args.model ?? committed!.model;
+/** The model's memory fit for a role: MiB at rest and MiB per connection, measured with the given per-connection memory. */
+export function podMemoryFit(args: { role: ConnectionRole; retainedBytesPerConnection: number; model?: CapacityModel }): { baseMb: number; perConnectionMb: number } {
+  const model = args.model ?? readCommittedModel().model;
   if (model.retainedBytesPerConnection !== args.retainedBytesPerConnection) {
     throw new SizingError(
       `the capacity model was measured with RETAINED_BYTES_PER_CONNECTION=${model.retainedBytesPerConnection}, not ${args.retainedBytesPerConnection}; set retainedBytesPerConnection in capacity/profile.json and run \`harness capacity --save-model\``,
@@ -47,5 +42,16 @@ export function sizePodMemoryMb(args: { role: ConnectionRole; connections: numbe
   }
   const m = model.memory.find((x) => x.role === args.role);
   if (!m) throw new SizingError(`the capacity model has no memory fit for role ${args.role}`);
-  return memoryLimitMb(m, args.connections, args.headroom ?? committed?.headroom ?? 0.2);
+  return { baseMb: m.baseMb, perConnectionMb: m.perConnectionKb / 1024 };
+}
+
+/**
+ * The memory limit (MiB, a multiple of 8) a pod of `role` needs to hold `connections`, with the
+ * model's headroom kept free. The model holds for the per-connection memory it was measured with:
+ * asking for another RETAINED_BYTES_PER_CONNECTION is refused rather than extrapolated.
+ */
+export function sizePodMemoryMb(args: { role: ConnectionRole; connections: number; retainedBytesPerConnection: number; headroom?: number; model?: CapacityModel }): number {
+  const committed = args.model ? undefined : readCommittedModel();
+  const fit = podMemoryFit({ role: args.role, retainedBytesPerConnection: args.retainedBytesPerConnection, model: args.model ?? committed!.model });
+  return memoryLimitMb({ baseMb: fit.baseMb, perConnectionKb: fit.perConnectionMb * 1024 }, args.connections, args.headroom ?? committed?.headroom ?? 0.2);
 }

@@ -2,18 +2,20 @@ import { Command, CommanderError } from 'commander';
 import { applyHarnessEnv } from '../platform/env.ts';
 import { recoverDeadRuns } from '../platform/recover-runs.ts';
 import { registerOwner } from '../platform/run-registry.ts';
-import { installInterruptHandlers, interruptExitCode } from '../run/interrupts.ts';
+import { installInterruptHandlers, interruptExitCode } from '../platform/interrupts.ts';
 import { registerCapacity } from './commands/capacity.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
 import { registerImages } from './commands/images.ts';
 import { registerList } from './commands/list.ts';
+import { registerMargin } from './commands/margin.ts';
+import { registerNew } from './commands/new.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../platform/exit-codes.ts';
 
-const RECOVERING_COMMANDS = new Set(['run', 'capacity', 'report', 'down']);
-const REGISTERED_COMMANDS = new Set(['run', 'capacity']);
+const RECOVERING_COMMANDS = new Set(['run', 'margin', 'capacity', 'report', 'down']);
+const REGISTERED_COMMANDS = new Set(['run', 'margin', 'capacity']);
 
 export function buildProgram(): Command {
   const program = new Command('harness')
@@ -21,7 +23,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerList(program);
+  registerNew(program);
   registerRun(program);
+  registerMargin(program);
   registerReport(program);
   registerCapacity(program);
   registerDoctor(program);

@@ -6,7 +6,7 @@ import { checkOutPath } from '../plan/out-path.ts';
 import { planAndCheck, type CheckedPlan } from '../plan/plan-runs.ts';
 import { makeRunId } from '../run/run-variant.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../platform/exit-codes.ts';
 
 // The `run` command's checks before the first container, and its last line of defence: whatever
 // escapes the run path is exit 2 with its cause, never 0.

@@ -27,6 +27,10 @@ export class DeployLocks {
     return this.locks.get(pod);
   }
 
+  all(): DeployLock[] {
+    return [...this.locks.values()];
+  }
+
   /** Locks on these pods, in the given order. */
   on(pods: readonly string[]): DeployLock[] {
     return pods.flatMap((p) => (this.locks.has(p) ? [this.locks.get(p)!] : []));

@@ -1,8 +1,9 @@
-import { applyRelease, deployState, recordRollbackDecision, releaseKey } from './deploy-state.ts';
-import { FaultError, type Fault } from './fault.ts';
+import { z } from 'zod';
+import { defineAction, FaultError, none } from './fault.ts';
+import { gateConditions, gateSchema } from './gate.ts';
 import { describeRelease, ReleaseError, type Release } from './release-history.ts';
 import { releasesRunning } from './release-readback.ts';
-import { failIfIncomplete, rollEvidence } from './roll-outcome.ts';
+import { failIfIncomplete, recordRollbackDecision, rollEvidence } from './roll-outcome.ts';
 import { rollPods } from './roll-pods.ts';
 import { requireDeployment } from './targets.ts';
 
@@ -12,12 +13,30 @@ import { requireDeployment } from './targets.ts';
  * from reaching any further deployment; `onFail: rollback` also restores the previous release (app
  * AND config, as one) on the pods already done.
  */
-export const deployRollout: Fault<'deploy.rollout'> = {
+export const deployRollout = defineAction({
   type: 'deploy.rollout',
+  target: 'deployment',
+  summary: 'deploy an app version and/or config, pod by pod',
+  params: z
+    .object({
+      appVersion: z.string().min(1).optional(),
+      config: z.record(z.string(), z.unknown()).optional(),
+      configVersion: z.string().min(1).optional(),
+      /** Pods restarted one at a time with this pause between them; 0 = all at once. */
+      podIntervalS: z.number().nonnegative().default(0),
+      gate: gateSchema.optional(),
+      /** Honour a deploy lock left by an interrupted deploy (the 2019-12 safety check). */
+      respectLock: z.boolean().default(false),
+    })
+    .refine((p) => p.appVersion !== undefined || p.config !== undefined || p.configVersion !== undefined, {
+      message: 'expected at least one of appVersion, config, configVersion',
+    }),
+  waitsOn: gateConditions,
+  names: none,
+  heal: null,
   async apply(ctx, deployment, params) {
     requireDeployment(ctx.topology, deployment);
-    const state = deployState(ctx.topology);
-    const releases = state.releasesOf(deployment);
+    const releases = ctx.state.releasesOf(deployment);
     let next: Release;
     try {
       next = releases.next(params);
@@ -25,25 +44,29 @@ export const deployRollout: Fault<'deploy.rollout'> = {
       if (err instanceof ReleaseError) throw new FaultError(`${deployment}: ${err.message}`);
       throw err;
     }
-    const stoppedWhy = state.stopped.get(releaseKey(next));
+    const stoppedWhy = ctx.state.stoppedWhy(next);
     if (stoppedWhy) {
       const running = await releasesRunning(ctx.topology, deployment);
       throw new FaultError(`${deployment}: ${describeRelease(next)} not rolled out: ${stoppedWhy}`, { release: describeRelease(next), rolledOut: false, running });
     }
     const previous = releases.current;
     releases.rollOut(next);
-    applyRelease(ctx.topology, deployment, next);
     const deployId = `deploy.rollout ${deployment} → ${describeRelease(next)}`;
     const roll = await rollPods(ctx, deployment, { deployId, target: next, intervalS: params.podIntervalS, respectLock: params.respectLock, gate: params.gate });
 
     let rolledBack: { to: string; pods: unknown[] } | undefined;
     const failedGate = roll.stoppedByGate ? roll.gates.at(-1) : undefined;
     if (failedGate) {
-      state.stopped.set(releaseKey(next), `its gate failed on ${deployment} at ${(ctx.history.now() / 1000).toFixed(1)} s (${failedGate.detail})`);
+      ctx.state.stop(next, `its gate failed on ${deployment} at ${(ctx.history.now() / 1000).toFixed(1)} s (${failedGate.detail})`);
       if (failedGate.onFail === 'rollback') {
-        recordRollbackDecision(ctx, `${deployment}: gate failed after ${failedGate.afterPods.join(', ')}; rolling back to ${describeRelease(previous)}`);
         const target = releases.rollBack('app+config');
-        applyRelease(ctx.topology, deployment, target);
+        recordRollbackDecision(ctx, {
+          deployment,
+          scope: 'app+config',
+          from: describeRelease(next),
+          to: describeRelease(target),
+          why: `gate failed after ${failedGate.afterPods.join(', ')}`,
+        });
         const undo = await rollPods(ctx, deployment, { deployId: `gate rollback ${deployment} → ${describeRelease(target)}`, target, intervalS: 0, respectLock: false, only: roll.replaced });
         rolledBack = { to: describeRelease(target), pods: undo.pods };
       }
@@ -53,9 +76,9 @@ export const deployRollout: Fault<'deploy.rollout'> = {
       previous: describeRelease(previous),
       rolledOut: !failedGate,
       ...(rolledBack ? { rolledBackTo: rolledBack.to } : {}),
-      ...(await rollEvidence(ctx.topology, deployment, roll)),
+      ...(await rollEvidence(ctx, deployment, roll)),
       ...(rolledBack ? { rolledBack } : {}),
     };
     return failIfIncomplete(`deploy.rollout ${deployment} → ${describeRelease(next)}`, roll, evidence);
   },
-};
+});

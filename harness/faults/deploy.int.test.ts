@@ -13,29 +13,37 @@ import { resolveImages } from '../platform/images.ts';
 import { LABEL_RUN_ID } from '../platform/labels.ts';
 import { removeContainers } from '../platform/cleanup.ts';
 import { LiveConditionEvaluator } from '../run/live-conditions.ts';
-import { Teardown } from '../run/teardown.ts';
+import { Teardown } from '../platform/teardown.ts';
+import type { EventOf, HistoryEvent } from '../history/events.ts';
 import type { ActionParamsInput, ActionType } from '../scenario/actions.ts';
 import { timelineActionSchema } from '../scenario/actions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { startTopology, type StartedTopology } from '../topology/topology.ts';
+import { FaultState } from './fault-state.ts';
 import { FaultError, type Evidence, type FaultContext } from './fault.ts';
-import { faults } from './registry.ts';
+import { actionOf } from './registry.ts';
 
 applyHarnessEnv();
+const all = async (): Promise<HistoryEvent[]> => {
+  const out: HistoryEvent[] = [];
+  for await (const e of history.events()) out.push(e);
+  return out;
+};
+const ofType = <T extends HistoryEvent['type']>(events: HistoryEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
 const runId = `deploy-${randomUUID().slice(0, 8)}`;
 const C1 = { activityTimeout: 120 };
 const C2 = { activityTimeout: 120, metricsServiceAddress: 'metrics.internal:8125' };
 let topo: StartedTopology;
 let workDir: string;
-let ctx: FaultContext;
+let ctx: Omit<FaultContext, 'action'>;
 const history = new MemoryHistory();
+let index = 0;
 
 /** Applies one timeline action as the engine does (params through the schema, defaults filled). */
 async function act<T extends ActionType>(type: T, target: string, params: ActionParamsInput<T>): Promise<{ ok: boolean; evidence: Evidence; error?: string }> {
   const action = timelineActionSchema.parse({ at: 0, type, target, params });
-  const impl = faults[type] as unknown as { apply(c: FaultContext, t: string, p: unknown): Promise<Evidence> };
   try {
-    return { ok: true, evidence: await impl.apply(ctx, target, action.params) };
+    return { ok: true, evidence: await actionOf(type).apply({ ...ctx, action: { index: index++, type, target } }, target, action.params) };
   } catch (err) {
     if (!(err instanceof FaultError)) throw err;
     return { ok: false, evidence: err.evidence ?? {}, error: err.message };
@@ -73,12 +81,11 @@ beforeAll(async () => {
       maxconn: 1000,
     },
   });
-  const teardown = new Teardown(runId);
   ctx = {
     scenario: {} as ResolvedScenario,
     topology: topo,
     history,
-    teardown,
+    state: new FaultState(topo.spec),
     signal: new AbortController().signal,
     conditions: new LiveConditionEvaluator({ fold: new MetricsFold(), now: () => history.now(), alerts: [], topology: () => topo }),
   };
@@ -116,6 +123,7 @@ describe('deploy.rollout / deploy.rollback / deploy.unlock', () => {
     const r = await act('deploy.rollback', 'web', { scope: 'app' });
     expect(r.ok).toBe(false);
     expect(r.evidence.to).toBe('v1 / config 2');
+    expect(pods(r.evidence)).toHaveLength(2);
     for (const p of pods(r.evidence)) {
       expect(p.outcome).toBe('refused');
       expect(p.exitCode).toBe(78);
@@ -160,7 +168,14 @@ describe('deploy.rollout / deploy.rollback / deploy.unlock', () => {
     expect(back.to).toBe('v1 / config 1');
     expect(back.pods.map((p) => [p.pod, p.outcome, p.version, p.configVersion])).toEqual([['web-1', 'up', 'v1', '1']]);
     expect(r.evidence.running).toEqual({ 'web-1': 'v1 / config 1', 'web-2': 'v1 / config 1' });
-    expect(history.stats().byType['log.line']).toBeGreaterThan(0);
+    // The same story as typed history events: the gate that failed, the decision, each pod.
+    const events = await all();
+    const gates = ofType(events, 'gate.checked').filter((g) => g.index === index - 1);
+    expect(gates.map((g) => [g.passed, g.afterPods])).toEqual([[false, ['web-1']]]);
+    const decided = ofType(events, 'rollback.decided').at(-1);
+    expect(decided).toMatchObject({ index: index - 1, deployment: 'web', scope: 'app+config', from: 'v3 / config 2', to: 'v1 / config 1' });
+    const deployed = ofType(events, 'deploy.pod').filter((p) => p.deploy.startsWith('gate rollback web'));
+    expect(deployed.map((p) => [p.pod, p.outcome, p.version])).toEqual([['web-1', 'up', 'v1']]);
 
     const again = await act('deploy.rollout', 'web', { appVersion: 'v3', configVersion: '2' });
     expect(again.ok).toBe(false);
@@ -178,6 +193,22 @@ describe('pod.env', () => {
   it('unsetting a variable removes it from the running container', async () => {
     const r = await act('pod.env', 'web/1', { unset: ['LOG_LEVEL'] });
     expect((r.evidence.pods as { env: Record<string, string | null> }[])[0]!.env).toEqual({ LOG_LEVEL: null });
+  });
+});
+
+describe('started state', () => {
+  it('an env change to a whole deployment is kept in the fault state, not in the frozen spec, and a pod it starts later carries it', async () => {
+    const r = await act('pod.env', 'web', { set: { LOG_LEVEL: 'warn' } });
+    expect(r.ok, r.error).toBe(true);
+    expect((r.evidence.pods as { env: Record<string, string | null> }[]).map((p) => p.env)).toEqual([{ LOG_LEVEL: 'warn' }, { LOG_LEVEL: 'warn' }]);
+    expect(topo.deployments.get('web')!.spec.env).toEqual({ CONFIG_UNKNOWN_KEYS: 'reject' });
+    expect(Object.isFrozen(topo.deployments.get('web')!.spec.env)).toBe(true);
+    expect(ctx.state.current('web').env).toEqual({ CONFIG_UNKNOWN_KEYS: 'reject', LOG_LEVEL: 'warn' });
+    const up = await act('deployment.scale', 'web', { replicas: 3 });
+    expect(up.ok, up.error).toBe(true);
+    expect((await topo.pods('web')[2]!.runningEnv()).LOG_LEVEL).toBe('warn');
+    await act('deployment.scale', 'web', { replicas: 2 });
+    await act('pod.env', 'web', { unset: ['LOG_LEVEL'] });
   });
 });
 

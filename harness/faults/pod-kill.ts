@@ -1,8 +1,16 @@
-import type { Fault } from './fault.ts';
+import { z } from 'zod';
+import { defineAction, none } from './fault.ts';
 import { pollUntil, resolvePods } from './targets.ts';
 
-export const podKill: Fault<'pod.kill'> = {
+export const podKill = defineAction({
   type: 'pod.kill',
+  target: 'pods',
+  summary: 'kill a pod',
+  params: z.strictObject({ signal: z.enum(['SIGKILL', 'SIGTERM']).default('SIGKILL') }),
+  waitsOn: none,
+  names: none,
+  // Whether it comes back is its restart policy's (or the supervisor's) business: that is the incident.
+  heal: null,
   async apply(ctx, target, params) {
     const pods = resolvePods(ctx.topology, target);
     const before = await Promise.all(pods.map((p) => p.state()));
@@ -16,4 +24,4 @@ export const podKill: Fault<'pod.kill'> = {
       pods: pods.map((p, i) => ({ pod: p.spec.name, running: after[i]!.running, exitCode: after[i]!.exitCode, oomKilled: after[i]!.oomKilled, restarts: after[i]!.restartCount })),
     };
   },
-};
+});

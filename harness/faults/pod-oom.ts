@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
 import { docker } from '../platform/docker.ts';
 import { sleep } from '../load/timing.ts';
 import type { StartedPod } from '../topology/pod.ts';
-import { FaultError, type Fault } from './fault.ts';
+import { defineAction, FaultError, none } from './fault.ts';
 import { resolvePods } from './targets.ts';
 
 /** Docker's own record of the kill: the `oom` and `die` events of the container. */
@@ -40,8 +41,20 @@ async function heldMb(pod: StartedPod): Promise<number | undefined> {
  * under the container's memory limit, or until `maxMb` when that is below the limit. Evidence is
  * Docker's: the `oom` event, the exit code 137 and State.OOMKilled.
  */
-export const podOom: Fault<'pod.oom'> = {
+export const podOom = defineAction({
   type: 'pod.oom',
+  target: 'pods',
+  summary: 'let pod memory grow until the kernel OOM-kills it',
+  params: z.strictObject({
+    /** Extra memory allocated per second inside the pod. */
+    growMbPerS: z.number().positive(),
+    /** Stop growing at this many MB (the limit decides whether that is an OOM kill). */
+    maxMb: z.number().positive().optional(),
+  }),
+  waitsOn: none,
+  names: none,
+  // A killed pod stays killed unless its restart policy brings it back: that is the incident.
+  heal: null,
   async apply(ctx, target, params) {
     const pods = resolvePods(ctx.topology, target);
     const results = await Promise.all(
@@ -91,4 +104,4 @@ export const podOom: Fault<'pod.oom'> = {
     }
     return evidence;
   },
-};
+});

@@ -1,6 +1,8 @@
+import type { POD_OUTCOMES } from '../history/evidence-events.ts';
 import { sleep } from '../load/timing.ts';
 import type { StartedPod } from '../topology/pod.ts';
 import { podGet } from '../topology/pod-http.ts';
+import type { FaultContext } from './fault.ts';
 import { pollUntil } from './targets.ts';
 
 /** What one pod of a deploy ended up as, read back from the pod and from Docker. */
@@ -11,7 +13,7 @@ export interface PodReport {
    * `not-ready`: running but never answered ready; `skipped-locked`: another deploy's lock was
    * honoured; `unchanged`: already ran the release.
    */
-  outcome: 'up' | 'refused' | 'not-ready' | 'skipped-locked' | 'unchanged';
+  outcome: (typeof POD_OUTCOMES)[number];
   /** What the pod itself says it runs (GET /healthz). */
   version?: string;
   configVersion?: string;
@@ -90,4 +92,10 @@ function reasonOf(line: string | undefined): string {
   } catch {
     return line ?? '';
   }
+}
+
+/** Records what one pod of a deploy ended up as (deploy.pod), and returns the report. */
+export function recordDeployPod(ctx: FaultContext, deploy: string, deployment: string, r: PodReport): PodReport {
+  ctx.history.record({ type: 'deploy.pod', deploy, deployment, ...r });
+  return r;
 }

@@ -1,4 +1,5 @@
-import type { Fault, FaultContext } from './fault.ts';
+import { z } from 'zod';
+import { defineAction, none, type FaultContext } from './fault.ts';
 import { linkProxy, proxyEnabled } from './link.ts';
 
 async function setEnabled(ctx: FaultContext, link: string, enabled: boolean): Promise<boolean> {
@@ -7,20 +8,32 @@ async function setEnabled(ctx: FaultContext, link: string, enabled: boolean): Pr
   return proxyEnabled(apiUrl, link);
 }
 
-export const proxyDisable: Fault<'proxy.disable'> = {
+export const proxyDisable = defineAction({
   type: 'proxy.disable',
+  target: 'link',
+  summary: 'cut a link (Toxiproxy proxy disabled)',
+  params: z.strictObject({ durationS: z.number().positive().optional() }),
+  waitsOn: none,
+  names: none,
   async apply(ctx, link, params) {
-    const enabled = await setEnabled(ctx, link, false);
-    const heal = () => setEnabled(ctx, link, true);
-    ctx.teardown.add(`re-enable link ${link}`, heal);
-    if (params.durationS) setTimeout(() => void heal().catch(() => undefined), params.durationS * 1000);
-    return { link, enabled, durationS: params.durationS };
+    return { link, enabled: await setEnabled(ctx, link, false), durationS: params.durationS };
   },
-};
+  heal: {
+    describe: (link) => `re-enable link ${link}`,
+    afterS: (p) => p.durationS,
+    run: async (ctx, link) => ({ link, enabled: await setEnabled(ctx, link, true) }),
+  },
+});
 
-export const proxyEnable: Fault<'proxy.enable'> = {
+export const proxyEnable = defineAction({
   type: 'proxy.enable',
+  target: 'link',
+  summary: 're-enable a link',
+  params: z.strictObject({}),
+  waitsOn: none,
+  names: none,
+  heal: null,
   async apply(ctx, link) {
     return { link, enabled: await setEnabled(ctx, link, true) };
   },
-};
+});

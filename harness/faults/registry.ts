@@ -1,9 +1,9 @@
-import type { ActionType } from '../scenario/actions.ts';
+import type { z } from 'zod';
 import { deployRollback } from './deploy-rollback.ts';
 import { deployRollout } from './deploy-rollout.ts';
 import { deployUnlock } from './deploy-unlock.ts';
 import { deploymentScale } from './deployment-scale.ts';
-import type { Fault } from './fault.ts';
+import type { ActionDefinition } from './fault.ts';
 import { podEnv } from './pod-env.ts';
 import { podKill } from './pod-kill.ts';
 import { podOom } from './pod-oom.ts';
@@ -15,27 +15,40 @@ import { waitUntil } from './wait-until.ts';
 import { weightsShift } from './weights-shift.ts';
 
 /**
- * Runtime implementations keyed by action type. A scenario using a type missing here is refused
- * before anything starts (see `unimplementedActions`), never skipped at run time.
+ * Every timeline action, one entry each (one file each, Toxiproxy's toxics). The scenario schema's
+ * action union, each action's params type and the load-time cross-checks are derived from this
+ * list, so a new action is its file plus one line here.
  */
-export const faults: Partial<{ [T in ActionType]: Fault<T> }> = {
-  'weights.shift': weightsShift,
-  'pod.kill': podKill,
-  'pod.restart': podRestart,
-  'pod.pause': podPause,
-  'toxic.add': toxicAdd,
-  'toxic.remove': toxicRemove,
-  'proxy.disable': proxyDisable,
-  'proxy.enable': proxyEnable,
-  'wait.until': waitUntil,
-  'deploy.rollout': deployRollout,
-  'deploy.rollback': deployRollback,
-  'deploy.unlock': deployUnlock,
-  'pod.env': podEnv,
-  'deployment.scale': deploymentScale,
-  'pod.oom': podOom,
-};
+const ACTIONS = [
+  weightsShift,
+  podKill,
+  podOom,
+  podRestart,
+  podPause,
+  toxicAdd,
+  toxicRemove,
+  proxyDisable,
+  proxyEnable,
+  deployRollout,
+  deployRollback,
+  deployUnlock,
+  podEnv,
+  deploymentScale,
+  waitUntil,
+] as const;
 
-export function unimplementedActions(types: Iterable<ActionType>): ActionType[] {
-  return [...new Set(types)].filter((t) => !faults[t]);
+type AnyAction = (typeof ACTIONS)[number];
+export type ActionType = AnyAction['type'];
+export type ActionOf<T extends ActionType> = Extract<AnyAction, { type: T }>;
+/** Params after defaults are applied (what the runtime receives). */
+export type ActionParams<T extends ActionType> = z.output<ActionOf<T>['params']>;
+/** Params as a scenario author writes them (defaults optional). */
+export type ActionParamsInput<T extends ActionType> = z.input<ActionOf<T>['params']>;
+
+export const actionRegistry = Object.fromEntries(ACTIONS.map((a) => [a.type, a])) as { [T in ActionType]: ActionOf<T> };
+export const ACTION_TYPES: readonly ActionType[] = ACTIONS.map((a) => a.type);
+
+/** The registry entry of a type, typed loosely for code that handles every action alike. */
+export function actionOf(type: ActionType): ActionDefinition {
+  return actionRegistry[type] as unknown as ActionDefinition;
 }

@@ -1,6 +1,5 @@
-import type { StartedTopology } from '../topology/topology.ts';
-import { deployState } from './deploy-state.ts';
-import { FaultError, type Evidence } from './fault.ts';
+import type { EventOf } from '../history/events.ts';
+import { FaultError, type Evidence, type FaultContext } from './fault.ts';
 import { describePodReport } from './pod-report.ts';
 import { releasesRunning } from './release-readback.ts';
 import type { RollResult } from './roll-pods.ts';
@@ -10,11 +9,11 @@ import type { RollResult } from './roll-pods.ts';
  * first few): what each pod runs now, which locks remain, which pods a lock kept out; then per pod
  * and per gate what happened.
  */
-export async function rollEvidence(topology: StartedTopology, deployment: string, roll: RollResult): Promise<Evidence> {
-  const names = topology.pods(deployment).map((p) => p.spec.name);
+export async function rollEvidence(ctx: FaultContext, deployment: string, roll: RollResult): Promise<Evidence> {
+  const names = ctx.topology.pods(deployment).map((p) => p.spec.name);
   return {
-    running: await releasesRunning(topology, deployment),
-    locksLeft: deployState(topology).locks.on(names).map((l) => l.pod),
+    running: await releasesRunning(ctx.topology, deployment),
+    locksLeft: ctx.state.locks.on(names).map((l) => l.pod),
     skippedLocked: roll.pods.filter((p) => p.outcome === 'skipped-locked').map((p) => ({ pod: p.pod, lockedBy: p.lockedBy })),
     pods: roll.pods,
     ...(roll.gates.length ? { gates: roll.gates } : {}),
@@ -31,4 +30,9 @@ export function failIfIncomplete(what: string, roll: RollResult, evidence: Evide
   if (!bad.length && !gate) return evidence;
   const parts = [...(gate ? [`gate failed (${gate.detail})`] : []), ...bad.map(describePodReport)];
   throw new FaultError(`${what}: ${parts.join('; ')}`, evidence);
+}
+
+/** Records the decision to roll back (rollback.decided): recovery SLOs count from it. */
+export function recordRollbackDecision(ctx: FaultContext, decision: Omit<EventOf<'rollback.decided'>, 'type' | 't' | 'index'>): void {
+  ctx.history.record({ type: 'rollback.decided', index: ctx.action.index, ...decision });
 }

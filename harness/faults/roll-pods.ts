@@ -1,8 +1,7 @@
 import { sleep } from '../load/timing.ts';
-import { deployState } from './deploy-state.ts';
 import type { FaultContext } from './fault.ts';
 import { passGate, type Gate, type GateOutcome } from './gate.ts';
-import { describePodReport, podRelease, type PodReport } from './pod-report.ts';
+import { podRelease, recordDeployPod, type PodReport } from './pod-report.ts';
 import { replaceAndReport } from './replace-pod.ts';
 import type { Release } from './release-history.ts';
 
@@ -48,9 +47,8 @@ export async function rollPods(ctx: FaultContext, deployment: string, opts: Roll
     const replaced = reports.filter((r) => r.outcome !== 'skipped-locked' && r.outcome !== 'unchanged').map((r) => r.pod);
     result.replaced.push(...replaced);
     if (opts.gate && replaced.length > 0) {
-      const gate = { ...(await passGate(ctx, opts.gate)), afterPods: replaced };
+      const gate = { ...(await passGate(ctx, opts.gate, replaced)), afterPods: replaced };
       result.gates.push(gate);
-      ctx.history.record({ type: 'log.line', source: 'deploy', stream: 'stdout', tag: 'deploy.gate', line: `${deployment}: gate after ${replaced.join(', ')} ${gate.passed ? 'passed' : 'FAILED'}: ${gate.detail}` });
       if (!gate.passed) {
         result.stoppedByGate = true;
         break;
@@ -62,11 +60,8 @@ export async function rollPods(ctx: FaultContext, deployment: string, opts: Roll
 }
 
 async function rollOne(ctx: FaultContext, deployment: string, name: string, opts: RollOptions): Promise<PodReport> {
-  const { locks } = deployState(ctx.topology);
-  const record = (r: PodReport) => {
-    ctx.history.record({ type: 'log.line', source: 'deploy', stream: 'stdout', tag: 'deploy.pod', line: `${opts.deployId}: ${describePodReport(r)}` });
-    return r;
-  };
+  const { locks } = ctx.state;
+  const record = (r: PodReport) => recordDeployPod(ctx, opts.deployId, deployment, r);
   const lock = locks.holder(name);
   if (opts.respectLock && lock) return record({ pod: name, outcome: 'skipped-locked', lockedBy: lock.heldBy });
   const current = ctx.topology.pods(deployment).find((p) => p.spec.name === name);

@@ -1,10 +1,22 @@
+import { z } from 'zod';
 import type { EdgeRoute } from '../topology/haproxy-config.ts';
-import { FaultError, type Fault } from './fault.ts';
-import { passGate } from './gate.ts';
+import { idSchema } from '../scenario/vocabulary.ts';
+import { defineAction, FaultError } from './fault.ts';
+import { gateConditions, gateSchema, passGate } from './gate.ts';
 
 /** Sets the edge weights (the reports' weighted DNS) and reads them back from HAProxy's live maps. */
-export const weightsShift: Fault<'weights.shift'> = {
+export const weightsShift = defineAction({
   type: 'weights.shift',
+  target: 'edge',
+  summary: 'set edge weights (where new connections go)',
+  params: z.strictObject({
+    weights: z.record(idSchema, z.number().int().min(0).max(256)),
+    /** Checked before shifting: a failed gate leaves the weights as they are (a guarded roll-out). */
+    gate: gateSchema.optional(),
+  }),
+  waitsOn: gateConditions,
+  names: (p) => Object.keys(p.weights).map((d) => ({ path: `weights.${d}`, deployment: d })),
+  heal: null,
   async apply(ctx, _target, params) {
     const edge = ctx.topology.edge;
     if (!edge) throw new FaultError('the topology has no edge');
@@ -20,14 +32,14 @@ export const weightsShift: Fault<'weights.shift'> = {
     const readBack: Record<string, Record<string, number>> = {};
     for (const listener of edge.spec.listeners) {
       for (const route of Object.keys(listener.routes) as EdgeRoute[]) {
-        const current = listener.routes[route]!;
+        const current = ctx.state.weightsOf(listener.name, route)!;
         // Only deployments already serving this route take part; others keep their place.
         const next = Object.fromEntries(Object.keys(current).map((d) => [d, params.weights[d] ?? current[d]!]));
         if (Object.values(next).every((w) => w === 0)) continue;
         readBack[`${listener.name}/${route}`] = await edge.setWeights(listener.name, route, next);
-        listener.routes[route] = next;
+        ctx.state.setWeights(listener.name, route, next);
       }
     }
     return { requested: params.weights, shifted: true, ...(gate ? { gate } : {}), readBack };
   },
-};
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transportSchema, WEBHOOK_EVENTS } from '../scenario/vocabulary.ts';
+import { evidenceEventSchemas } from './evidence-events.ts';
 
 // The history's event union: everything the runtime observes, timestamped. It is the only link between
 // running and judging (Jepsen): checkers and reports read nothing else. `t` is milliseconds since the
@@ -107,6 +108,8 @@ const schemas = [
     /** Which subscriber of the probe channel received it; one delivery stream per subscriber. */
     subscriber: z.string().optional(),
   }),
+  /** A delivery probe's subscriber left its channel and joined it again at once; `ok`: the server confirmed the new subscription. */
+  z.object({ type: z.literal('probe.rejoined'), t, probe: z.string(), transport: transportSchema, ...where, subscriber: z.string(), ok: z.boolean() }),
   z.object({
     type: z.literal('rest.request'),
     t,
@@ -181,6 +184,64 @@ const schemas = [
     checked: z.int().nonnegative(),
     working: z.int().nonnegative(),
   }),
+  /**
+   * A fallback-queue probe's finding: the requests it sent to fill one pod's limiter, in the order
+   * sent, with what each was answered and when, and whether sessions the pod admitted still receive.
+   */
+  z.object({
+    type: z.literal('queue.checked'),
+    t,
+    probe: z.string(),
+    deployment: z.string(),
+    pod: z.string().optional(),
+    transport: transportSchema,
+    /** The configured limits the probe was checking (FALLBACK_MAX_CONCURRENT, _QUEUE_LIMIT, _REQUEST_COST_MS). */
+    maxConcurrent: z.int().positive(),
+    queueLimit: z.int().nonnegative(),
+    costMs: z.int().positive(),
+    /**
+     * Each request in the order sent: ms after the first was sent when it was sent and answered, the
+     * HTTP status, and whether a 200 carried the session's open frame. No answer: no status.
+     */
+    requests: z.array(
+      z.object({ sentMs: z.number().nonnegative(), answeredMs: z.number().nonnegative().optional(), status: z.int().optional(), opened: z.boolean().default(false) }),
+    ),
+    /**
+     * The pod's own count of waiting requests (sut_fallback_queued_requests), read right after the
+     * first refusal; absent unless the reading came back before any admitted request was answered.
+     */
+    queuedAtRefusal: z.int().nonnegative().optional(),
+    /** The pod's own refusal counter over the check, by reason (sut_connections_refused_total). */
+    refusedByServer: z.record(z.string(), z.number()).default({}),
+    /** Admitted sessions that were continued and asked to receive a message, and those that did. */
+    checked: z.int().nonnegative(),
+    working: z.int().nonnegative(),
+  }),
+  /** A memory-headroom probe's fill: one pod held the connections its memory was sized for, from `heldFromMs` to `heldToMs`. */
+  z.object({
+    type: z.literal('memory.checked'),
+    t,
+    probe: z.string(),
+    deployment: z.string(),
+    pod: z.string().optional(),
+    transport: transportSchema,
+    /** The connections the pod's memory limit was sized for, the limit, and the model's fit. */
+    sizedFor: z.int().positive(),
+    memoryMb: z.number().positive(),
+    baseMb: z.number().nonnegative(),
+    perConnectionMb: z.number().positive(),
+    /** WebSocket connections the pod reported open before the fill, and the probe's it admitted. */
+    openBefore: z.int().nonnegative(),
+    admitted: z.int().nonnegative(),
+    /** The reason key of a refusal before the planned count; absent when none was refused. */
+    refusal: z.string().optional(),
+    /** The pod's own count at the end of the hold. */
+    openAtEnd: z.int().nonnegative().optional(),
+    heldFromMs: z.number().nonnegative(),
+    heldToMs: z.number().nonnegative(),
+  }),
+  ...evidenceEventSchemas,
+  /** Text for people reading the run; never evidence (that has a typed event above). */
   z.object({ type: z.literal('log.line'), t, source: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string(), tag: z.string().optional() }),
 ] as const;
 

@@ -3,6 +3,7 @@ import { open, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { HistoryParseError } from './errors.ts';
 import { historyEventSchema, type HistoryEvent } from './events.ts';
+import { typedFromLegacyLine } from './legacy-evidence.ts';
 
 // NDJSON: one event per line, so a history can be streamed while written, read while large, and
 // re-judged later (`harness report <run-dir>`) without re-running anything.
@@ -54,12 +55,18 @@ export async function* readHistoryFile(file: string, options: ReadHistoryOptions
     n++;
     if (text.trim() === '') continue;
     if (bad) throw bad.error;
+    let event: HistoryEvent;
     try {
-      yield parseLine(text, file, n);
+      event = parseLine(text, file, n);
     } catch (error) {
       if (!(error instanceof HistoryParseError)) throw error;
       bad = { n, error };
+      continue;
     }
+    yield event;
+    // An older run's evidence line: its typed event follows it (legacy-evidence.ts).
+    const typed = event.type === 'log.line' ? typedFromLegacyLine(event) : undefined;
+    if (typed) yield typed;
   }
   if (!bad) return;
   if (!(await endsWithNewline(file))) {

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { creationGate } from '../platform/creation-gate.ts';
 import { HARNESS_ENV } from '../platform/env.ts';
 import { OWNER_ENV, ownerId } from '../platform/owner.ts';
-import { noteHostProcess } from '../platform/run-registry.ts';
-import { SETUP_COMMAND, toolPath } from '../platform/paths.ts';
+import { trackHostProcess } from '../platform/host-processes.ts';
+import { K6MissingError, toolPath } from '../platform/paths.ts';
 
 /** One sample from k6's `--out json` stream. */
 export interface K6Point {
@@ -45,21 +45,6 @@ export interface K6RunOptions {
   signal?: AbortSignal;
 }
 
-export class K6MissingError extends Error {
-  readonly code = 'K6_MISSING';
-  constructor(path: string) {
-    super(`k6 not found at ${path}; run \`${SETUP_COMMAND}\` (it builds k6 into the tool cache)`);
-  }
-}
-
-const running = new Set<ChildProcess>();
-
-/** Kills every k6 this process started (teardown on Ctrl-C, SIGTERM or a crash). */
-export function killAllK6(): number {
-  for (const child of running) child.kill('SIGKILL');
-  return running.size;
-}
-
 function outcomeOf(code: number | null, killed: boolean): K6Outcome {
   if (killed) return 'killed';
   if (code === K6_EXIT.ok) return 'passed';
@@ -89,8 +74,7 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
     env: { ...process.env, ...HARNESS_ENV, [OWNER_ENV]: ownerId() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
-  if (child.pid) noteHostProcess(child.pid, 'k6');
+  trackHostProcess(child, 'k6');
   let points = 0;
   let killed = false;
   const stderrTail: string[] = [];
@@ -126,12 +110,10 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
   return new Promise((resolve, reject) => {
     child.once('error', (err) => {
       clearTimeout(timer);
-      running.delete(child);
       reject(err);
     });
     child.once('close', (code) => {
       clearTimeout(timer);
-      running.delete(child);
       opts.signal?.removeEventListener('abort', kill);
       resolve({ exitCode: code, outcome: outcomeOf(code, killed), points, stderrTail });
     });

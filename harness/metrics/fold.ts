@@ -61,6 +61,25 @@ export interface Observation {
   sources: SourceRecord[];
   /** Each cap probe's finding at its pod's connection limit. */
   limits: EventOf<'limit.checked'>[];
+  /** Each fallback-queue probe's finding at its pod's request limiter. */
+  queues: EventOf<'queue.checked'>[];
+  /** Each memory-headroom probe's fill of a pod to its sized connections. */
+  memoryFills: EventOf<'memory.checked'>[];
+  /** Every typed evidence event, in history order: never cut, unlike log lines. */
+  evidence: EvidenceEvents;
+}
+
+/** The typed evidence events of a run, by type. Their number grows with actions and pods, not with time. */
+export interface EvidenceEvents {
+  /** What faults changed, as the run left them; null in histories without it. */
+  faultState: EventOf<'faults.state'> | null;
+  pods: EventOf<'pod.final'>[];
+  deploys: EventOf<'deploy.pod'>[];
+  gates: EventOf<'gate.checked'>[];
+  rollbacks: EventOf<'rollback.decided'>[];
+  heals: EventOf<'action.healed'>[];
+  livenessRestarts: EventOf<'liveness.restart'>[];
+  wire: EventOf<'rest.wire'>[];
 }
 
 export interface FoldOptions {
@@ -86,6 +105,9 @@ export class MetricsFold {
   private readonly actions = new Map<number, ActionRecord>();
   private readonly logs: LogRecord[] = [];
   private readonly limits: EventOf<'limit.checked'>[] = [];
+  private readonly queues: EventOf<'queue.checked'>[] = [];
+  private readonly memoryFills: EventOf<'memory.checked'>[] = [];
+  private readonly evidence: EvidenceEvents = { faultState: null, pods: [], deploys: [], gates: [], rollbacks: [], heals: [], livenessRestarts: [], wire: [] };
   private readonly phases: { phase: string; t: number }[] = [];
   private readonly firstMatch: Record<string, number> = {};
   private readonly sources = new SourceTracker();
@@ -196,6 +218,36 @@ export class MetricsFold {
       case 'limit.checked':
         this.limits.push(e);
         break;
+      case 'queue.checked':
+        this.queues.push(e);
+        break;
+      case 'memory.checked':
+        this.memoryFills.push(e);
+        break;
+      case 'faults.state':
+        this.evidence.faultState = e;
+        break;
+      case 'pod.final':
+        this.evidence.pods.push(e);
+        break;
+      case 'deploy.pod':
+        this.evidence.deploys.push(e);
+        break;
+      case 'gate.checked':
+        this.evidence.gates.push(e);
+        break;
+      case 'rollback.decided':
+        this.evidence.rollbacks.push(e);
+        break;
+      case 'action.healed':
+        this.evidence.heals.push(e);
+        break;
+      case 'liveness.restart':
+        this.evidence.livenessRestarts.push(e);
+        break;
+      case 'rest.wire':
+        this.evidence.wire.push(e);
+        break;
       case 'log.line':
         this.store.add('log.lines', labels({ tag: e.tag }), sec);
         if ((e.tag !== undefined || e.stream === 'stderr') && this.logs.length < (this.options.maxLogs ?? 500)) {
@@ -236,6 +288,9 @@ export class MetricsFold {
       ended: this.ended,
       sources: this.sources.finish(),
       limits: this.limits,
+      queues: this.queues,
+      memoryFills: this.memoryFills,
+      evidence: this.evidence,
     });
   }
 

@@ -3,6 +3,7 @@ import { docker } from './docker.ts';
 import { run } from './exec.ts';
 import { IMAGE_NAMES, imageExists, resolveImage } from './images.ts';
 import { SETUP_COMMAND, toolPath, versions } from './paths.ts';
+import { serverBundleDir, serverBundleProblem } from './server-bundle.ts';
 
 export interface Check {
   name: string;
@@ -13,7 +14,6 @@ export interface Check {
 }
 
 const MIN_DOCKER_API = 1.41;
-const SERVER_BUNDLE = 'server-under-test/dist/server.mjs';
 
 async function safely(name: string, fix: string, probe: () => Promise<Omit<Check, 'name' | 'fix'>>): Promise<Check> {
   try {
@@ -95,8 +95,8 @@ export async function runDoctor(): Promise<Check[]> {
   );
   checks.push(
     await safely('server bundle', 'npm run server:build', async () => ({
-      ok: existsSync(SERVER_BUNDLE),
-      detail: existsSync(SERVER_BUNDLE) ? SERVER_BUNDLE : `${SERVER_BUNDLE} not built`,
+      ok: serverBundleProblem() === undefined,
+      detail: serverBundleProblem() ?? serverBundleDir(),
     })),
   );
   for (const name of IMAGE_NAMES) {

@@ -21,3 +21,10 @@ export function toolPath(tool: ToolName): string {
 }
 
 export const SETUP_COMMAND = 'npm run setup';
+
+export class K6MissingError extends Error {
+  readonly code = 'K6_MISSING';
+  constructor(path: string) {
+    super(`k6 not found at ${path}; run \`${SETUP_COMMAND}\` (it builds k6 into the tool cache)`);
+  }
+}

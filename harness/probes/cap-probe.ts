@@ -5,67 +5,28 @@
  * and records one `limit.checked` event with what it found. Then it closes everything it opened.
  * Bounded: never more than limit + one batch attempts, never past the probe's time bound.
  */
-import { metricByLabel } from '../topology/prometheus-text.ts';
-import { podGet } from '../topology/pod-http.ts';
-import { connectRecorded } from '../load/recorded-connect.ts';
-import { sleep } from '../load/timing.ts';
-import { ConnectError, dataObject, LOOPBACK_HOST, RestClient, type PusherConnection } from '../load/pusher-client/index.ts';
-import { reasonKey } from '../history/events.ts';
+import type { PusherConnection } from '../load/pusher-client/index.ts';
 import type { Probe } from '../scenario/schema.ts';
 import { endpointFor, ProbeTargetError, type ProbeContext, type StartedProbe } from './probe.ts';
+import { fillPod, podReading, refusedDelta } from './pod-fill.ts';
+import { firstMiddleLast, receiveCheck } from './receive-check.ts';
+import { startTimedCheck } from './timed-check.ts';
 
 export type CapProbeSpec = Extract<Probe, { kind: 'cap' }>;
 
-/** Admitted connections asked to receive: the first, the middle and the last one admitted. */
-const SAMPLE = 3;
-const RECEIVE_WAIT_MS = 3000;
-const CHECK_EVENT = 'cap-check';
-
-async function podGauge(port: number): Promise<{ open: number; refused: Record<string, number> } | undefined> {
-  const res = await podGet(`http://${LOOPBACK_HOST}:${port}/metrics`, 2000);
-  if (res?.status !== 200) return undefined;
-  return { open: metricByLabel(res.body, 'sut_connections', 'transport').ws ?? 0, refused: metricByLabel(res.body, 'sut_connections_refused_total', 'reason') };
-}
-
 export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedProbe {
-  const { history } = ctx;
-  const abort = new AbortController();
-  const open: PusherConnection[] = [];
-  const deadline = performance.now() + ctx.maxDurationS * 1000;
-
-  const check = async (): Promise<void> => {
-    await sleep(Math.max(0, spec.atS * 1000 - history.now()), abort.signal);
-    if (abort.signal.aborted) return;
+  return startTimedCheck(spec, ctx, 'cap check', async ({ signal, deadline, open }) => {
     const endpoint = endpointFor(ctx.targets, spec.deployment);
     if (!endpoint || endpoint.pod === undefined) throw new ProbeTargetError(`cap probe ${spec.id}: deployment ${spec.deployment} has no pod to check`);
-    const before = await podGauge(endpoint.port);
+    const before = await podReading(endpoint.port);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
-    let refusal: string | undefined;
-    const maxAttempts = Math.max(0, spec.limit - before.open) + spec.batch;
-    let n = 0;
-    while (refusal === undefined && n < maxAttempts && !abort.signal.aborted && performance.now() < deadline) {
-      const size = Math.min(spec.batch, maxAttempts - n);
-      const results = await Promise.allSettled(
-        Array.from({ length: size }, (_, i) =>
-          connectRecorded(history, { client: `${spec.id}/c-${n + i + 1}`, source: 'probe' }, { endpoint, app: ctx.app, transport: 'ws', timeoutMs: ctx.connectTimeoutMs ?? 5000 }),
-        ),
-      );
-      n += size;
-      for (const r of results) {
-        if (r.status === 'fulfilled') open.push(r.value);
-        else if (refusal === undefined) refusal = r.reason instanceof ConnectError ? reasonKey(r.reason) : 'error';
-      }
-    }
-    const after = await podGauge(endpoint.port);
-    const admitted = open.length;
-    const working = await receiveCheck(spec, ctx, [open[0], open[Math.floor(admitted / 2)], open[admitted - 1]]);
-    const refusedByServer: Record<string, number> = {};
-    for (const [reason, total] of Object.entries(after?.refused ?? {})) {
-      const delta = total - (before.refused[reason] ?? 0);
-      if (delta > 0) refusedByServer[reason] = delta;
-    }
-    history.record({
+    const admittedConns: PusherConnection[] = [];
+    const attempts = Math.max(0, spec.limit - before.open) + spec.batch;
+    const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal, deadline }, admittedConns, open);
+    const after = await podReading(endpoint.port);
+    const working = await receiveCheck(spec.id, ctx, firstMiddleLast(admittedConns));
+    ctx.history.record({
       type: 'limit.checked',
       probe: spec.id,
       deployment: spec.deployment,
@@ -74,55 +35,11 @@ export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedPro
       limit: spec.limit,
       openBefore: before.open,
       ...(after ? { openAfter: after.open } : {}),
-      admitted,
+      admitted: admittedConns.length,
       ...(refusal !== undefined ? { refusal } : {}),
-      refusedByServer,
+      refusedByServer: refusedDelta(before.refused, after?.refused ?? {}),
       checked: working.checked,
       working: working.ok,
     });
-    for (const c of open.splice(0)) c.close();
-  };
-
-  const done = check().catch((err: unknown) => {
-    history.record({ type: 'log.line', source: `probe:${spec.id}`, stream: 'stderr', line: `cap check failed: ${(err as Error).message}` });
   });
-
-  return {
-    id: spec.id,
-    kind: 'cap',
-    stop: async () => {
-      abort.abort();
-      await done;
-      for (const c of open.splice(0)) c.close();
-    },
-  };
-}
-
-/** Subscribes a sample of admitted connections, publishes one message, counts who received it. */
-async function receiveCheck(spec: CapProbeSpec, ctx: ProbeContext, sample: (PusherConnection | undefined)[]): Promise<{ checked: number; ok: number }> {
-  const conns = [...new Set(sample.filter((c): c is PusherConnection => c !== undefined))].slice(0, SAMPLE);
-  if (conns.length === 0) return { checked: 0, ok: 0 };
-  const channel = `cap-${spec.id}`;
-  const got = new Set<PusherConnection>();
-  const subscribed: PusherConnection[] = [];
-  for (const c of conns) {
-    c.onEvent((f) => {
-      if (f.event === CHECK_EVENT && f.channel === channel && dataObject(f).probe === spec.id) got.add(c);
-    });
-    try {
-      await c.subscribe(channel);
-      subscribed.push(c);
-    } catch {
-      // not subscribed: counted as checked and not working
-    }
-  }
-  const rest = new RestClient(ctx.targets.rest ?? ctx.targets.edge, ctx.app, { keepAlive: false, maxSockets: 1 });
-  try {
-    if (subscribed.length > 0) await rest.publish([channel], CHECK_EVENT, JSON.stringify({ probe: spec.id })).catch(() => undefined);
-    const by = performance.now() + RECEIVE_WAIT_MS;
-    while (got.size < subscribed.length && performance.now() < by) await sleep(25);
-  } finally {
-    rest.close();
-  }
-  return { checked: conns.length, ok: got.size };
 }

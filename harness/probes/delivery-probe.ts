@@ -18,6 +18,8 @@ const MAX_IN_FLIGHT = 20;
 const READY_WAIT_MS = 5000;
 /** On stop, how long the last messages get to arrive before subscribers close (else: lost). */
 const DRAIN_MS = 2000;
+/** Before a rejoin, how long messages already published get to arrive. */
+const REJOIN_SETTLE_MS = 1000;
 
 export function probeTransport(transport: string): ClientTransport {
   if (!(CLIENT_TRANSPORTS as readonly string[]).includes(transport)) {
@@ -67,6 +69,8 @@ export function startDeliveryProbe(spec: DeliveryProbeSpec, ctx: ProbeContext): 
   const rest = new RestClient(ctx.targets.rest ?? ctx.targets.edge, ctx.app, { keepAlive: true, maxSockets: 1 });
   let inFlight = 0;
   let seq = 0;
+  /** Set while subscribers rejoin: nothing is published, so nothing sent falls in a gap. */
+  let paused = false;
   const publisher = (async () => {
     const readyBy = performance.now() + READY_WAIT_MS;
     while (!abort.signal.aborted && !subscribers.every((s) => s.ready) && performance.now() < readyBy) await sleep(25, abort.signal);
@@ -75,7 +79,7 @@ export function startDeliveryProbe(spec: DeliveryProbeSpec, ctx: ProbeContext): 
       maxDurationMs: deadline - performance.now(),
       signal: abort.signal,
       onTick: () => {
-        if (inFlight >= MAX_IN_FLIGHT) return;
+        if (paused || inFlight >= MAX_IN_FLIGHT) return;
         const n = seq++;
         history.record({ type: 'probe.sent', probe: spec.id, transport, ...where, seq: n });
         inFlight++;
@@ -88,12 +92,33 @@ export function startDeliveryProbe(spec: DeliveryProbeSpec, ctx: ProbeContext): 
     });
   })();
 
+  const rejoins = spec.rejoinEveryS === undefined ? Promise.resolve() : rejoinLoop(spec.rejoinEveryS * 1000);
+  async function rejoinLoop(everyMs: number): Promise<void> {
+    while (!abort.signal.aborted && performance.now() < deadline) {
+      await sleep(everyMs, abort.signal);
+      if (abort.signal.aborted) return;
+      paused = true;
+      // Every message already published has reached each ready subscriber (or 1 s went by) before it leaves.
+      const settledBy = performance.now() + REJOIN_SETTLE_MS;
+      while (performance.now() < settledBy && (inFlight > 0 || highest.some((h, i) => h < seq - 1 && subscribers[i]?.ready))) await sleep(10);
+      await Promise.all(
+        subscribers.map(async (sub, i) => {
+          if (!sub.ready) return;
+          const ok = await sub.rejoin();
+          history.record({ type: 'probe.rejoined', probe: spec.id, transport, ...where, subscriber: `sub-${i + 1}`, ok });
+        }),
+      );
+      paused = false;
+    }
+  }
+
   return {
     id: spec.id,
     kind: 'delivery',
     stop: async () => {
       abort.abort();
       await publisher;
+      await rejoins;
       const drainBy = performance.now() + DRAIN_MS;
       while (performance.now() < drainBy && (inFlight > 0 || highest.some((h, i) => h < seq - 1 && subscribers[i]?.ready))) await sleep(25);
       for (const s of subscribers) s.close();

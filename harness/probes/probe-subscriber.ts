@@ -75,6 +75,23 @@ export class ProbeSubscriber {
     }
   }
 
+  /**
+   * Leaves the channel and joins it again at once on the same connection (both frames back to back),
+   * resolving once the server confirmed the new subscription: true, or false when it did not.
+   */
+  async rejoin(): Promise<boolean> {
+    const conn = this.conn;
+    if (!conn || !this.ready) return false;
+    conn.unsubscribe(this.opts.channel);
+    try {
+      await conn.subscribe(this.opts.channel);
+      return true;
+    } catch {
+      conn.close();
+      return false;
+    }
+  }
+
   /** Closes the connection; `done` resolves once the loop has ended. */
   close(): void {
     this.conn?.close();

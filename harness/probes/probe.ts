@@ -1,6 +1,7 @@
 /** What every probe is given and what a started probe offers. */
 import type { History } from '../history/history.ts';
 import type { AppCredentials, Endpoint } from '../load/pusher-client/index.ts';
+import type { Probe } from '../scenario/schema.ts';
 
 export interface ProbeTargets {
   /** Unpinned traffic: the edge listener (in tests, one pod). */
@@ -13,6 +14,11 @@ export interface ProbeTargets {
    * the refused connection, which is the point of probing it.
    */
   podOf(deployment: string): Endpoint | undefined;
+  /**
+   * A ready pod of the deployment other than the one `podOf` picks, for a check that must not
+   * disturb the pinned probes; undefined when there is none.
+   */
+  sparePodOf?(deployment: string): Endpoint | undefined;
 }
 
 export interface ProbeContext {
@@ -30,7 +36,7 @@ export interface ProbeContext {
 
 export interface StartedProbe {
   readonly id: string;
-  readonly kind: 'delivery' | 'rest' | 'webhook' | 'cap';
+  readonly kind: Probe['kind'];
   /** Stops sending, closes every connection; resolves when all of it is closed. */
   stop(): Promise<void>;
 }

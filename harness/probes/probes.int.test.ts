@@ -97,7 +97,7 @@ describe('rest probe', () => {
     expect(i).toBeGreaterThanOrEqual(0);
     expect(statuses[i + 1]).toBe(413);
     expect(first[i + 1]!.raw).toMatch(/^HTTP\/1\.1 413 [^]*Event data too large/);
-    expect(ofType(h, 'log.line').some((l) => l.tag === 'wire' && l.line.includes('413'))).toBe(true);
+    expect(ofType(h, 'rest.wire').some((w) => w.responses.some((r) => r.status === 413))).toBe(true);
   });
 
   it('default server on keep-alive: every response matches its request', async () => {

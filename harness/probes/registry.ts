@@ -2,6 +2,8 @@
 import type { Probe } from '../scenario/schema.ts';
 import { startCapProbe } from './cap-probe.ts';
 import { startDeliveryProbe } from './delivery-probe.ts';
+import { startFallbackQueueProbe } from './fallback-queue-probe.ts';
+import { startMemoryHeadroomProbe } from './memory-headroom-probe.ts';
 import { startRestProbe } from './rest-probe.ts';
 import { startWebhookProbe } from './webhook-probe.ts';
 import type { ProbeContext, StartedProbe } from './probe.ts';
@@ -13,6 +15,8 @@ export const probeRegistry: Starters = {
   rest: startRestProbe,
   webhook: startWebhookProbe,
   cap: startCapProbe,
+  'fallback-queue': startFallbackQueueProbe,
+  'memory-headroom': startMemoryHeadroomProbe,
 };
 
 export function startProbe(spec: Probe, ctx: ProbeContext): StartedProbe {

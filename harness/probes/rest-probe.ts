@@ -28,6 +28,9 @@ export interface WireRecord {
   raw: string;
 }
 
+/** A response as wire evidence: its first 300 bytes are enough to tell which request it answers. */
+const wireResponse = (w: WireRecord) => ({ index: w.index, status: w.status, raw: w.raw.slice(0, 300) });
+
 export interface WireCapture {
   /** The last responses read, in arrival order. */
   recent: WireRecord[];
@@ -67,14 +70,7 @@ export function startRestProbe(spec: RestProbeSpec, ctx: ProbeContext): StartedR
     if (evidence.length >= EVIDENCE_KEPT) return;
     const context = recent.filter((w) => w.connection === connection).slice(-EVIDENCE_CONTEXT);
     evidence.push(context);
-    const shown = context.map((w) => `#${w.index} ${JSON.stringify(w.raw.slice(0, 300))}`).join(' | ');
-    history.record({
-      type: 'log.line',
-      source: `probe:${spec.id}`,
-      stream: 'stdout',
-      tag: 'wire',
-      line: `connection ${connection} carried more responses than requests; last responses on the wire: ${shown}`,
-    });
+    history.record({ type: 'rest.wire', probe: spec.id, connection, kind: 'unsolicited', responses: context.map(wireResponse) });
   };
   // The `pusher` client reads responses through Node's http parser: no raw bytes, no wire evidence.
   const sender =
@@ -95,8 +91,7 @@ export function startRestProbe(spec: RestProbeSpec, ctx: ProbeContext): StartedR
     if (!last || misalignedKept >= EVIDENCE_KEPT) return;
     misalignedKept++;
     const context = recent.filter((w) => w.connection === last.connection).slice(-2);
-    const shown = context.map((w) => `#${w.index} ${JSON.stringify(w.raw.slice(0, 300))}`).join(' | ');
-    history.record({ type: 'log.line', source: `probe:${spec.id}`, stream: 'stdout', tag: 'wire', line: `request ${id} expected ${expected} and read ${got}; last responses on connection ${last.connection}: ${shown}` });
+    history.record({ type: 'rest.wire', probe: spec.id, connection: last.connection, kind: 'misaligned', request: id, expected, got, responses: context.map(wireResponse) });
   };
 
   const send = async (n: number): Promise<void> => {

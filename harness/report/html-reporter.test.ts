@@ -33,6 +33,16 @@ describe('report.html', () => {
     expect(html).toContain('<td class="fail">fail</td>');
   });
 
+  it('lists the typed evidence apart from the log lines: every final pod state and what faults left', async () => {
+    const report = await sampleReport();
+    const incident = report.variants[0]!;
+    expect(incident.evidence.pods).toHaveLength(3);
+    const html = renderHtml(report);
+    expect(html).toContain('Evidence: pods, deploys, gates, heals (4)');
+    expect(html).toContain('29.7s final new-0 (new): exited, exit 137');
+    expect(html).toContain('29.6s faults left: public/ws weights old 30, new 70');
+  });
+
   it('embeds JSON that cannot close its script tag', () => {
     expect(embedJson({ s: '</script><!--' })).toBe('{"s":"\\u003c/script>\\u003c!--"}');
   });

@@ -1,3 +1,4 @@
+import { evidenceLines } from './evidence-lines.ts';
 import { evidenceView, type Cell } from './evidence-view.ts';
 import { seconds, sloValue } from './format.ts';
 import { chartFigure, esc, htmlPage, ZOOM_HINT, type ChartGroup, type ChartSpec } from './html-page.ts';
@@ -99,6 +100,12 @@ function probeTables(v: VariantReport): string {
   return parts.join('');
 }
 
+function evidence(v: VariantReport): string {
+  const lines = evidenceLines(v.evidence);
+  if (lines.length === 0) return '';
+  return `<details><summary>Evidence: pods, deploys, gates, heals (${lines.length})</summary><pre class="mono">${esc(lines.join('\n'))}</pre></details>`;
+}
+
 function logs(v: VariantReport): string {
   if (v.logs.length === 0) return '';
   const lines = v.logs.map((l) => `${(l.t / 1000).toFixed(1)}s ${l.source}${l.tag ? ` [${l.tag}]` : ''}: ${l.line}`);
@@ -128,6 +135,7 @@ ${marksLegend(v)}
 <h3>Timeline actions and the evidence that they took effect</h3>
 ${actionBlocks(v)}
 ${probeTables(v)}
+${evidence(v)}
 ${logs(v)}
 </section>`;
 }

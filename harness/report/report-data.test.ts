@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../history/events.ts';
+import tiny from '../scenario/fixtures/tiny.ts';
+import { validateScenario } from '../scenario/resolve.ts';
+import { judgeVariant } from '../verdict/judge.ts';
+import sampleHistory from './fixtures/sample-history.ts';
 import { sampleReport } from './fixtures/sample-run.ts';
+import { buildVariantReport } from './report-data.ts';
 
 describe('report data', () => {
   it('carries verdicts, SLO values, detections and action evidence per variant', async () => {
@@ -50,5 +56,22 @@ describe('report data: SLO lines', () => {
     const charts = buildCharts(incident!.observation, [slo]);
     expect(charts.find((c) => c.id === 'delivery-latency')!.lines).toEqual([{ value: 250, label: 'SLO p(99)<250 (ws)' }]);
     expect(charts.find((c) => c.id === 'pod-memory')!.lines).toEqual([]);
+  });
+});
+
+describe('report data: evidence is never cut', () => {
+  it('a run busy with log lines keeps every final pod state and gate in the summary; only the log lines are cut', async () => {
+    const noisy: HistoryEvent[] = sampleHistory('remediated').flatMap((e): HistoryEvent[] =>
+      e.type === 'pod.final' ? [e] : [e, { type: 'log.line', t: e.t, source: 'new-1', stream: 'stderr', line: 'noise', tag: 'noise' }],
+    );
+    noisy.push({ type: 'gate.checked', t: 29_650, index: 0, action: 'weights.shift', target: 'edge', passed: true, waitedS: 1, detail: 'ok', onFail: 'halt' });
+    noisy.sort((a, b) => a.t - b.t);
+    // More than the fold keeps (500), so the pods' events come after the log buffer is full.
+    expect(noisy.filter((e) => e.type === 'log.line').length).toBeGreaterThan(500);
+    const s = validateScenario(tiny, 'harness/scenario/fixtures/tiny.ts');
+    const v = buildVariantReport(await judgeVariant(s.resolved.remediated!, noisy));
+    expect(v.logs).toHaveLength(100);
+    expect(v.evidence.pods.map((p) => p.pod)).toEqual(['old-0', 'new-0', 'new-1']);
+    expect(v.evidence.gates).toHaveLength(1);
   });
 });

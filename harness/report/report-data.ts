@@ -1,5 +1,5 @@
 import type { VariantJudgement } from '../verdict/judge.ts';
-import { exitCodeFor } from '../verdict/exit-code.ts';
+import { exitCodeFor } from '../platform/exit-codes.ts';
 import { buildCharts, type Chart } from './charts.ts';
 import { narrate } from './narrative.ts';
 import { SUMMARY_SCHEMA_VERSION, type Summary, type VariantSummary } from './summary-schema.ts';
@@ -78,6 +78,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     rest: o.rest,
     webhooks: o.webhooks,
     logs: o.logs.slice(0, 100).map((l) => ({ ...l, tag: l.tag ?? null })),
+    evidence: o.evidence,
     warnings: j.warnings,
     // Default delivery checks the scenario chose not to judge, each with its reason (semantic-checks.ts).
     exempt: sc.semantics.exempt,

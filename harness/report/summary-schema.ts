@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { actionHealedSchema, deployPodSchema, faultStateSchema, gateCheckedSchema, livenessRestartSchema, podFinalSchema, restWireSchema, rollbackDecidedSchema } from '../history/evidence-events.ts';
 
 // summary.json, version 1. Documented in reports/README.md; any change to the shape bumps the
 // version so CI tooling reading it can tell. Validated before it is written.
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
+
+const NO_EVIDENCE = { faultState: null, pods: [], deploys: [], gates: [], rollbacks: [], heals: [], livenessRestarts: [], wire: [] };
 
 const status = z.enum(['pass', 'fail', 'unknown']);
 const seconds = z.number().nullable();
@@ -100,7 +103,22 @@ export const variantSummarySchema = z.object({
       }),
     ),
   }),
+  /** The first 100 log lines worth reading (tagged or stderr); evidence is never among them. */
   logs: z.array(z.object({ t: z.number(), source: z.string(), stream: z.string(), line: z.string(), tag: z.string().nullable() })),
+  /**
+   * Every typed evidence event of the history, as recorded (`t` in ms), never cut. Version 1 files
+   * have none (their evidence was tagged log lines): read back, theirs is empty.
+   */
+  evidence: z.object({
+    faultState: faultStateSchema.nullable(),
+    pods: z.array(podFinalSchema),
+    deploys: z.array(deployPodSchema),
+    gates: z.array(gateCheckedSchema),
+    rollbacks: z.array(rollbackDecidedSchema),
+    heals: z.array(actionHealedSchema),
+    livenessRestarts: z.array(livenessRestartSchema),
+    wire: z.array(restWireSchema),
+  }).default(NO_EVIDENCE),
   warnings: z.array(z.string()),
   /** Default delivery/webhook checks not judged in this variant, with the scenario's reason. */
   exempt: z.array(z.object({ probe: z.string(), check: z.string(), why: z.string() })).default([]),
@@ -108,7 +126,8 @@ export const variantSummarySchema = z.object({
 });
 
 export const summarySchema = z.object({
-  schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+  /** Written as the current version; version 1 files (baselines of older runs) still read. */
+  schemaVersion: z.union([z.literal(1), z.literal(SUMMARY_SCHEMA_VERSION)]),
   runId: z.string(),
   generatedAt: z.string(),
   scenario: z.object({ id: z.string(), title: z.string(), postmortem: z.string(), summary: z.string(), file: z.string().nullable() }),

@@ -39,7 +39,9 @@ async function summaryOf(runDir: string) {
 
 async function runDirs(): Promise<string[]> {
   const dir = join(out, 'tiny-kill');
-  return (await readdir(dir).catch(() => [] as string[])).map((d) => join(dir, d));
+  // Run directories only: the combined report of the two variants stands beside them.
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((d) => d.isDirectory()).map((d) => join(dir, d.name));
 }
 
 async function ourContainers(): Promise<number> {

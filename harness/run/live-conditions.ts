@@ -1,6 +1,9 @@
 import type { ConditionOutcome, LiveConditions } from '../faults/fault.ts';
+import { actionOf } from '../faults/registry.ts';
 import { matcherKey } from '../history/event-matcher.ts';
+import { evaluateAlert } from '../metrics/alert-rules.ts';
 import type { MetricsFold } from '../metrics/fold.ts';
+import { trailingStat } from '../metrics/window-math.ts';
 import { sleep } from '../load/timing.ts';
 import type { Condition, EventMatcher } from '../scenario/conditions.ts';
 import { metricKind } from '../scenario/metric-names.ts';
@@ -9,8 +12,6 @@ import type { TimelineAction } from '../scenario/actions.ts';
 import { compare } from '../scenario/threshold.ts';
 import { podGet } from '../topology/pod-http.ts';
 import type { StartedTopology } from '../topology/topology.ts';
-import { evaluateAlert } from '../verdict/alerts.ts';
-import { trailingStat } from '../verdict/window-math.ts';
 
 const POLL_MS = 250;
 
@@ -18,11 +19,7 @@ const POLL_MS = 250;
 export function timelineMatchers(timeline: readonly TimelineAction[]): EventMatcher[] {
   const out: EventMatcher[] = [];
   for (const a of timeline) {
-    const conditions: Condition[] = [];
-    if (a.type === 'wait.until') conditions.push(a.params.condition);
-    const gate = (a.params as { gate?: { condition: Condition } }).gate;
-    if (gate) conditions.push(gate.condition);
-    for (const c of conditions) if (c.kind === 'event') out.push(c.match);
+    for (const { condition: c } of actionOf(a.type).waitsOn(a.params)) if (c.kind === 'event') out.push(c.match);
   }
   return out;
 }

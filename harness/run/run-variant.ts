@@ -1,5 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FaultState } from '../faults/fault-state.ts';
+import { PendingHeals } from '../faults/heals.ts';
 import { FileHistory } from '../history/file-history.ts';
 import { ObservedHistory } from '../history/observed-history.ts';
 import { MetricsFold } from '../metrics/fold.ts';
@@ -14,14 +16,14 @@ import { startPodSampler } from '../topology/pod-sampler.ts';
 import { startSupervisor } from '../topology/supervisor.ts';
 import { startTopology, type StartedTopology } from '../topology/topology.ts';
 import { sleep } from '../load/timing.ts';
-import { Teardown } from './teardown.ts';
+import { Teardown } from '../platform/teardown.ts';
 import { runTimeline } from './timeline.ts';
 import { planTopology } from './topology-plan.ts';
 import { prepareWorkload } from './workload.ts';
-import { saveScenario } from './saved-scenario.ts';
+import { saveScenario } from '../plan/saved-scenario.ts';
 import { noteRunDir } from '../platform/run-registry.ts';
 import { phaseHook } from '../platform/phase-hook.ts';
-import { throwIfInterrupted } from './interrupts.ts';
+import { throwIfInterrupted } from '../platform/interrupts.ts';
 import { markInterrupted } from '../platform/run-dir-marker.ts';
 import { creationGate } from '../platform/creation-gate.ts';
 
@@ -110,9 +112,12 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   teardown.add('stop progress', () => clearInterval(progress));
 
   await phaseHook('replay');
-  const ctx = { scenario, topology, history, teardown, signal: abort.signal, conditions };
+  const heals = new PendingHeals();
+  teardown.add('heal faults', () => heals.healAll());
+  const state = new FaultState(topology.spec);
+  const ctx = { scenario, topology, history, state, signal: abort.signal, conditions };
   let timelineStarted = false;
-  await runTimeline(ctx, scenario.timeline, 0, (a) => {
+  await runTimeline(ctx, scenario.timeline, 0, heals, (a) => {
     if (!timelineStarted) {
       timelineStarted = true;
       history.record({ type: 'run.phase', phase: 'timeline' });
@@ -128,13 +133,17 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   await workload.stop();
   await supervisor.stop();
   await sampler.stop();
+  history.record({ type: 'faults.state', ...state.snapshot() });
   // Final evidence from the pods before they go: state, restarts, OOM kills, their own counters, last log lines.
   for (const pod of topology.pods()) {
     const state = await pod.state().catch(() => undefined);
     const counters = state?.running ? await podCounters(pod.url) : undefined;
     const logs = await pod.logs(5).catch(() => '');
-    history.record({ type: 'log.line', source: pod.spec.name, stream: 'stdout', tag: 'pod.final', line: JSON.stringify({ deployment: pod.spec.deployment, ...state, counters, tail: logs.trim().split('\n').slice(-3) }) });
+    history.record({ type: 'pod.final', deployment: pod.spec.deployment, pod: pod.spec.name, ...state, ...(counters ? { counters } : {}), tail: logs.trim().split('\n').slice(-3) });
   }
+  // Heals not yet run (a toxic, a link cut with no duration) run now, after the final evidence was
+  // taken in the state the incident left, and before run.ended so the history holds them.
+  await heals.healAll();
   history.record({ type: 'run.phase', phase: 'done' });
   // Last event of every finished run: without it the history is judged incomplete (unknown).
   history.record({ type: 'run.ended', plannedDurationS: scenario.durationS });

@@ -1,3 +1,4 @@
+import { APP } from '../load/app.ts';
 import { readBounds } from '../plan/bounds.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { Role } from '../scenario/vocabulary.ts';
@@ -8,8 +9,6 @@ import type { DeploymentSpec, TopologySpec } from '../topology/topology.ts';
 export const PUBLIC_LISTENER = 'public';
 /** The harness-managed pod that reads the webhook stream and POSTs to the receiver. */
 export const DISPATCHER_DEPLOYMENT = 'webhook-dispatcher';
-
-export const APP = { id: '424242', key: 'harness-key', secret: 'harness-secret' } as const;
 
 /**
  * Where each kind of traffic goes: the scenario's weights over the deployments that serve that role.

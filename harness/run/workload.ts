@@ -1,14 +1,14 @@
-import { resolve } from 'node:path';
 import type { History } from '../history/history.ts';
+import { APP } from '../load/app.ts';
+import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6, type K6Result } from '../load/k6-runner.ts';
 import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
+import type { K6ChurnParams, K6ScriptParams } from '../scenario/k6-scripts.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { StartedTopology } from '../topology/topology.ts';
 import { freePort } from '../platform/ports.ts';
 import { startProbes, startWebhookReceiver, type ProbeTargets, type StartedProbe, type StartedWebhookReceiver } from '../probes/index.ts';
-import { APP, PUBLIC_LISTENER } from './topology-plan.ts';
-
-export const LOAD_SCRIPTS_DIR = resolve(import.meta.dirname, '../../scenarios/load');
+import { PUBLIC_LISTENER } from './topology-plan.ts';
 
 export interface Workload {
   /** One short line for the progress display. */
@@ -43,26 +43,25 @@ export const K6_DROPPED_METRICS = new Set([
   'iterations',
 ]);
 
-/** Parameters every k6 script receives, besides the scenario's own `params`. */
-export function k6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string | number> {
-  const edgePort = topology.edgePorts.get(PUBLIC_LISTENER);
-  return {
-    EDGE_HTTP: `http://127.0.0.1:${edgePort}`,
-    EDGE_WS: `ws://127.0.0.1:${edgePort}`,
-    APP_ID: APP.id,
-    APP_KEY: APP.key,
-    APP_SECRET: APP.secret,
-    VUS: script.vus,
-    DURATION_S: Math.min(script.durationS, scenario.load.maxDurationS),
-    MAX_CONNECTIONS: scenario.load.maxConnections,
-    SEED: seed,
-    ...(script.churn ? churnParams(script.churn, scenario.load.ramp.upS, scenario.durationS) : {}),
-    ...script.params,
-  };
+/** A scenario's k6 run as the env the script receives (its params were checked when the scenario loaded). */
+export function scenarioK6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string> {
+  return k6Env(
+    script.script,
+    {
+      port: topology.edgePorts.get(PUBLIC_LISTENER)!,
+      app: APP,
+      vus: script.vus,
+      durationS: Math.min(script.durationS, scenario.load.maxDurationS),
+      maxConnections: scenario.load.maxConnections,
+      seed,
+      ...(script.churn ? { churn: churnParams(script.churn, scenario.load.ramp.upS, scenario.durationS) } : {}),
+    },
+    script.params as K6ScriptParams<typeof script.script>,
+  );
 }
 
-/** A k6 script's churn as the CHURN_* parameters ws-subscribers.ts reads; defaults as the Node population's. */
-function churnParams(churn: NonNullable<ResolvedScenario['load']['k6'][number]['churn']>, rampUpS: number, durationS: number): Record<string, number> {
+/** A k6 script's churn as the CHURN_* parameters; defaults as the Node population's. */
+function churnParams(churn: NonNullable<ResolvedScenario['load']['k6'][number]['churn']>, rampUpS: number, durationS: number): K6ChurnParams {
   return { CHURN_SHARE_PER_S: churn.sharePerS, CHURN_FROM_S: churn.fromS ?? rampUpS, CHURN_TO_S: churn.toS ?? durationS, CHURN_AWAY_MS: churn.awayMs };
 }
 
@@ -81,7 +80,7 @@ export function k6Scripts(scenario: ResolvedScenario): ResolvedScenario['load'][
         PAYLOAD_BYTES: publish.payloadBytes,
         CHANNELS: publish.channels,
         CHANNEL_KIND: scenario.load.clients?.channelKind ?? 'public',
-      },
+      } satisfies K6ScriptParams<'rest-publish.ts'>,
     });
   }
   return scripts;
@@ -90,13 +89,22 @@ export function k6Scripts(scenario: ResolvedScenario): ResolvedScenario['load'][
 /** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
 export function probeTargets(topology: StartedTopology): ProbeTargets {
   const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)! };
+  // Prefer a pod that answered ready at start; a dead one still yields its endpoint (refusals are data).
+  const pinned = (deployment: string) => {
+    const pods = topology.pods(deployment);
+    return pods.find((p) => p.ready) ?? pods[0];
+  };
+  const endpointOf = (pod: ReturnType<StartedTopology['pods']>[number], deployment: string) => ({ port: pod.spec.port, deployment, pod: pod.spec.name });
   return {
     edge,
     podOf: (deployment) => {
-      const pods = topology.pods(deployment);
-      // Prefer a pod that answered ready at start; a dead one still yields its endpoint (refusals are data).
-      const pod = pods.find((p) => p.ready) ?? pods[0];
-      return pod ? { port: pod.spec.port, deployment, pod: pod.spec.name } : undefined;
+      const pod = pinned(deployment);
+      return pod ? endpointOf(pod, deployment) : undefined;
+    },
+    sparePodOf: (deployment) => {
+      const used = pinned(deployment);
+      const spare = topology.pods(deployment).filter((p) => p.ready && p !== used).at(-1);
+      return spare ? endpointOf(spare, deployment) : undefined;
     },
   };
 }
@@ -136,8 +144,8 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
       }
       const k6Runs: Promise<K6Result>[] = k6Scripts(scenario).map((script) =>
         runK6({
-          script: resolve(LOAD_SCRIPTS_DIR, script.script),
-          env: k6Env(scenario, topology, script, opts.seed),
+          script: k6ScriptPath(script.script),
+          env: scenarioK6Env(scenario, topology, script, opts.seed),
           // The hard bound: a script can never outlive the replay (plus a grace for its own teardown).
           maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
           signal,

@@ -1,10 +1,12 @@
-import { actionRegistry, type TimelineAction } from './actions.ts';
+import { actionOf } from '../faults/registry.ts';
+import type { TimelineAction } from './actions.ts';
 import type { ScenarioIssue } from './errors.ts';
 import type { Condition } from './conditions.ts';
 import { isTrendLike, LABELS, metricKind } from './metric-names.ts';
 import type { ScenarioBody } from './scenario-schema.ts';
 import type { Expectation, Selector } from './schema.ts';
 import type { Role } from './vocabulary.ts';
+import { k6Issues } from './k6-checks.ts';
 import { limitIssues } from './limit-checks.ts';
 import { semanticIssues } from './semantic-checks.ts';
 import { AGGREGATIONS_FOR, parseThreshold } from './threshold.ts';
@@ -52,7 +54,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
   const roleOf = (transport: string | undefined): Role => (transport === undefined ? 'rest' : transport === 'ws' ? 'ws' : 'fallback');
   const serving = (role: Role) => new Set(body.topology.deployments.filter((d) => d.roles.includes(role)).map((d) => d.name));
   body.probes.forEach((p, i) => {
-    const role = roleOf(p.kind === 'rest' ? undefined : p.transport);
+    const role = roleOf(p.kind === 'rest' ? undefined : p.kind === 'fallback-queue' ? 'xhr_polling' : p.kind === 'memory-headroom' ? 'ws' : p.transport);
     const candidates = serving(role);
     if (p.deployment !== undefined && !deployments.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(p.deployment)}`);
     else if (p.deployment !== undefined && !candidates.has(p.deployment)) add(`probes[${i}].deployment`, `expected a deployment with role "${role}" (${list(candidates)}), got ${JSON.stringify(p.deployment)}`);
@@ -121,7 +123,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     }
   });
 
-  issues.push(...semanticIssues(body), ...limitIssues(body));
+  issues.push(...semanticIssues(body), ...limitIssues(body), ...k6Issues(body));
 
   if (expectation && 'breach' in expectation) {
     const slos = new Set(body.slos.map((s) => s.id));
@@ -166,7 +168,8 @@ function checkAction(
   at: string,
   ctx: { deployments: Set<string>; links: Set<string>; alerts: Set<string>; list: (s: Set<string>) => string; add: (p: string, m: string) => void },
 ) {
-  const kind = actionRegistry[a.type].target;
+  const action = actionOf(a.type);
+  const kind = action.target;
   const { deployments, links, list, add } = ctx;
   const target = a.target;
   if (kind === 'edge' && target !== 'edge') add(`${at}.target`, `expected "edge" for ${a.type}, got ${JSON.stringify(target)}`);
@@ -178,11 +181,9 @@ function checkAction(
     const m = /^([a-z][a-z0-9_-]*)(?:\/(\d+))?$/.exec(target);
     if (!m || !deployments.has(m[1]!)) add(`${at}.target`, `expected "deployment" or "deployment/<pod index>" with a deployment in ${list(deployments)}, got ${JSON.stringify(target)}`);
   }
-  if (a.type === 'weights.shift') {
-    for (const name of Object.keys(a.params.weights)) {
-      if (!deployments.has(name)) add(`${at}.params.weights.${name}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(name)}`);
-    }
+  // What the action's own registry entry says its params name: deployments, and conditions it waits on.
+  for (const ref of action.names(a.params)) {
+    if (!deployments.has(ref.deployment)) add(`${at}.params.${ref.path}`, `expected a deployment name (${list(deployments)}), got ${JSON.stringify(ref.deployment)}`);
   }
-  if (a.type === 'wait.until') checkCondition(a.params.condition, `${at}.params.condition`, ctx);
-  if ((a.type === 'weights.shift' || a.type === 'deploy.rollout') && a.params.gate) checkCondition(a.params.gate.condition, `${at}.params.gate.condition`, ctx);
+  for (const ref of action.waitsOn(a.params)) checkCondition(ref.condition, `${at}.params.${ref.path}`, ctx);
 }

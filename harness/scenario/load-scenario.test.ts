@@ -37,11 +37,11 @@ describe('loadScenario', () => {
     expect((err as Error).message).toMatch(/no-export\.ts: expected a default export made with defineScenario/);
   });
 
-  it('names a missing k6 script once, with the folder it was looked for in', async () => {
+  it('names a k6 script that is not one of the harness\'s, with the ones there are', async () => {
     const err = await loadScenario('harness/scenario/fixtures/missing-k6.ts', root).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScenarioValidationError);
     expect((err as Error).message).toBe(
-      'harness/scenario/fixtures/missing-k6.ts: variants.incident.load.k6[0].script: expected a file in harness/scenario/fixtures/load/, got "nope.ts"',
+      'harness/scenario/fixtures/missing-k6.ts: load.k6[0].script: expected one of the harness\'s k6 scripts: ws-subscribers.ts, rest-publish.ts, smoke-http.ts (in scenarios/load/), got "nope.ts"',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { ScenarioLoadError, ScenarioValidationError, type ScenarioIssue } from './errors.ts';
+import { ScenarioLoadError, ScenarioValidationError } from './errors.ts';
 import { validateScenario, type ValidatedScenario } from './resolve.ts';
 import { sourceProblems } from './source-check.ts';
 
@@ -37,12 +37,17 @@ async function importWithDeadline(file: string, label: string): Promise<Record<s
 /** A file outside any `"type": "module"` package is compiled as CommonJS: its export sits one level down. */
 function scenarioExport(mod: Record<string, unknown>): unknown {
   const value = mod.default ?? mod.scenario;
-  if (value && typeof value === 'object' && !('id' in value) && ('default' in value || 'scenario' in value)) {
+  // Its exports object is marked __esModule; a helper's holds no default export at all.
+  const compiledToCommonJs = value && typeof value === 'object' && (value as { __esModule?: unknown }).__esModule === true;
+  if (compiledToCommonJs || (value && typeof value === 'object' && !('id' in value) && ('default' in value || 'scenario' in value))) {
     const inner = value as Record<string, unknown>;
     return inner.default ?? inner.scenario;
   }
   return value;
 }
+
+/** A module of a scenarios folder: a scenario, or a helper the scenarios import (no scenario object as its default export). */
+export type LoadedModule = { kind: 'scenario'; scenario: ValidatedScenario } | { kind: 'helper'; label: string };
 
 /**
  * Import a scenario module (TypeScript, run under tsx) and validate it. The module's default export
@@ -50,6 +55,17 @@ function scenarioExport(mod: Record<string, unknown>): unknown {
  * working directory, as a person would type it.
  */
 export async function loadScenario(file: string, cwd: string = process.cwd()): Promise<ValidatedScenario> {
+  const loaded = await loadScenarioModule(file, cwd);
+  if (loaded.kind === 'helper') throw new ScenarioLoadError(loaded.label, 'expected a default export made with defineScenario(...)');
+  return loaded.scenario;
+}
+
+/**
+ * Like loadScenario, but a module whose default export is not an object (none, a function, a
+ * value) is a helper, not an error: a scenarios folder may hold shared values its scenarios import.
+ * A default-exported object is a scenario and is validated, so a misspelt scenario is never skipped.
+ */
+export async function loadScenarioModule(file: string, cwd: string = process.cwd()): Promise<LoadedModule> {
   const absolute = path.resolve(cwd, file);
   // Outside the working directory (another repo), the absolute path reads better than ../../.
   const relative = path.relative(cwd, absolute);
@@ -69,26 +85,8 @@ export async function loadScenario(file: string, cwd: string = process.cwd()): P
     throw new ScenarioLoadError(label, `could not be imported: ${err instanceof Error ? err.message : String(err)}${importHint(err)}`, { cause: err });
   }
   const value = scenarioExport(mod);
-  if (value === undefined) throw new ScenarioLoadError(label, 'expected a default export made with defineScenario(...)');
-  const validated = validateScenario(value, label);
-  await checkLoadScripts(validated, path.dirname(absolute), label, cwd);
-  return validated;
-}
-
-/** k6 scripts are named relative to `<scenario dir>/load/`; a missing one fails now, not mid-run. */
-async function checkLoadScripts(s: ValidatedScenario, dir: string, label: string, cwd: string): Promise<void> {
-  const issues: ScenarioIssue[] = [];
-  for (const [variant, plan] of Object.entries(s.resolved)) {
-    for (const [i, k6] of plan.load.k6.entries()) {
-      const file = path.join(dir, 'load', k6.script);
-      try {
-        await access(file);
-      } catch {
-        issues.push({ path: `variants.${variant}.load.k6[${i}].script`, message: `expected a file in ${path.relative(cwd, path.join(dir, 'load')) || 'load'}/, got ${JSON.stringify(k6.script)}` });
-      }
-    }
-  }
-  if (issues.length > 0) throw new ScenarioValidationError(label, dedupeByMessage(issues));
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'helper', label };
+  return { kind: 'scenario', scenario: validateScenario(value, label) };
 }
 
 /** The two mistakes a scenario kept in another repo runs into, with their fix. */
@@ -101,14 +99,4 @@ function importHint(err: unknown): string {
     return '; the file is compiled as CommonJS: add "type": "module" to the package.json of its repo, or name it .mts';
   }
   return '';
-}
-
-function dedupeByMessage(issues: ScenarioIssue[]): ScenarioIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = i.message + i.path.replace(/^variants\.[^.]+\./, '');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -1,3 +1,4 @@
+import { checkAxes } from './axes/check-axes.ts';
 import { crossCheck } from './cross-check.ts';
 import { ScenarioValidationError, UnknownVariantError, type ScenarioIssue } from './errors.ts';
 import { scenarioErrorMap, toScenarioIssues } from './format-issues.ts';
@@ -50,6 +51,7 @@ export function validateScenario(input: unknown, file?: string): ValidatedScenar
     // Delivery semantics are judged by default wherever a variant holds all (semantic-checks.ts).
     const body = withSemanticChecks(merged.data, expectation);
     const refs = crossCheck(body, expectation);
+    if (refs.length === 0) refs.push(...checkAxes(body, expectation));
     if (refs.length > 0) {
       issues.push(...refs.map((i) => ({ ...i, path: `${prefix}.${i.path}` })));
       continue;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { timelineActionSchema } from './actions.ts';
+import { axisSchema } from './axes/registry.ts';
+import { kindError } from './kind-error.ts';
 import { comparatorSchema, eventMatcherSchema, labelsSchema } from './conditions.ts';
+import { K6_SCRIPT_NAMES } from './k6-scripts.ts';
 import { idSchema, ROLES, transportSchema, WEBHOOK_EVENTS } from './vocabulary.ts';
 
 // The scenario schema: what a scenario file may say. Data first (a k6 options object): nothing here
@@ -117,8 +120,8 @@ export const churnSchema = z
   .refine((c) => c.fromS === undefined || c.toS === undefined || c.toS > c.fromS, { message: 'expected churn.toS > churn.fromS', path: ['toS'] });
 
 const k6ScriptSchema = z.strictObject({
-  /** A file in scenarios/load/, e.g. `ws-subscribers.ts`. */
-  script: z.string().regex(/^[\w.-]+\.ts$/, 'expected a file name in scenarios/load/ ending in .ts'),
+  /** One of the harness's k6 scripts in scenarios/load/, e.g. `ws-subscribers.ts`; its params are in k6-scripts.ts. */
+  script: z.enum(K6_SCRIPT_NAMES, { error: `expected one of the harness's k6 scripts: ${K6_SCRIPT_NAMES.join(', ')} (in scenarios/load/)` }),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   vus: z.int().positive().default(1),
   durationS: positive,
@@ -162,10 +165,7 @@ export const loadSchema = z.strictObject({
   maxConnections: z.int().positive().default(5000),
 });
 
-/** A discriminated union's "no such kind" message lists the kinds that exist. */
-export const kindError = (kinds: string[]) => ({
-  error: (iss: { code: string }) => (iss.code === 'invalid_union' ? `expected kind to be one of ${kinds.join(', ')}` : undefined),
-});
+export { kindError };
 
 export const probeSchema = z.discriminatedUnion('kind', [
   /** Publishes numbered messages on a probe channel and checks delivery (lost/dup/reordered/latency). */
@@ -177,6 +177,12 @@ export const probeSchema = z.discriminatedUnion('kind', [
     deployment: idSchema.optional(),
     ratePerS: positive.default(5),
     subscribers: z.int().positive().default(1),
+    /**
+     * Every this many seconds each subscriber leaves the channel and joins it again at once, on the
+     * same connection. Publishing pauses from before the leave until the new subscription is
+     * confirmed, so every message sent is still owed: a rejoin the server loses shows as loss.
+     */
+    rejoinEveryS: positive.optional(),
   }),
   /** REST requests over one keep-alive connection; each response must belong to its request. */
   z.strictObject({
@@ -215,7 +221,46 @@ export const probeSchema = z.discriminatedUnion('kind', [
     /** Connections opened at once; the pod's count is exact whatever the batch. */
     batch: z.int().positive().max(100).default(25),
   }),
-], kindError(['delivery', 'rest', 'webhook', 'cap']));
+  /**
+   * Fills one HTTP-fallback pod's request limiter on purpose at `atS`: `maxConcurrent` served at once
+   * plus `queueLimit` waiting, then `extra` more, each a session-opening poll on its own connection,
+   * sent in order within one service period (`costMs`). Checks where the pod began refusing, the order
+   * it served its queue in, and that a sample of the sessions it admitted still receives. It fills a
+   * pod no pinned probe uses (the deployment needs a second pod), so its refusals reach no other
+   * client the variant measures. The three limits are the deployment's FALLBACK_* settings.
+   */
+  z.strictObject({
+    kind: z.literal('fallback-queue'),
+    id: idSchema,
+    deployment: idSchema,
+    maxConcurrent: z.int().positive(),
+    queueLimit: z.int().nonnegative(),
+    costMs: z.int().positive(),
+    atS: seconds,
+    /** Requests beyond the limit: the first of them must be refused. */
+    extra: z.int().positive().max(50).default(8),
+  }),
+  /**
+   * Fills one pod to the connections its memory limit was sized for (the capacity model) at `atS`,
+   * holds them `holdS` seconds while the pod sampler reads its working set, then closes them. The
+   * limit SLO compares the peak with what the model predicts for what the pod held: no OOM kill,
+   * and the headroom the sizing promised still free. `memoryMb` is the deployment's; `baseMb` and
+   * `perConnectionMb` the model's fit (harness/capacity/sizing.ts: podMemoryFit).
+   */
+  z.strictObject({
+    kind: z.literal('memory-headroom'),
+    id: idSchema,
+    deployment: idSchema,
+    connections: z.int().positive(),
+    memoryMb: z.int().positive(),
+    baseMb: z.number().nonnegative(),
+    perConnectionMb: z.number().positive(),
+    atS: seconds,
+    /** Long enough for the 1 s pod sampler to read the pod at least twice while it holds them all. */
+    holdS: z.int().min(2).max(30).default(3),
+    batch: z.int().positive().max(100).default(25),
+  }),
+], kindError(['delivery', 'rest', 'webhook', 'cap', 'fallback-queue', 'memory-headroom']));
 
 const windowSecondsSchema = z
   .object({ from: seconds, to: seconds })
@@ -333,11 +378,20 @@ export const sloSchema = z.discriminatedUnion('kind', [
     window: windowSecondsSchema,
   }),
   /**
-   * A cap probe's finding, e.g. `value<=2`: the value is how far from the configured limit the pod
-   * began refusing (|open before + admitted − limit|). Fails outright when it never refused, refused
-   * for another reason than `refusal`, or an admitted connection stopped working.
+   * A cap or fallback-queue probe's finding, e.g. `value<=2`: the value is how far from the configured
+   * limit the pod began refusing (|open before + admitted − limit|; for the fallback, requests in its
+   * limiter). Fails outright when it never refused, refused for another reason than `refusal`, or
+   * something admitted stopped working; a fallback queue also fails when it served out of arrival order.
+   * For a memory-headroom probe the value is how many MiB the pod's peak working set exceeded the
+   * capacity model's prediction for what it held; an OOM kill or a refusal fails outright.
    */
-  z.strictObject({ ...sloBase, kind: z.literal('limit'), probe: idSchema, refusal: z.string().min(1) }),
+  z.strictObject({
+    ...sloBase,
+    kind: z.literal('limit'),
+    probe: idSchema,
+    /** How the pod must refuse past a cap or a fallback queue; a memory-headroom probe expects no refusal. */
+    refusal: z.string().min(1).optional(),
+  }),
 ], kindError(['ratio', 'trend', 'count', 'gauge', 'gauge-trend', 'detection', 'recovery', 'delivery', 'webhook', 'limit']));
 
 /**
@@ -372,6 +426,8 @@ export const bodyShape = {
   alerts: z.array(alertSchema).default([]),
   slos: z.array(sloSchema).min(1),
   semantics: semanticsSchema.default({ exempt: [] }),
+  /** Stress axes `harness margin` may push this variant along (axes/registry.ts); none by default. */
+  axes: z.array(axisSchema).default([]),
 };
 
 export const expectationSchema = z.union([

@@ -82,6 +82,60 @@ describe('cap probes', () => {
   it('a limit SLO must name a cap probe', () => {
     const s = withCap(5000);
     s.variants.remediated.slos[0].probe = 'ws-probe';
-    expect(validationMessage(s)).toContain('expected the id of a cap probe ("cap"), got "ws-probe"');
+    expect(validationMessage(s)).toContain('expected the id of a cap, fallback-queue or memory-headroom probe ("cap"), got "ws-probe"');
+  });
+});
+
+describe('fallback-queue probes', () => {
+  const FALLBACK_ENV = { FALLBACK_MAX_CONCURRENT: '8', FALLBACK_QUEUE_LIMIT: '40', FALLBACK_REQUEST_COST_MS: '200' };
+  const withQueue = (probe: Record<string, unknown> = {}, env: Record<string, string> = FALLBACK_ENV, replicas = 2) => {
+    const s = base();
+    s.variants.remediated.topology = { deployments: [{ name: 'new', maxConnections: 5000, replicas, env }] };
+    s.variants.remediated.probes = [{ kind: 'fallback-queue', id: 'queue', deployment: 'new', maxConcurrent: 8, queueLimit: 40, costMs: 200, atS: 1, ...probe }];
+    s.variants.remediated.slos = [{ id: 'queue-boundary', title: 'q', why: 'w', kind: 'limit', probe: 'queue', refusal: 'http:503', threshold: 'value<=0' }];
+    return s;
+  };
+
+  it('checks the limits the deployment is configured with, on a deployment with a spare pod', () => {
+    const probe = validateScenario(withQueue()).resolved.remediated!.probes.find((p) => p.id === 'queue');
+    expect(probe).toMatchObject({ kind: 'fallback-queue', extra: 8 });
+    const wrong = validationMessage(withQueue({ queueLimit: 200 }));
+    expect(wrong).toContain('variants.remediated.probes[1].queueLimit: expected FALLBACK_QUEUE_LIMIT of "new" (40), got 200');
+    expect(validationMessage(withQueue({}, { ...FALLBACK_ENV, FALLBACK_REQUEST_COST_MS: '0' }))).toContain('probes[1].costMs: expected FALLBACK_REQUEST_COST_MS of "new" (0), got 200');
+    expect(validationMessage(withQueue({}, {}))).toContain('probes[1].maxConcurrent: expected FALLBACK_MAX_CONCURRENT of "new" (not set), got 8');
+    expect(validationMessage(withQueue({}, FALLBACK_ENV, 1))).toContain('probes[1].deployment: expected at least 2 replicas of "new": the check fills a pod no pinned probe uses');
+  });
+
+  it('needs a fallback deployment and a bounded number of requests; a limit SLO may name it', () => {
+    expect(validationMessage(withQueue({ deployment: 'old' }))).toContain('expected a deployment with role "fallback"');
+    expect(validationMessage(withQueue({ queueLimit: 600 }, { ...FALLBACK_ENV, FALLBACK_QUEUE_LIMIT: '600' }))).toContain(
+      'probes[1].queueLimit: expected maxConcurrent + queueLimit + extra <= 500 requests, got 616',
+    );
+    const s = withQueue();
+    s.variants.remediated.slos[0]!.probe = 'ws-probe';
+    expect(validationMessage(s)).toContain('expected the id of a cap, fallback-queue or memory-headroom probe ("queue"), got "ws-probe"');
+  });
+});
+
+describe('memory-headroom probes', () => {
+  const withMemory = (probe: Record<string, unknown> = {}, slo: Record<string, unknown> = {}) => {
+    const s = base();
+    s.variants.remediated.probes = [{ kind: 'memory-headroom', id: 'mem', deployment: 'new', connections: 100, memoryMb: 256, baseMb: 17.5, perConnectionMb: 1, atS: 1, ...probe }];
+    s.variants.remediated.slos = [{ id: 'mem-headroom', title: 'm', why: 'w', kind: 'limit', probe: 'mem', threshold: 'value<=6', ...slo }];
+    return s;
+  };
+
+  it('checks the memory the deployment is configured with, within its cap; its limit SLO takes no refusal', () => {
+    expect(validateScenario(withMemory()).resolved.remediated!.probes.find((p) => p.id === 'mem')).toMatchObject({ holdS: 3, batch: 25 });
+    expect(validationMessage(withMemory({ memoryMb: 216 }))).toContain('variants.remediated.probes[1].memoryMb: expected the memoryMb of "new" (256), got 216');
+    expect(validationMessage(withMemory({ connections: 6000 }))).toContain('probes[1].connections: expected at most the maxConnections of "new" (5000), got 6000');
+    expect(validationMessage(withMemory({}, { refusal: 'close:1006' }))).toContain('slos[3].refusal: expected no refusal for memory-headroom probe "mem"');
+  });
+
+  it('a cap check\'s limit SLO needs its refusal', () => {
+    const s = base();
+    s.variants.remediated.probes = [{ kind: 'cap', id: 'cap', deployment: 'new', limit: 5000, atS: 1 }];
+    s.variants.remediated.slos = [{ id: 'cap-boundary', title: 'c', why: 'w', kind: 'limit', probe: 'cap', threshold: 'value<=2' }];
+    expect(validationMessage(s)).toContain('slos[3].refusal: expected the refusal\'s reason key (e.g. "close:1006", "http:503") for probe "cap"');
   });
 });

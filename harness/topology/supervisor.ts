@@ -31,12 +31,13 @@ export function startSupervisor(opts: {
     failures.set(key, count);
     if (count < probe.failureThreshold || stopped || restarting.has(key)) return;
     restarting.add(key);
-    opts.history.record({ type: 'log.line', source: 'supervisor', stream: 'stdout', tag: 'liveness.restart', line: `${key}: liveness failed ${count} times; restarting` });
+    const restart = { type: 'liveness.restart', deployment: pod.spec.deployment, pod: key, failures: count } as const;
     try {
       await pod.restart();
       failures.set(key, 0);
+      opts.history.record({ ...restart, ok: true });
     } catch (err) {
-      opts.history.record({ type: 'log.line', source: 'supervisor', stream: 'stderr', tag: 'liveness.restart-failed', line: `${key}: restart failed: ${(err as Error).message}` });
+      opts.history.record({ ...restart, ok: false, error: (err as Error).message });
     } finally {
       restarting.delete(key);
     }

@@ -43,12 +43,14 @@ export interface TopologySpec {
 }
 
 export interface StartedDeployment {
-  spec: DeploymentSpec;
+  /** As started; frozen. What faults changed since lives in their state (harness/faults/fault-state.ts). */
+  readonly spec: Readonly<DeploymentSpec>;
   pods: StartedPod[];
 }
 
 export interface StartedTopology {
-  spec: TopologySpec;
+  /** As started; frozen, so no fault can rewrite what was started. */
+  readonly spec: Readonly<TopologySpec>;
   redis?: StartedRedis;
   toxiproxy?: StartedToxiproxy;
   /** The Redis URL pods use: through Toxiproxy when the link is proxied. */
@@ -58,17 +60,20 @@ export interface StartedTopology {
   edgePorts: Map<string, number>;
   /** The pods of a deployment, or every pod. */
   pods(deployment?: string): StartedPod[];
-  /** Starts a pod of a deployment from its current spec (scale up, redeploy, replace). */
+  /** Starts a pod of a deployment from `spec`, or else its started spec. */
   startPodOf(deployment: string, name: string, port: number, spec?: DeploymentSpec): Promise<StartedPod>;
   /**
    * Replaces pod `index` of a deployment: the old container is stopped the way a deploy stops it
    * (SIGTERM, SIGKILL after the grace), a new one starts with the same name and port, from `podSpec`
-   * or else the deployment's current spec. Same port, so the edge's server entry stays valid; the
+   * or else the deployment's started spec. Same port, so the edge's server entry stays valid; the
    * pod list (sampler, supervisor, probes) sees the new pod in the old one's place.
    */
   replacePod(deployment: string, index: number, podSpec?: PodSpec): Promise<StartedPod>;
-  /** Starts one more pod of a deployment (next free name, new port) and adds it to the edge's backends. */
-  addPod(deployment: string): Promise<StartedPod>;
+  /**
+   * Starts one more pod of a deployment (next free name, new port) from `current` (what faults
+   * changed since start) or else its started spec, and adds it to the edge's backends.
+   */
+  addPod(deployment: string, current?: DeploymentSpec): Promise<StartedPod>;
   /** Takes pod `index` out of the edge's backends, then stops and forgets it. */
   removePod(deployment: string, index: number): Promise<void>;
   stop(): Promise<void>;
@@ -117,6 +122,7 @@ export async function podSpecFor(topo: StartedTopology | { spec: TopologySpec; p
  * start, whatever did start is stopped before the error is rethrown.
  */
 export async function startTopology(spec: TopologySpec): Promise<StartedTopology> {
+  deepFreeze(spec);
   const stops: (() => Promise<void>)[] = [];
   const topo: StartedTopology = {
     spec,
@@ -139,12 +145,12 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
       dep.pods[index] = pod;
       return pod;
     },
-    addPod: async (deployment) => {
+    addPod: async (deployment, current) => {
       const dep = startedDeployment(topo, deployment);
       const taken = new Set(topo.pods().map((p) => p.spec.name));
       let n = dep.pods.length + 1;
       while (taken.has(`${deployment}-${n}`)) n++;
-      const pod = await topo.startPodOf(deployment, `${deployment}-${n}`, await freePort());
+      const pod = await topo.startPodOf(deployment, `${deployment}-${n}`, await freePort(), current);
       dep.pods.push(pod);
       try {
         await topo.edge?.addPod(deployment, { name: pod.spec.name, port: pod.spec.port });
@@ -214,6 +220,12 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
     await topo.stop().catch(() => undefined);
     throw err;
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 function startedDeployment(topo: StartedTopology, name: string): StartedDeployment {

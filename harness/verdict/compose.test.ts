@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeVariant } from './compose.ts';
-import { exitCodeFor } from './exit-code.ts';
+import { exitCodeFor } from '../platform/exit-codes.ts';
 import type { SloResult, Status } from './types.ts';
 
 const r = (id: string, status: Status): SloResult => ({ id, title: id, kind: 'ratio', why: '', threshold: 'rate>=0.99', status, value: status === 'unknown' ? null : 0.5, unit: 'ratio', detail: `${id} detail`, window: undefined });

@@ -3,7 +3,7 @@ import { observeSync } from '../metrics/fold.ts';
 import type { Slo } from '../scenario/schema.ts';
 import { foldOptionsFor } from './judge.ts';
 import { judgeSlo } from './slo.ts';
-import type { AlertFiring } from './types.ts';
+import type { AlertFiring } from '../metrics/alert-rules.ts';
 import { connects } from './fixtures/histories.ts';
 
 const slo = (whenNoFault: 'pass' | 'unknown' = 'unknown'): Extract<Slo, { kind: 'detection' }> => ({

@@ -1,7 +1,8 @@
 import { matcherKey } from '../history/event-matcher.ts';
 import type { Observation } from '../metrics/fold.ts';
 import type { Slo } from '../scenario/schema.ts';
-import type { AlertFiring, Detection } from './types.ts';
+import type { AlertFiring } from '../metrics/alert-rules.ts';
+import type { Detection } from './types.ts';
 
 type DetectionSlo = Extract<Slo, { kind: 'detection' }>;
 

@@ -1,14 +1,14 @@
 import type { HistoryEvent } from '../history/events.ts';
 import type { HistoryStats } from '../history/history.ts';
+import { evaluateAlerts, type AlertFiring } from '../metrics/alert-rules.ts';
 import { observe, type FoldOptions, type Observation } from '../metrics/fold.ts';
 import type { EventMatcher } from '../scenario/conditions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { evaluateAlerts } from './alerts.ts';
 import { composeVariant } from './compose.ts';
 import { faultsNotApplied, historyGap, withRunCoverage, withSignalCoverage } from './coverage.ts';
 import { detect } from './detection.ts';
 import { judgeSlo } from './slo.ts';
-import type { AlertFiring, Detection, SloResult, VariantVerdict } from './types.ts';
+import type { Detection, SloResult, VariantVerdict } from './types.ts';
 
 // From history to verdict for one variant: fold, evaluate alerts, judge each SLO, compose.
 

@@ -9,7 +9,8 @@ import { recoveryTime } from './recovery.ts';
 import { judgeGaugeTrend } from './gauge-trend.ts';
 import { judgeLimit } from './limit.ts';
 import { judgeSemantics } from './semantics.ts';
-import type { AlertFiring, SloResult, Status } from './types.ts';
+import type { SloResult, Status } from './types.ts';
+import type { AlertFiring } from '../metrics/alert-rules.ts';
 
 // The judge: one SLO against the observation. Parsing of thresholds happened at load; a value is
 // computed here and compared. No data gives `unknown`, never a silent pass.

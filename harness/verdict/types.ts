@@ -18,17 +18,6 @@ export interface SloResult {
   window: { from: number; to: number } | undefined;
 }
 
-export interface AlertFiring {
-  alert: string;
-  title: string;
-  /** Replay second at which the alert fired (condition held for `forS`). */
-  firedAtS: number;
-  /** Replay second at which it stopped firing; null while still firing at the end. */
-  resolvedAtS: number | null;
-  /** What fired: a pod name for pod-unhealthy, otherwise empty. */
-  subject: string | undefined;
-}
-
 export interface Detection {
   slo: string;
   alert: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../history/events.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { exitCodeFor } from './exit-code.ts';
+import { exitCodeFor } from '../platform/exit-codes.ts';
 import { judgeText, linesOf, recorded } from './fixtures/recorded.ts';
 import type { VariantJudgement } from './judge.ts';
 

@@ -1,7 +1,6 @@
 // Evidence of a replay's mechanism, read from its history and summary: what the pods reported about
 // themselves (state, memory, connections) and what the clients saw. Scenario tests assert on these.
 import { reasonKey, type EventOf } from '../../harness/history/events.ts';
-import type { PodCounters } from '../../harness/topology/pod-counters.ts';
 import type { ReplayResult } from './replay.ts';
 
 export type PodSample = EventOf<'pod.sample'>;
@@ -17,31 +16,41 @@ export async function clientOutcomes(r: ReplayResult): Promise<ConnectOutcome[]>
   return (await r.history()).filter((e): e is ConnectOutcome => e.type === 'connect.outcome' && e.source === 'client');
 }
 
-/** The largest value a pod reported for `pick`, per pod of a deployment. */
-export function maxPerPod(samples: readonly PodSample[], deployment: string, pick: (s: PodSample) => number | undefined): Record<string, number> {
+/**
+ * The largest value a pod reported for `pick`, per pod of a deployment. Throws unless exactly
+ * `pods` pods reported one, so a test looping over the values cannot pass on none.
+ */
+export function maxPerPod(samples: readonly PodSample[], deployment: string, pick: (s: PodSample) => number | undefined, pods: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of samples) {
     if (s.deployment !== deployment) continue;
     const v = pick(s);
     if (v !== undefined) out[s.pod] = Math.max(out[s.pod] ?? 0, v);
   }
+  expectCount(`pods of ${deployment} with a value`, Object.keys(out), pods);
   return out;
 }
 
-export interface FinalPodState {
-  deployment: string;
-  running: boolean;
-  exitCode: number;
-  oomKilled: boolean;
-  /** The pod's own counters from /metrics (running pods only). */
-  counters?: PodCounters;
+export type FinalPodState = EventOf<'pod.final'>;
+
+/**
+ * Docker's last word on each pod (the run records it before removing them, as pod.final events):
+ * state, exit code, OOM kill, the pod's own counters. Throws unless there are exactly `pods`.
+ */
+export function finalPodStates(r: ReplayResult, pods: number): Record<string, FinalPodState> {
+  expectCount('pod.final events', r.summary.evidence.pods, pods);
+  return Object.fromEntries(r.summary.evidence.pods.map((p) => [p.pod, p]));
 }
 
-/** Docker's last word on each pod (the run records it before removing them): state, exit code, OOM kill. */
-export function finalPodStates(r: ReplayResult): Record<string, FinalPodState> {
-  const out: ReturnType<typeof finalPodStates> = {};
-  for (const l of r.summary.logs) if (l.tag === 'pod.final') out[l.source] = JSON.parse(l.line) as FinalPodState;
-  return out;
+/** The final states of one deployment's pods; throws unless there are exactly `pods`. */
+export function finalPodsOf(r: ReplayResult, deployment: string, pods: number): FinalPodState[] {
+  const of = r.summary.evidence.pods.filter((p) => p.deployment === deployment);
+  expectCount(`pod.final events of ${deployment}`, of, pods);
+  return of;
+}
+
+function expectCount(what: string, items: readonly unknown[], want: number): void {
+  if (items.length !== want) throw new Error(`expected ${want} ${what}, got ${items.length}: the evidence is missing or the topology changed`);
 }
 
 /** Failed client connects grouped by `reason:code` (e.g. `http:503`). */

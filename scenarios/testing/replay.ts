@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import type { VariantSummary } from '../../harness/report/summary-schema.ts';
 import { docker } from '../../harness/platform/docker.ts';
@@ -25,17 +25,19 @@ export interface ReplayResult {
   cleanup(): Promise<void>;
 }
 
-/** `harness run <scenario> --variant <variant>` into a scratch directory; rejects if no run was written. */
+/** `harness run <scenario> --variant <variant>` (an id or a file path) into a scratch directory; rejects if no run was written. */
 export async function replay(scenario: string, variant: string, opts: { timeoutMs?: number; seed?: number } = {}): Promise<ReplayResult> {
-  const out = await mkdtemp(join(tmpdir(), `replay-${scenario}-${variant}-`));
+  const out = await mkdtemp(join(tmpdir(), `replay-${basename(scenario, '.ts')}-${variant}-`));
   const args = [BIN, 'run', scenario, '--variant', variant, '--out', out, ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : [])];
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
     execFile(process.execPath, args, { timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, so, se) =>
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: so, stderr: se }),
     ),
   );
-  const scenarioDir = (await readdir(out)).map((d) => join(out, d))[0];
-  const runs = scenarioDir ? (await readdir(scenarioDir)).filter((d) => !d.endsWith('.partial')) : [];
+  // The output folder also holds the run index and the trend; the scenario's folder is its one directory,
+  // and beside its run directories may stand a combined report.
+  const scenarioDir = (await readdir(out, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => join(out, d.name))[0];
+  const runs = scenarioDir ? (await readdir(scenarioDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.endsWith('.partial')).map((d) => d.name) : [];
   if (!scenarioDir || runs.length !== 1) {
     await rm(out, { recursive: true, force: true });
     throw new Error(`harness run ${scenario} --variant ${variant} wrote no run (exit ${code}):\n${stdout}\n${stderr}`);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_PROFILE, loadProfile } from '../../capacity/load-profile.ts';
 import { capacityRunId, replanCapacity, runCapacity } from '../../capacity/run-capacity.ts';
 import { COMMITTED_MODEL_FILE } from '../../capacity/sizing.ts';
-import { Teardown, teardownOnExit } from '../../run/teardown.ts';
+import { Teardown, teardownOnExit } from '../../platform/teardown.ts';
 import { DEFAULT_OUT } from './run.ts';
 
 interface CapacityOpts {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatChecks, runDoctor } from '../../platform/doctor.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT } from '../../platform/exit-codes.ts';
 
 export function registerDoctor(program: Command): void {
   program

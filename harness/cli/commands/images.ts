@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ensureImage, IMAGE_NAMES, resolveImage } from '../../platform/images.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT } from '../../platform/exit-codes.ts';
 
 export function registerImages(program: Command): void {
   program

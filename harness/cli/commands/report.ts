@@ -6,12 +6,11 @@ import { readRunMeta } from '../../history/run-meta.ts';
 import { writeCombinedReports } from '../../report/combined-report.ts';
 import { rejudgeRun } from '../../report/rejudge-run.ts';
 import type { RunReport } from '../../report/report-data.ts';
-import { loadScenarios, resolveScenarioArg } from '../../run/scenario-files.ts';
-import { readSavedScenario, SCENARIO_FILE } from '../../run/saved-scenario.ts';
+import { loadScenarios, resolveScenarioArg } from '../../scenario/scenario-files.ts';
+import { readSavedScenario, SCENARIO_FILE } from '../../plan/saved-scenario.ts';
 import { clearInterrupted } from '../../platform/run-dir-marker.ts';
 import { resolveVariant } from '../../scenario/resolve.ts';
-import { exitCodeFor } from '../../verdict/exit-code.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 
 export function registerReport(program: Command): void {
   program

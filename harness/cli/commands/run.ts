@@ -1,27 +1,25 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readHistoryFile } from '../../history/ndjson.ts';
 import { writeCombinedReports } from '../../report/combined-report.ts';
 import { BaselineError, findDrift, formatDrift, loadBaseline, parseDriftShare, type Drift } from '../../report/drift.ts';
 import type { RunReport } from '../../report/report-data.ts';
 import { formatRunTable, writeRunIndex, type RunIndexRow } from '../../report/run-index.ts';
 import { appendTrend, readTrend, trendEntries, trendSeries } from '../../report/trend.ts';
-import { writeRunReports } from '../../report/write-run-reports.ts';
 import { InterruptedError } from '../../platform/creation-gate.ts';
 import { phaseHook } from '../../platform/phase-hook.ts';
 import { preflight } from '../../run/preflight.ts';
-import { makeRunId, runVariant } from '../../run/run-variant.ts';
-import { loadScenarios, resolveScenarioArg, scenarioFiles } from '../../run/scenario-files.ts';
-import { Teardown, teardownOnExit } from '../../run/teardown.ts';
+import { planMarginGates, parseMinMargin } from '../../margin/min-margin.ts';
+import { runMarginGate } from '../../margin/run-margin-gate.ts';
+import { runAndReport } from '../../run/run-and-report.ts';
+import { loadNamedScenarios, loadScenarioFolder, resolveScenarioArg, scenariosDir } from '../../scenario/scenario-files.ts';
 import { selectVariants } from '../../scenario/resolve.ts';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
-import { judgeVariant } from '../../verdict/judge.ts';
-import { exitCodeFor } from '../../verdict/exit-code.ts';
+import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
-import { EXIT } from '../exit-codes.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 
-export const DEFAULT_OUT = resolve(import.meta.dirname, '../../../reports/out');
+/** Run directories go under reports/out of the project the command runs in. */
+export const DEFAULT_OUT = 'reports/out';
 
 interface RunOpts {
   all?: boolean;
@@ -33,6 +31,8 @@ interface RunOpts {
   compareTo?: string;
   driftShare?: string;
   failOnDrift?: boolean;
+  minMargin?: string;
+  marginAxis?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('replay scenarios in containers under load and judge them against their SLOs')
     .argument('[scenarios...]', 'scenario ids (see `harness list`) or file paths')
-    .option('--all', 'every scenario in scenarios/')
+    .option('--all', 'every scenario in scenarios/ (or $HARNESS_SCENARIOS_DIR)')
     .option('--variant <name>', 'incident | remediated | both | all | another variant name', 'both')
     .option('--seed <n>', 'seed for the timeline and client schedule (default: the scenario\'s)')
     .option('--out <dir>', 'where run directories go', DEFAULT_OUT)
@@ -49,10 +49,18 @@ export function registerRun(program: Command): void {
     .option('--compare-to <path>', 'warn when an SLO moved towards its threshold since this baseline: a run directory, an output folder of runs, a summary.json or a trend.ndjson')
     .option('--drift-share <share>', 'with --compare-to: the share of the margin to the threshold an SLO may use up before a warning (0..1)', '0.25')
     .option('--fail-on-drift', 'with --compare-to: exit 1 when any SLO drifted (otherwise drift only warns)')
+    .option('--min-margin <k>', 'also run each variant once at factor k of its stress axes (incidents at 1/k): it must still meet its expectation there')
+    .option('--margin-axis <name>', 'with --min-margin: only this axis')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
-      const files = opts.all ? await scenarioFiles() : await Promise.all(names.map(resolveScenarioArg));
-      if (files.length === 0) {
-        console.error(opts.all ? 'harness run --all: there are no scenarios in scenarios/ yet' : 'harness run: name a scenario or pass --all (see `harness list`)');
+      if (!opts.all && names.length === 0) {
+        console.error('harness run: name a scenario or pass --all (see `harness list`)');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const { scenarios, helpers } = opts.all ? await loadScenarioFolder() : await loadNamedScenarios(await Promise.all(names.map(resolveScenarioArg)));
+      if (helpers.length > 0) console.error(`harness: not scenarios (no scenario as their default export), skipped: ${helpers.join(', ')}`);
+      if (scenarios.length === 0) {
+        console.error(`harness run --all: there are no scenarios in ${relative(process.cwd(), scenariosDir()) || '.'}/ yet (\`harness new <id>\` writes one)`);
         process.exitCode = EXIT.usage;
         return;
       }
@@ -62,13 +70,14 @@ export function registerRun(program: Command): void {
       const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
-      const plans: ResolvedScenario[] = (await loadScenarios(files)).flatMap((s) => selectVariants(s, opts.variant));
+      const plans: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant));
       await phaseHook('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+      const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
       // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
-      const checked = checkBeforeStart(plans, resolve(opts.out));
+      const checked = checkBeforeStart([...plans, ...gates.map((g) => g.plan)], resolve(opts.out));
       if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
-      const images = await preflight(plans);
+      const images = await preflight([...plans, ...gates.map((g) => g.plan)]);
 
       const verdicts: VariantVerdict[] = [];
       const rows: RunIndexRow[] = [];
@@ -76,15 +85,8 @@ export function registerRun(program: Command): void {
       const drift: Drift[] = [];
       const startedAt = new Date().toISOString();
       for (const plan of plans) {
-        const runId = makeRunId(plan);
-        const teardown = new Teardown(runId);
-        const release = teardownOnExit(teardown);
         try {
-          const run = await runVariant(plan, runId, { images, outRoot: resolve(opts.out), seed, log, teardown });
-          await phaseHook('judge');
-          const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
-          await phaseHook('report');
-          const out = await writeRunReports(run, judgement);
+          const { run, judgement, written: out } = await runAndReport(plan, { images, outRoot: resolve(opts.out), seed, log });
           written.push({ report: out.report, runDir: run.runDir });
           await appendTrend(resolve(opts.out), out.report);
           if (baseline && !baseline.has(`${plan.id}/${plan.variant}`)) log(`  no baseline for ${plan.id}/${plan.variant} in ${opts.compareTo}: its drift is not checked`);
@@ -104,11 +106,13 @@ export function registerRun(program: Command): void {
           const message = (err as Error).message.split('\n')[0]!;
           log(`✘ ${plan.id}/${plan.variant}: could not run: ${message}`);
           rows.push({ scenario: plan.id, variant: plan.variant, status: 'error', met: false, runDir: undefined, error: message });
-        } finally {
-          const errors = await teardown.run();
-          for (const e of errors) log(`  cleanup: ${e}`);
-          release();
         }
+      }
+      for (const gate of gates) {
+        const { verdict, row } = await runMarginGate(gate, { images, outRoot: resolve(opts.out), seed, log });
+        verdicts.push(verdict);
+        rows.push(row);
+        if (opts.json) console.log(JSON.stringify({ scenario: row.scenario, variant: row.variant, status: row.status, met: row.met, runDir: row.runDir }));
       }
       const combined = await writeCombinedReports(written, (runDir) => dirname(runDir));
       for (const file of combined.values()) log(`combined report: ${file}`);
@@ -116,7 +120,7 @@ export function registerRun(program: Command): void {
         log(drift.length ? `\n⚠ drift towards a threshold since ${opts.compareTo} (more than ${Math.round(driftShare * 100)}% of the margin):` : `no SLO drifted more than ${Math.round(driftShare * 100)}% of its margin since ${opts.compareTo}`);
         for (const d of drift) log(`  ${formatDrift(d)}`);
       }
-      if (plans.length > 1) {
+      if (plans.length + gates.length > 1) {
         log(`\n${formatRunTable(rows)}`);
         const trend = await readTrend(resolve(opts.out));
         const ran = new Set(rows.map((r) => `${r.scenario}/${r.variant}`));

@@ -17,7 +17,7 @@ import {
   type PusherFrame,
 } from './frames.ts';
 import { ABNORMAL_CLOSURE, type ClientTransport, type CloseInfo, type RawSocket, type SocketListener } from './raw-socket.ts';
-import { openWsSocket, type OpenSocketOptions } from './ws-socket.ts';
+import { openWsSocket, type FallbackSessionPath, type OpenSocketOptions } from './ws-socket.ts';
 import { openXhrSocket } from './xhr-socket.ts';
 
 export interface ConnectOptions {
@@ -32,6 +32,8 @@ export interface ConnectOptions {
   pongTimeoutMs?: number;
   /** Subscriptions unconfirmed after this long fail; default 10 s. */
   subscribeTimeoutMs?: number;
+  /** HTTP fallback only: continue a session whose open frame was read elsewhere. */
+  session?: FallbackSessionPath;
 }
 
 export type EventHandler = (frame: PusherFrame) => void;
@@ -245,7 +247,7 @@ export async function connect(opts: ConnectOptions): Promise<PusherConnection> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const started = performance.now();
   const conn = new PusherConnection(opts);
-  const socket = await openSocket(opts.transport, { endpoint: opts.endpoint, key: opts.app.key, timeoutMs, listener: conn });
+  const socket = await openSocket(opts.transport, { endpoint: opts.endpoint, key: opts.app.key, timeoutMs, listener: conn, ...(opts.session ? { session: opts.session } : {}) });
   conn.attach(socket);
   if (conn.socketId !== '') return conn;
   await conn.waitEstablished(Math.max(1, timeoutMs - (performance.now() - started)));

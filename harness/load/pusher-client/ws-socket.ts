@@ -10,6 +10,14 @@ export interface OpenSocketOptions {
   /** Until the transport is open (for fallback: the `o` frame). */
   timeoutMs: number;
   listener: SocketListener;
+  /** HTTP fallback only: continue this session, whose open frame was already read, instead of opening one. */
+  session?: FallbackSessionPath;
+}
+
+/** A fallback session's place under `/pusher/app/{key}/`: `{server}/{session}`. */
+export interface FallbackSessionPath {
+  server: string;
+  session: string;
 }
 
 /** How long a client-initiated close may wait for the server's close frame before the socket is cut. */

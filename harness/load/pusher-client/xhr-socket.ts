@@ -11,7 +11,7 @@ import { ConnectError, connectErrorFromNode } from './connect-error.ts';
 import { CLIENT_QUERY, fallbackSessionBase } from './endpoint.ts';
 import { FallbackFrameReader, type FallbackFrame } from './fallback-frames.ts';
 import { ABNORMAL_CLOSURE, type CloseInfo, type RawSocket } from './raw-socket.ts';
-import type { OpenSocketOptions } from './ws-socket.ts';
+import type { FallbackSessionPath, OpenSocketOptions } from './ws-socket.ts';
 
 export type FallbackTransport = 'xhr_streaming' | 'xhr_polling';
 
@@ -19,7 +19,7 @@ export type FallbackTransport = 'xhr_streaming' | 'xhr_polling';
 export const STREAM_RENEW_BYTES = 256 * 1024;
 
 /** pusher-js names a session `{0..999}/{8 base-32 characters}`. */
-export function newSessionPath(): { server: string; session: string } {
+export function newSessionPath(): FallbackSessionPath {
   let session = '';
   for (let i = 0; i < 8; i++) session += randomInt(32).toString(32);
   return { server: String(randomInt(1000)), session };
@@ -45,9 +45,11 @@ class XhrSocket implements RawSocket {
     private readonly resolve: (s: RawSocket) => void,
     private readonly reject: (e: ConnectError) => void,
   ) {
-    const { server, session } = newSessionPath();
+    const { server, session } = opts.session ?? newSessionPath();
     this.base = fallbackSessionBase(opts.endpoint, opts.key, server, session);
     this.timer = setTimeout(() => this.fail(new ConnectError('timeout', undefined, `no open frame after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    // A continued session is open already: its next receive carries what the server queued since.
+    if (opts.session) this.opened();
     this.receive();
   }
 
@@ -102,9 +104,7 @@ class XhrSocket implements RawSocket {
     switch (frame.type) {
       case 'open':
         if (this.state === 'connecting') {
-          this.state = 'open';
-          clearTimeout(this.timer);
-          this.resolve(this);
+          this.opened();
         } else {
           this.closeWith({ code: ABNORMAL_CLOSURE, reason: 'Server lost session', by: 'server' });
         }
@@ -123,6 +123,12 @@ class XhrSocket implements RawSocket {
       case 'invalid':
         return;
     }
+  }
+
+  private opened(): void {
+    this.state = 'open';
+    clearTimeout(this.timer);
+    this.resolve(this);
   }
 
   private onReceiveEnd(): void {

@@ -25,9 +25,10 @@ export interface ServerProcess {
   resume(): void;
 }
 
-export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServerProcess> {
+/** `main`: the entry file, relative to the checkout or absolute (a mutated copy of the server). */
+export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 30_000, main: string = MAIN): Promise<ServerProcess> {
   const pod = env.POD_NAME ?? `test-pod-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

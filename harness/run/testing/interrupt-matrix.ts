@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { removeContainers } from '../../platform/cleanup.ts';
 import { docker } from '../../platform/docker.ts';
+import { EXIT } from '../../platform/exit-codes.ts';
 import { LABEL_SESSION } from '../../platform/labels.ts';
 import { partialDirsUnder } from '../../platform/recover-runs.ts';
 import type { HookPhase } from '../../platform/phase-hook.ts';
@@ -27,7 +28,7 @@ export type MatrixSignal = (typeof SIGNALS)[number];
 export type MatrixPhase = (typeof PHASES)[number];
 
 /** Exit code the CLI must give for a signal it can handle. */
-export const EXPECTED_CODE: Record<Exclude<MatrixSignal, 'SIGKILL'>, number> = { SIGINT: 130, SIGTERM: 143 };
+export const EXPECTED_CODE: Record<Exclude<MatrixSignal, 'SIGKILL'>, number> = { SIGINT: EXIT.SIGINT, SIGTERM: EXIT.SIGTERM };
 
 /** The command that runs next after a SIGKILL, one per phase so each recovering command is covered. */
 function nextCommand(phase: MatrixPhase, out: string, session: string): string[] {

@@ -1,4 +1,5 @@
-import { creationGate, InterruptedError, type StopSignal } from '../platform/creation-gate.ts';
+import { creationGate, InterruptedError, type StopSignal } from './creation-gate.ts';
+import { EXIT } from './exit-codes.ts';
 
 /** What ends a run, and what it must leave behind: nothing. */
 export interface Cleanable {
@@ -7,9 +8,8 @@ export interface Cleanable {
   readonly runId: string;
 }
 
-export const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
-/** An exception nobody caught: an internal error, exit 2 like a set-up error, never 0. */
-const EXIT_CRASH = 2;
+export const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGINT: EXIT.SIGINT, SIGTERM: EXIT.SIGTERM };
+const EXIT_CRASH = EXIT.internalError;
 
 const active = new Set<Cleanable>();
 let installed = false;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { observeSync } from '../metrics/fold.ts';
+import { observeSync } from './fold.ts';
 import type { Alert } from '../scenario/schema.ts';
-import { evaluateAlert, firingIntervals } from './alerts.ts';
-import { byTime, connects, podSamples } from './fixtures/histories.ts';
+import { evaluateAlert, firingIntervals } from './alert-rules.ts';
+import { byTime, connects, podSamples } from '../verdict/fixtures/histories.ts';
 
 const ratioAlert = (forS: number, where?: Record<string, string>): Alert => ({
   id: 'connect-failures',

@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { killAllK6 } from '../load/k6-runner.ts';
-import { removeContainers } from '../platform/cleanup.ts';
-import { creationGate } from '../platform/creation-gate.ts';
-import { LABEL_RUN_ID } from '../platform/labels.ts';
+import { removeContainers } from './cleanup.ts';
+import { creationGate } from './creation-gate.ts';
+import { killHostProcesses } from './host-processes.ts';
 import { trackTeardown } from './interrupts.ts';
+import { LABEL_RUN_ID } from './labels.ts';
 
 type Step = { name: string; fn: () => Promise<unknown> | unknown };
 
@@ -44,7 +44,7 @@ export class Teardown {
         }
       };
       for (let step = this.steps.pop(); step; step = this.steps.pop()) await attempt(step);
-      await attempt({ name: 'kill k6', fn: () => killAllK6() });
+      await attempt({ name: 'kill k6', fn: () => killHostProcesses() });
       await attempt({ name: 'remove labelled containers', fn: () => this.sweepContainers() });
       for (let step = this.steps.pop(); step; step = this.steps.pop()) await attempt(step);
       this.step = undefined;

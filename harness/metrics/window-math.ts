@@ -1,7 +1,7 @@
 import type { Labels } from '../scenario/conditions.ts';
 import { metricKind } from '../scenario/metric-names.ts';
-import { percentileMs } from '../metrics/histogram.ts';
-import type { SeriesStore } from '../metrics/series-store.ts';
+import { percentileMs } from './histogram.ts';
+import type { SeriesStore } from './series-store.ts';
 
 // Trailing-window statistics for alert rules, evaluated second by second over the metrics view.
 

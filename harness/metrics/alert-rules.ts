@@ -1,13 +1,24 @@
 import type { Alert } from '../scenario/schema.ts';
 import { compare } from '../scenario/threshold.ts';
-import type { SeriesStore } from '../metrics/series-store.ts';
-import type { AlertFiring } from './types.ts';
+import type { SeriesStore } from './series-store.ts';
 import { trailingRatio, trailingStat } from './window-math.ts';
 
 // Alert rules over the metrics view, Prometheus-style: a per-second condition must hold for `forS`
 // seconds before the alert fires. Second s is judged at its end (s + 1), so a condition true in
 // seconds 10..12 with forS = 3 fires at 13. Seconds without data never satisfy a condition: an
-// alert fed no data stays silent, which is exactly the blindness the incidents had.
+// alert fed no data stays silent, which is exactly the blindness the incidents had. Both the live
+// path (gates and wait.until during a run) and the verdict evaluate alerts with these.
+
+export interface AlertFiring {
+  alert: string;
+  title: string;
+  /** Replay second at which the alert fired (condition held for `forS`). */
+  firedAtS: number;
+  /** Replay second at which it stopped firing; null while still firing at the end. */
+  resolvedAtS: number | null;
+  /** What fired: a pod name for pod-unhealthy, otherwise empty. */
+  subject: string | undefined;
+}
 
 interface Interval {
   firedAtS: number;

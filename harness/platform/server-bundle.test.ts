@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SERVER_BUNDLE_DIR, SERVER_BUNDLE_ENV, serverBundleDir, serverBundleProblem } from './pod.ts';
+import { SERVER_BUNDLE_DIR, SERVER_BUNDLE_ENV, serverBundleDir, serverBundleProblem } from './server-bundle.ts';
 
 describe('which server bundle the pods run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-'));

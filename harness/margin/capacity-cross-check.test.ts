@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import oomCascade from '../../scenarios/oom-cascade.ts';
+import { readCommittedModel } from '../capacity/sizing.ts';
+import { resolveVariant, validateScenario } from '../scenario/resolve.ts';
+import { arrivalShare, capacityCrossCheck } from './capacity-cross-check.ts';
+
+const remediated = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'remediated');
+const model = readCommittedModel();
+
+describe('capacity cross-check', () => {
+  it('derives the share of arriving clients from the weights in force over the ramp', () => {
+    // 450 clients over 45 s: 100% old until 1 s, 20% new until 10 s, 70% new after: (9 × 0.2 + 35 × 0.7) / 45.
+    expect(arrivalShare(remediated, 'new')).toBeCloseTo((9 * 0.2 + 35 * 0.7) / 45, 10);
+    expect(arrivalShare(remediated, 'old') + arrivalShare(remediated, 'new')).toBeCloseTo(1, 10);
+    expect(arrivalShare({ ...remediated, load: { ...remediated.load, ramp: { ...remediated.load.ramp, upS: 0 } } }, 'new')).toBe(0);
+  });
+
+  it('predicts the clients factor at which a model-sized pod fills, with every pod and with one lost', () => {
+    const c = capacityCrossCheck({ scenario: remediated, deployment: 'new', model, modelFile: 'capacity/model.json', measured: { met: 2.2, unmet: 2.25, complete: true } });
+    const ws = model.model.memory.find((m) => m.role === 'ws')!;
+    const capacity = (c.memoryMb - ws.baseMb) / (ws.perConnectionKb / 1024);
+    expect(c.capacityPerPod).toBeCloseTo(capacity, 6);
+    expect(c.connectionsPerPodAt1).toBeCloseTo((450 * c.share) / 3, 6);
+    expect(c.predicted.allPods).toBeCloseTo(capacity / c.connectionsPerPodAt1, 6);
+    expect(c.predicted.nPlusOne).toBeCloseTo(capacity / ((450 * c.share) / 2), 6);
+    // The remediated limit holds 158 connections with 20% headroom: about 198 by the model.
+    expect(c.capacityPerPod).toBeGreaterThan(158 / 0.8 - 1);
+    expect(c.measured.point).toBeCloseTo(2.225);
+  });
+
+  it('agrees within 10%, disagrees beyond, and cannot tell inside an open interval', () => {
+    const at = (measured: { met: number | null; unmet: number | null; complete: boolean }) =>
+      capacityCrossCheck({ scenario: remediated, deployment: 'new', model, modelFile: 'm', measured });
+    const p = at({ met: 1, unmet: 3, complete: false }).predicted.allPods;
+    expect(at({ met: p * 0.98, unmet: p * 1.02, complete: true }).verdict).toBe('agrees');
+    const far = at({ met: p * 0.7, unmet: p * 0.74, complete: true });
+    expect(far.verdict).toBe('disagrees');
+    expect(far.difference).toBeCloseTo(-0.28, 2);
+    expect(far.statement).toMatch(/DISAGREES by more than 10%/);
+    expect(at({ met: 1, unmet: 3, complete: false }).verdict).toBe('cannot-tell');
+    // An open interval that already excludes the prediction is a disagreement.
+    expect(at({ met: p * 1.3, unmet: null, complete: false }).verdict).toBe('disagrees');
+    expect(at({ met: null, unmet: p * 0.8, complete: true }).verdict).toBe('disagrees');
+  });
+});
