@@ -9,8 +9,8 @@ import { replayInTest, slo } from './testing/replay.ts';
 import scenario from './connection-limit.ts';
 
 const NEW_POD_CAP = 4;
-/** old 2 + new 2 + fallback 1, in both variants. */
-const PODS = 5;
+/** old 2 + new 2 + fallback 1; the remediated fallback has a second pod, the one its queue check fills. */
+const PODS = { incident: 5, remediated: 6 };
 const NEW_PODS = 2;
 const wsOf = (s: { connections: Partial<Record<string, number>> }) => s.connections.ws;
 
@@ -38,7 +38,7 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
 
     // Refused upgrades: each new pod counted them itself (max_connections); it drops the socket and
     // the edge answers 502 (a browser shows 1006).
-    const final = finalPodStates(r, PODS);
+    const final = finalPodStates(r, PODS.incident);
     for (const pod of ['new-1', 'new-2']) expect(final[pod]?.counters?.refusedByReason.max_connections, pod).toBeGreaterThan(20);
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502']).toBeGreaterThan(50);
@@ -72,7 +72,7 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     for (const n of Object.values(maxPerPod(samples, 'new', wsOf, NEW_PODS))) expect(n).toBeGreaterThan(10 * NEW_POD_CAP);
     const outcomes = await clientOutcomes(r);
     expect(failuresByReason(outcomes)['http:502'] ?? 0).toBe(0);
-    const final = finalPodStates(r, PODS);
+    const final = finalPodStates(r, PODS.remediated);
     // The only refusals on new are the cap probe's, on the pod it filled, at the configured cap:
     // no client was ever refused.
     const history = await r.history();
