@@ -17,7 +17,7 @@ const shift = (r: ReplayResult) => r.summary.actions.find((a) => a.type === 'wei
 describe('fallback-webhooks', () => {
   it('incident: WebSocket webhooks all arrive, fallback ones stop after the move; the EKS pods wrote nothing to the stream', async () => {
     const r = await run('incident');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     expect(slo(r, 'webhooks-ws').status).toBe('pass');
     expect(slo(r, 'webhooks-xhr-streaming').status).toBe('fail');
@@ -38,7 +38,7 @@ describe('fallback-webhooks', () => {
 
   it('remediated: the migrated pods refuse their configuration, the gated move is refused, fallback clients keep their webhooks', async () => {
     const r = await run('remediated');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     for (const p of eksPods(r)) {
       expect(p.exitCode).toBe(78);
@@ -65,7 +65,7 @@ describe('fallback-webhooks', () => {
 
   it('check-only: without validation the per-transport check alone refuses the move, and its alert fires on the candidate', async () => {
     const r = await run('check-only');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     expect(shift(r).evidence).toMatchObject({ shifted: false, gate: { passed: false } });
     expect(r.summary.alerts.map((a) => a.alert)).toContain('webhook-check');
@@ -78,7 +78,7 @@ describe('fallback-webhooks', () => {
 
   it('correct-migration: the same gate passes a correctly configured deployment, which then carries the fallback webhooks', async () => {
     const r = await run('correct-migration');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     expect(shift(r).evidence).toMatchObject({ shifted: true, gate: { passed: true }, readBack: { 'public/fallback': { fallback_eks: 100 } } });
     const eksWrites = eksPods(r).reduce((n, p) => n + fallbackWrites(p), 0);

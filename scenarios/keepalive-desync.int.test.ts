@@ -17,7 +17,7 @@ const oversized413s = (w: { responses: { raw: string }[] }): number => w.respons
 describe('keepalive-desync', () => {
   it('incident: after a 413 on a kept-alive connection, responses answer other requests; the copy is on the wire', async () => {
     const r = await run('incident');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
     for (const id of ['responses-aligned', 'valid-4xx', 'k6-unexpected']) expect(slo(r, id).status).toBe('fail');
     expect(slo(r, 'rest-5xx').status).toBe('pass');
@@ -42,7 +42,7 @@ describe('keepalive-desync', () => {
 
   it('masked: the same defect behind an edge that closes server connections after each response stays green', async () => {
     const r = await run('masked');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     // The defect was there and was exercised: 413s were answered, the new pods run with the switch on.
     expect(r.summary.rest.byStatusClass['4xx']).toBeGreaterThan(20);
@@ -54,7 +54,7 @@ describe('keepalive-desync', () => {
 
   it('remediated: the fixed server behind the keep-alive edge answers every request with its own response', async () => {
     const r = await run('remediated');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     expect(r.summary.rest.misaligned).toBe(0);
     expect(wire(r, 'new-direct')).toEqual([]);
@@ -62,7 +62,7 @@ describe('keepalive-desync', () => {
 
   it('rollback: on the alert, traffic goes back to the old instances and alignment returns at once', async () => {
     const r = await run('rollback');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('held');
     // The incident did happen before the roll-back...
     expect(r.summary.rest.misaligned).toBeGreaterThan(0);
