@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // containers, k6 and Toxiproxy on a 2-core machine, so they run one file at a time.
 export default defineConfig({
   test: {
+    globalSetup: ['./harness/platform/test-scratch.global-setup.ts'],
     projects: [
       {
         test: {
