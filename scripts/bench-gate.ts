@@ -17,6 +17,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ownerId, processStartTime } from '../harness/platform/owner.ts';
 import { scenarioFiles } from '../harness/scenario/scenario-files.ts';
 import { SERVER_BUNDLE_DIR, SERVER_BUNDLE_ENV } from '../harness/platform/server-bundle.ts';
 import { BASELINE, catchSummarySchema, formatCatchTable, mutationRow, outcomesOf, type MutationRow, type ScenarioRun } from '../harness/mutation/catch-table.ts';
@@ -100,7 +101,19 @@ function tabulate(dir: string, of: number): MutationRow[] {
   return rows;
 }
 
+const WORK_PREFIX = 'bench-gate-';
+
+/** Work directories (`bench-gate-<pid>-<start time>-…`) whose owning process is gone. */
+function staleWorkDirs(): string[] {
+  return readdirSync(tmpdir()).filter((name) => {
+    const m = new RegExp(`^${WORK_PREFIX}(\\d+)-(\\d+)-`).exec(name);
+    return m !== null && processStartTime(Number(m[1])) !== m[2];
+  });
+}
+
 async function main(): Promise<void> {
+  // A bench killed mid-run (Ctrl-C, SIGKILL) leaves its mutant copies: the next one removes those of dead owners.
+  for (const stale of staleWorkDirs()) rmSync(join(tmpdir(), stale), { recursive: true, force: true });
   if (opts.tabulate) {
     console.log(formatCatchTable(tabulate(resolve(opts.tabulate), (await scenarioFiles()).length)));
     return;
@@ -117,7 +130,7 @@ async function main(): Promise<void> {
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(opts.out ?? join(PROJECT_ROOT, 'reports', 'out', 'bench-gate', stamp));
-  const work = mkdtempSync(join(tmpdir(), 'bench-gate-'));
+  const work = mkdtempSync(join(tmpdir(), `${WORK_PREFIX}${ownerId()}-`));
   const session = process.env.HARNESS_SESSION_ID ?? `bench-gate-${process.pid}`;
   await mkdir(out, { recursive: true });
   console.error(`bench:gate: ${mutations.length} mutation(s) × ${scenarios.length} remediated variant(s); work ${work}; runs under ${out}`);
