@@ -60,6 +60,23 @@ describe('planRun', () => {
     expect(plan.memoryMb).toBe(2 * 192);
   });
 
+  it('counts what a limit check opens straight to its pod, in the harness and in that pod', () => {
+    const plan = planRun(
+      variants(
+        malformed((s) => {
+          s.topology.deployments[0]!.maxConnections = 500;
+          s.probes.push({ kind: 'cap', id: 'cap', deployment: 'web', limit: 500, atS: 1, batch: 50 });
+        }),
+      )[0]!,
+      8000,
+    );
+    expect(plan.limitCheckConnections).toBe(550);
+    expect(plan.edgeConnections).toBe(20 * 2 + 2);
+    expect(plan.processes.find((p) => p.kind === 'harness')).toMatchObject({ fds: 20 * 2 + 2 + 550 + 200, why: expect.stringContaining('550 limit-check connections straight to pods') });
+    // The pod's cap bounds what it holds, whoever opened the connections.
+    expect(plan.processes.filter((p) => p.kind === 'pod').map((p) => p.fds)).toEqual([500 + 200]);
+  });
+
   it('counts the pods a scale action adds at its peak', () => {
     const plan = planRun(variants(malformed((s) => s.timeline.push({ at: 8, type: 'deployment.scale', target: 'web', params: { replicas: 5 } })))[0]!, 8000);
     expect(plan.peakPods).toBe(5);

@@ -35,6 +35,8 @@ export interface RunPlan {
   /** Whether clients may fall back to HTTP (some deployment serves `fallback`): two sockets each then. */
   socketsPerClient: 1 | 2;
   probeConnections: number;
+  /** Connections the limit checks (cap, fallback-queue, memory-headroom probes) open straight to one pod each, at the most. */
+  limitCheckConnections: number;
   k6Vus: number;
   /** Connections through the edge at the peak: clients' sockets, probes and k6 virtual users. */
   edgeConnections: number;
@@ -55,9 +57,26 @@ function probeConnections(s: ResolvedScenario): number {
     if (p.kind === 'delivery') n += p.subscribers + 1;
     // A webhook probe: the connection that triggers activity and its REST publisher.
     else if (p.kind === 'webhook') n += 2;
-    else n += 1;
+    // A REST probe: its keep-alive connection. Limit checks go straight to a pod (limitCheckConnections).
+    else if (p.kind === 'rest') n += 1;
   }
   return n;
+}
+
+/**
+ * What a limit check holds open straight to its pod (not through the edge), per deployment: a cap
+ * check up to its limit plus one batch past it, a fallback-queue check one connection per request, a
+ * memory-headroom check its connections plus one batch. Summed, as if they overlapped.
+ */
+function limitCheckConnections(s: ResolvedScenario): Map<string, number> {
+  const byDeployment = new Map<string, number>();
+  const add = (deployment: string, n: number) => byDeployment.set(deployment, (byDeployment.get(deployment) ?? 0) + n);
+  for (const p of s.probes) {
+    if (p.kind === 'cap') add(p.deployment, p.limit + p.batch);
+    else if (p.kind === 'fallback-queue') add(p.deployment, p.maxConcurrent + p.queueLimit + p.extra);
+    else if (p.kind === 'memory-headroom') add(p.deployment, p.connections + p.batch);
+  }
+  return byDeployment;
 }
 
 function k6Vus(s: ResolvedScenario): number {
@@ -94,19 +113,33 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
   const fallback = t.deployments.some((d) => d.roles.includes('fallback'));
   const socketsPerClient = fallback ? 2 : 1;
   const probes = probeConnections(s);
+  const direct = limitCheckConnections(s);
+  const directTotal = [...direct.values()].reduce((a, b) => a + b, 0);
   const vus = k6Vus(s);
   const clientSockets = clients * socketsPerClient;
   const edgeConnections = clientSockets + probes + vus;
   // A pod may end up with every connection of the run (the others killed); its own cap bounds that.
-  const podPeak = (cap: number | undefined) => (cap === undefined ? edgeConnections : Math.min(cap, edgeConnections));
+  // A limit check's connections reach its own deployment's pod besides; a cap still bounds the total.
+  const podPeak = (deployment: string, cap: number | undefined) => {
+    const all = edgeConnections + (direct.get(deployment) ?? 0);
+    return cap === undefined ? all : Math.min(cap, all);
+  };
   const processes: PlannedProcess[] = [
-    { kind: 'harness', name: 'harness (Node: clients, probes)', fds: clientSockets + probes + FD_RESERVE, why: `${clients} clients × ${socketsPerClient} socket(s) + ${probes} probe connections` },
+    {
+      kind: 'harness',
+      name: 'harness (Node: clients, probes)',
+      fds: clientSockets + probes + directTotal + FD_RESERVE,
+      why: `${clients} clients × ${socketsPerClient} socket(s) + ${probes} probe connections${directTotal > 0 ? ` + ${directTotal} limit-check connections straight to pods` : ''}`,
+    },
     { kind: 'edge', name: 'edge (HAProxy)', fds: 2 * edgeMaxconn + FD_RESERVE, why: `maxconn ${edgeMaxconn} × 2 (client side and server side)` },
     ...t.deployments.map((d): PlannedProcess => ({
       kind: 'pod',
       name: `pod of ${d.name}`,
-      fds: podPeak(d.maxConnections) + FD_RESERVE,
-      why: d.maxConnections === undefined ? `every connection of the run (${edgeConnections}) on one pod` : `its cap of ${d.maxConnections} connections`,
+      fds: podPeak(d.name, d.maxConnections) + FD_RESERVE,
+      why:
+        d.maxConnections === undefined
+          ? `every connection of the run (${podPeak(d.name, undefined)}) on one pod`
+          : `its cap of ${d.maxConnections} connections`,
     })),
   ];
   if (vus > 0) processes.push({ kind: 'k6', name: 'k6', fds: vus * 2 + FD_RESERVE, why: `${vus} virtual users` });
@@ -124,6 +157,7 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
     clients,
     socketsPerClient,
     probeConnections: probes,
+    limitCheckConnections: directTotal,
     k6Vus: vus,
     edgeConnections,
     edgeMaxconn,
