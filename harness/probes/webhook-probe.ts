@@ -21,6 +21,19 @@ const MAX_CONCURRENT = 5;
 /** Time between the client event and leaving, so the event is handled before the unsubscribe. */
 const HOLD_MS = 50;
 
+/** How long a probe waits for its frames' sends to be answered before judging whether they arrived. */
+const SEND_SETTLE_MS = 1000;
+
+/**
+ * Whether what was sent since `refusedBefore` reached the server: the connection is still open and
+ * no send was refused. A send still unanswered after SEND_SETTLE_MS counts as reached (owed): a
+ * healthy pod answers at once, so a slow one must not excuse a missing webhook.
+ */
+async function reachedServer(conn: PusherConnection, refusedBefore: number, signal: AbortSignal): Promise<boolean> {
+  for (let waited = 0; !conn.sendsSettled && waited < SEND_SETTLE_MS && !signal.aborted; waited += 10) await sleep(10, signal);
+  return conn.isOpen && conn.refusedSends === refusedBefore;
+}
+
 /** member_* need a presence channel; client events need private or presence. */
 export function channelFor(spec: Pick<WebhookProbeSpec, 'id' | 'events'>, n: number): string {
   const presence = spec.events.includes('member_added') || spec.events.includes('member_removed');
@@ -67,14 +80,19 @@ export function startWebhookProbe(spec: WebhookProbeSpec, ctx: ProbeContext): St
       await conn.subscribe(channel, { userId: `probe-user-${n}` });
       expect('channel_occupied', channel, dep, recorded);
       if (presence) expect('member_added', channel, dep, recorded);
+      const refusedBeforeEvent = conn.refusedSends;
       if (wants.has('client_event')) conn.trigger(channel, 'client-probe', { n });
       await sleep(HOLD_MS, abort.signal);
-      // A client event is owed a webhook only if its session outlived the send: one the server cut at
-      // that instant (e.g. a fallback session re-routed by a weight shift) may never have carried it.
-      if (wants.has('client_event')) expect('client_event', channel, dep, recorded, conn.isOpen);
+      // A client event is owed a webhook only if it reached the server: a session the server cut at
+      // that instant, or a send answered 404 by a pod that never held the session (a fallback session
+      // re-routed by a weight shift), never carried it.
+      if (wants.has('client_event')) expect('client_event', channel, dep, recorded, await reachedServer(conn, refusedBeforeEvent, abort.signal));
       // Leave explicitly: a fallback session would otherwise linger until the server times it out.
+      const refusedBeforeLeave = conn.refusedSends;
       conn.unsubscribe(channel);
-      if (presence) expect('member_removed', channel, dep, recorded);
+      // Likewise the leave: refused, the pod that holds the session only learns of it when the session
+      // times out (a poll's 25 s plus 5 s), so member_removed is explained then, not owed.
+      if (presence) expect('member_removed', channel, dep, recorded, await reachedServer(conn, refusedBeforeLeave, abort.signal));
       expect('channel_vacated', channel, dep, recorded);
       await sleep(HOLD_MS, abort.signal);
     } catch {

@@ -84,6 +84,16 @@ export class PusherConnection implements SocketListener {
     return this.opts.endpoint;
   }
 
+  /** Frames the server refused (see RawSocket.refusedSends). */
+  get refusedSends(): number {
+    return this.socket?.refusedSends ?? 0;
+  }
+
+  /** Whether every frame sent so far has been answered. */
+  get sendsSettled(): boolean {
+    return this.socket?.sendsSettled ?? true;
+  }
+
   get isOpen(): boolean {
     return this.closeInfo === undefined && this.socketId !== '';
   }

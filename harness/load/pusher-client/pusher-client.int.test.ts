@@ -70,6 +70,19 @@ describe('pusher client against a standalone pod', () => {
     expect((await got).user_id).toBe('alice');
   });
 
+  it('xhr_polling: a send the server refuses (an over-size body, 413) is counted; an accepted one is not', async () => {
+    const c = await connected(server, 'xhr_polling');
+    await c.subscribe('presence-sends', { userId: 'carol' });
+    c.trigger('presence-sends', 'client-small', { ok: true });
+    await expect.poll(() => c.sendsSettled).toBe(true);
+    expect(c.refusedSends).toBe(0);
+    c.trigger('presence-sends', 'client-huge', { pad: 'x'.repeat(200 * 1024) });
+    await expect.poll(() => c.sendsSettled).toBe(true);
+    expect(c.refusedSends).toBe(1);
+    // Refused, not closed: the session lives on, as in pusher-js, which ignores send failures.
+    expect(c.isOpen).toBe(true);
+  });
+
   it('a private subscription with a wrong signature is refused', async () => {
     const c = await connect({ endpoint: { port: server.port }, app: { ...TEST_APP, secret: 'wrong' }, transport: 'ws' });
     open.push(c);

@@ -24,6 +24,14 @@ export interface SocketListener {
 export interface RawSocket {
   readonly transport: ClientTransport;
   send(text: string): void;
+  /**
+   * Sends the server refused or that failed (an `xhr_send` answered other than 2xx, or an error).
+   * Clients ignore them, as pusher-js does; a probe reads them to know whether a frame reached the
+   * server. A WebSocket frame cannot be refused on its own: a broken socket closes instead (0).
+   */
+  readonly refusedSends: number;
+  /** No send is queued or in flight. */
+  readonly sendsSettled: boolean;
   /** Client-initiated close; onClose reports `by: 'client'`. */
   close(code?: number, reason?: string): void;
 }

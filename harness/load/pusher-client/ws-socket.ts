@@ -71,6 +71,8 @@ export function openWsSocket(opts: OpenSocketOptions): Promise<RawSocket> {
 
     const socket: RawSocket = {
       transport: 'ws',
+      refusedSends: 0,
+      sendsSettled: true,
       send: (text) => {
         if (ws.readyState === WebSocket.OPEN) ws.send(text);
       },

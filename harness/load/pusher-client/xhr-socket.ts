@@ -35,6 +35,7 @@ class XhrSocket implements RawSocket {
   private readonly reader = new FallbackFrameReader();
   private readonly outbox: string[] = [];
   private sending = false;
+  refusedSends = 0;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 2 });
   private readonly base: string;
   private readonly timer: NodeJS.Timeout;
@@ -146,6 +147,10 @@ class XhrSocket implements RawSocket {
     else this.closeWith({ code: ABNORMAL_CLOSURE, reason: `Connection interrupted (${what})`, by: 'network' });
   }
 
+  get sendsSettled(): boolean {
+    return !this.sending && this.outbox.length === 0;
+  }
+
   send(text: string): void {
     if (this.state !== 'open') return;
     this.outbox.push(text);
@@ -160,8 +165,10 @@ class XhrSocket implements RawSocket {
 
   private post(body: string): void {
     this.sending = true;
-    const done = (): void => {
+    const done = (refused: boolean): void => {
+      if (!this.sending) return;
       this.sending = false;
+      if (refused) this.refusedSends++;
       this.pump();
     };
     const req = request(this.url('xhr_send'), {
@@ -170,12 +177,13 @@ class XhrSocket implements RawSocket {
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
     });
     req.on('response', (res) => {
+      const refused = (res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) > 299;
       res.resume();
-      res.on('end', done);
-      res.on('error', done);
+      res.on('end', () => done(refused));
+      res.on('error', () => done(true));
     });
     // pusher-js ignores send failures; a dead session shows on the receive side.
-    req.on('error', done);
+    req.on('error', () => done(true));
     req.end(body);
   }
 
