@@ -20,13 +20,21 @@ describe('parseTarget (property)', () => {
   });
 
   it('accepts every path made of percent-encoded unicode segments and decodes them back', () => {
+    // "." and ".." are dot segments, which URL parsing removes (RFC 3986 §5.2.4), and encodeURIComponent
+    // leaves them as they are: a path with one has fewer segments by design (found by a 300,000-run search).
+    const notDotSegment = (part: string) => part !== '.' && part !== '..';
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }), (parts) => {
+      fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter(notDotSegment), { minLength: 1, maxLength: 4 }), (parts) => {
         const r = parseTarget('/' + parts.map(encodeURIComponent).join('/'));
         expect(r.ok).toBe(true);
         if (r.ok) expect(r.url.pathname.split('/').slice(1).map((s) => decodeSegment(s))).toEqual(parts);
       }),
     );
+  });
+
+  it('dot segments are removed as URL parsing defines, not decoded as names', () => {
+    expect(parseTarget('/./%20')).toMatchObject({ ok: true, url: { pathname: '/%20' } });
+    expect(parseTarget('/apps/../x')).toMatchObject({ ok: true, url: { pathname: '/x' } });
   });
 
   it('the two crashing targets of issue 13 are refused with 400', () => {
