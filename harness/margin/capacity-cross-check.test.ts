@@ -4,6 +4,7 @@ import { readCommittedModel } from '../capacity/sizing.ts';
 import { resolveVariant, validateScenario } from '../scenario/resolve.ts';
 import { arrivalShare, capacityCrossCheck } from './capacity-cross-check.ts';
 
+const incident = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'incident');
 const remediated = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'remediated');
 const model = readCommittedModel();
 
@@ -16,7 +17,7 @@ describe('capacity cross-check', () => {
   });
 
   it('predicts the clients factor at which a model-sized pod fills, with every pod and with one lost', () => {
-    const c = capacityCrossCheck({ scenario: remediated, deployment: 'new', model, modelFile: 'capacity/model.json', measured: { met: 2.2, unmet: 2.25, complete: true } });
+    const c = capacityCrossCheck({ scenario: remediated, deployment: 'new', model, modelFile: 'capacity/model.json', measured: { met: 2.2, unmet: 2.25, complete: true, metSide: 'low' } });
     const ws = model.model.memory.find((m) => m.role === 'ws')!;
     const capacity = (c.memoryMb - ws.baseMb) / (ws.perConnectionKb / 1024);
     expect(c.capacityPerPod).toBeCloseTo(capacity, 6);
@@ -30,7 +31,7 @@ describe('capacity cross-check', () => {
 
   it('agrees within 10%, disagrees beyond, and cannot tell inside an open interval', () => {
     const at = (measured: { met: number | null; unmet: number | null; complete: boolean }) =>
-      capacityCrossCheck({ scenario: remediated, deployment: 'new', model, modelFile: 'm', measured });
+      capacityCrossCheck({ scenario: remediated, deployment: 'new', model, modelFile: 'm', measured: { ...measured, metSide: 'low' } });
     const p = at({ met: 1, unmet: 3, complete: false }).predicted.allPods;
     expect(at({ met: p * 0.98, unmet: p * 1.02, complete: true }).verdict).toBe('agrees');
     const far = at({ met: p * 0.7, unmet: p * 0.74, complete: true });
@@ -41,5 +42,25 @@ describe('capacity cross-check', () => {
     // An open interval that already excludes the prediction is a disagreement.
     expect(at({ met: p * 1.3, unmet: null, complete: false }).verdict).toBe('disagrees');
     expect(at({ met: null, unmet: p * 0.8, complete: true }).verdict).toBe('disagrees');
+  });
+
+  it('reads an incident\'s bracket the other way round: it reproduces above the boundary, not below it', () => {
+    // The incident's 80 MiB pods: the cascade starts when the first of them fills.
+    const at = (met: number | null, unmet: number | null, complete = true) =>
+      capacityCrossCheck({ scenario: incident, deployment: 'new', model, modelFile: 'm', measured: { met, unmet, complete, metSide: 'high' } });
+    const p = at(null, null, false).predicted.allPods;
+    expect(p).toBeGreaterThan(0.5);
+    expect(p).toBeLessThan(1);
+    // Reproduced at p × 1.02, not at p × 0.98: the pods filled between the two.
+    const pinned = at(p * 1.02, p * 0.98);
+    expect([pinned.measured.low, pinned.measured.high]).toEqual([p * 0.98, p * 1.02]);
+    expect(pinned.measured.point).toBeCloseTo(p, 6);
+    expect(pinned.verdict).toBe('agrees');
+    expect(pinned.statement).toMatch(/did not reproduce and ×[\d.]+ reproduced\) — agrees/);
+    // Still reproducing at 0.7 × the prediction: the pods fill far sooner than the model says.
+    expect(at(p * 0.7, null, false).verdict).toBe('disagrees');
+    // Not reproducing at 1.3 × the prediction: they hold far more.
+    expect(at(null, p * 1.3, false).verdict).toBe('disagrees');
+    expect(at(null, p * 1.05, false).verdict).toBe('cannot-tell');
   });
 });

@@ -1,6 +1,7 @@
 import type { CommittedModel } from '../capacity/sizing.ts';
 import { predictedOomConnections } from '../capacity/model.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import type { MetSide } from './search.ts';
 
 // The capacity model against the replay: for a deployment whose memory the model sized, how many
 // times the scenario's clients its pods should hold before the kernel kills one, and whether the
@@ -10,6 +11,10 @@ import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 // the weights in force at that second (edge.weights, then each weights.shift), so the share a
 // deployment gets at ×1 follows from the variant alone. Its pods split that share evenly (HAProxy
 // round-robin). The model says a pod of M MiB holds (M − base) / per-connection connections.
+//
+// Either variant brackets the same boundary, the factor at which a pod fills: a variant that holds
+// keeps its pods below it (met on the low side), an incident whose cascade starts with a pod killed
+// reproduces above it (met on the high side).
 
 /** More than this between model and replay is a finding: one of them is wrong. */
 export const DISAGREEMENT = 0.1;
@@ -55,6 +60,7 @@ export interface CapacityCrossCheck {
     /** The same with one pod lost (N+1: its clients spread over the others); null with one pod. */
     nPlusOne: number | null;
   };
+  /** low: the highest factor at which the pods kept (no pod filled); high: the lowest at which one filled. */
   measured: { low: number | null; high: number | null; point: number | null };
   /** measured.point / predicted.allPods − 1, when the search pinned the margin. */
   difference: number | null;
@@ -69,8 +75,8 @@ export function capacityCrossCheck(args: {
   deployment: string;
   model: CommittedModel;
   modelFile: string;
-  /** The search's bracket: highest factor held (null: none) and lowest broken (null: none). */
-  measured: { met: number | null; unmet: number | null; complete: boolean };
+  /** The search's bracket: the decided factors nearest the boundary on its met and unmet sides (null: none), and where met lies. */
+  measured: { met: number | null; unmet: number | null; complete: boolean; metSide: MetSide };
 }): CapacityCrossCheck {
   const { scenario, deployment, model } = args;
   const d = scenario.topology.deployments.find((x) => x.name === deployment);
@@ -84,9 +90,11 @@ export function capacityCrossCheck(args: {
   const allPods = capacityPerPod / perPod(d.replicas);
   const nPlusOne = d.replicas > 1 ? capacityPerPod / perPod(d.replicas - 1) : null;
 
-  const low = args.measured.met;
-  const high = args.measured.unmet;
-  const point = args.measured.complete && low !== null && high !== null ? (low + high) / 2 : null;
+  const m = args.measured;
+  // Below the boundary the pods keep: a holding variant's met side, an incident's unmet side.
+  const [low, high] = m.metSide === 'low' ? [m.met, m.unmet] : [m.unmet, m.met];
+  const [keptText, filledText] = m.metSide === 'low' ? ['held', 'broken'] : ['did not reproduce', 'reproduced'];
+  const point = m.complete && low !== null && high !== null ? (low + high) / 2 : null;
   const difference = point === null ? null : point / allPods - 1;
   // Outside the measured interval by more than the tolerance is a disagreement even when the search
   // did not finish; inside an open interval nothing can be said yet.
@@ -94,7 +102,10 @@ export function capacityCrossCheck(args: {
   const above = high !== null && allPods > high * (1 + DISAGREEMENT);
   const verdict: CapacityCrossCheck['verdict'] =
     difference !== null ? (Math.abs(difference) > DISAGREEMENT ? 'disagrees' : 'agrees') : below || above ? 'disagrees' : 'cannot-tell';
-  const measuredText = point !== null ? `${x(point)} (between ${x(low!)} held and ${x(high!)} broken)` : `between ${low === null ? 'nothing held' : `${x(low)} held`} and ${high === null ? 'no break in range' : `${x(high)} broken`} (search not pinned)`;
+  const measuredText =
+    point !== null
+      ? `${x(point)} (between ${x(low!)} ${keptText} and ${x(high!)} ${filledText})`
+      : `between ${low === null ? `nothing ${keptText}` : `${x(low)} ${keptText}`} and ${high === null ? `nothing ${filledText} in range` : `${x(high)} ${filledText}`} (search not pinned)`;
   const statement =
     `model: a ${d.memoryMb} MiB pod holds ${Math.floor(capacityPerPod)} connections; at ×1 each of ${d.replicas} ${deployment} pods gets ${perPod(d.replicas).toFixed(1)} ` +
     `(${(share * 100).toFixed(1)}% of ${clientsAt1} clients), so a pod reaches its limit at ${x(allPods)}` +

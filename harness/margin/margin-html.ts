@@ -61,7 +61,7 @@ ${!r.search.complete ? '<p class="warning unfinished"><strong>Partial result</st
 ${decisive}
 ${capacity}
 <h2>Each SLO along the axis</h2>
-<p class="meta">Marks: the highest factor met (dashed) and the first factor not met (red). Drag across a chart to zoom; double-click to zoom out.</p>
+<p class="meta">Marks: ${r.expectation === 'hold' ? 'the highest factor at which it held (dashed) and the lowest at which it broke (red)' : 'the lowest factor at which the incident reproduced (dashed) and the highest at which it did not (red)'}. Drag across a chart to zoom; double-click to zoom out.</p>
 <div class="charts">${charts.map((c) => chartFigure({ ...c, unit: c.yLabel })).join('\n')}</div>
 ${charts.length === 0 ? '<p>No SLO had a value at any factor.</p>' : ''}
 <table><thead><tr><th>SLO</th><th>threshold</th>${r.points.map((p) => `<th>×${p.factor}</th>`).join('')}</tr></thead><tbody>${sloRows.join('')}</tbody></table>

@@ -70,4 +70,35 @@ describe('margin report', () => {
     expect(data.groups[0]!.charts.map((c) => [c.id, c.x])).toEqual([['margin-conn-success', [1, 1.75, 2.5]]]);
     expect(renderMarginHtml({ ...r, search: { ...r.search, complete: false } })).toContain('Partial result');
   });
+
+  it('reports an incident\'s converse: the smallest factor that still reproduces, and the expected breach that went away below it', () => {
+    const incident = resolveVariant(validateScenario(tinyMargin, 'harness/margin/fixtures/tiny-margin.ts'), 'incident');
+    // conn-success must breach (rate>=0.95 failing); at ×0.5 it no longer does.
+    const reproduces = (f: number, v: number) => run(f, 'met', [slo('conn-success', 'fail', v, 'rate>=0.95')]);
+    const gone = (f: number, v: number) => run(f, 'unmet', [slo('conn-success', 'pass', v, 'rate>=0.95')]);
+    const result: SearchResult = {
+      metSide: 'high',
+      points: [point(1, 'met', [reproduces(1, 0.3)]), point(0.25, 'unmet', [gone(0.25, 1)]), point(0.625, 'met', [reproduces(0.625, 0.6)]), point(0.5, 'unmet', [gone(0.5, 0.97)])],
+      met: 0.625,
+      unmet: 0.5,
+      stop: 'resolved',
+      complete: true,
+      elapsedMs: 240_000,
+    };
+    const r = buildMarginReport({ scenario: incident, axis: incident.axes[0]!, result, repeats: 1, budgetS: 600, command: 'harness margin tiny-margin --variant incident', capacity: null });
+    expect(r.expectation).toBe('breach');
+    expect(r.mustBreach).toEqual(['conn-success']);
+    expect(r.margin).toBe(0.625);
+    expect(r.statement).toBe('still reproduces at ×0.625, not at ×0.5: the incident would have happened at ×0.625');
+    expect(r.points.map((p) => p.factor)).toEqual([0.25, 0.5, 0.625, 1]);
+    expect(r.decisive).toMatchObject({ factor: 0.5, kind: 'stopped-breaching' });
+    expect(r.decisive!.slos.map((d) => [d.id, d.value, d.failed, d.judged])).toEqual([['conn-success', 0.97, 0, 1]]);
+    const md = renderMarginMarkdown(r);
+    expect(md).toMatch(/\*\*The incident still reproduces at ×0.625, not at ×0.5/);
+    expect(md).toMatch(/### First expected breach to go away \(at ×0.5\)/);
+    expect(md).toMatch(/`conn-success` \(the conn-success SLO\): no longer breached in 1 of 1 runs: 0.9700 against `rate>=0.95`, inside the limit by 0.0200/);
+    const html = renderMarginHtml(r);
+    expect(html).toContain('the lowest factor at which the incident reproduced (dashed)');
+    expect(marginCharts(r)[0]!.marks.map((m) => [m.x, m.label])).toEqual([[0.625, 'reproduces ×0.625'], [0.5, 'does not reproduce ×0.5']]);
+  });
 });

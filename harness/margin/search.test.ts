@@ -130,3 +130,44 @@ describe('margin search: noise, unknown runs and the budget', () => {
     expect(res.stop).toBe('budget');
   });
 });
+
+describe('margin search: the incident converse (met on the high side)', () => {
+  // An incident "meets" its expectation where it reproduces: at the full load and above, and down to
+  // some smaller factor. The search starts at the top of the range and walks the boundary down.
+  const incident = (r: ReturnType<typeof recorded>, over: Partial<SearchOptions> = {}) => base(r, { range: { min: 0.25, max: 1 }, metSide: 'high', ...over });
+
+  it('bisects downwards: a reproducing midpoint moves the top of the interval down, a non-reproducing one the bottom up', async () => {
+    const r = recorded({ truth: (f) => (f >= 0.62 ? 'met' : 'unmet') });
+    const res = await searchMargin(incident(r));
+    // 1 and 0.25 first, then halving: 0.625 (reproduces), 0.438, 0.532, 0.579 (none does); |0.625 - 0.579| <= 0.05.
+    expect(r.calls).toEqual([1, 0.25, 0.625, 0.438, 0.532, 0.579]);
+    expect(res.points.map((p) => p.verdict)).toEqual(['met', 'unmet', 'met', 'unmet', 'unmet', 'unmet']);
+    expect([res.met, res.unmet, res.stop]).toEqual([0.625, 0.579, 'resolved']);
+  });
+
+  it('reports an incident that reproduces down to the bottom of the range, and one that does not reproduce even at its top', async () => {
+    const always = recorded({ truth: () => 'met' });
+    const down = await searchMargin(incident(always));
+    expect([down.stop, down.met, down.unmet, always.calls]).toEqual(['met-across-range', 0.25, null, [1, 0.25]]);
+    const never = recorded({ truth: () => 'unmet' });
+    const none = await searchMargin(incident(never));
+    expect([none.stop, none.met, none.unmet, never.calls]).toEqual(['unmet-across-range', null, 1, [1]]);
+  });
+
+  it('decides an incident point by the majority of its repeats too', async () => {
+    // At 0.625 one run of three does not reproduce (noise): two of three do, so it reproduces there.
+    const r = recorded({ truth: (f) => (f >= 0.6 ? 'met' : 'unmet'), script: { 0.625: ['met', 'unmet', 'met'] } });
+    const res = await searchMargin(incident(r, { repeats: 3, resolution: 0.2 }));
+    const at = res.points.find((p) => p.factor === 0.625)!;
+    expect(at.runs.map((x) => x.result)).toEqual(['met', 'unmet', 'met']);
+    expect(at.verdict).toBe('met');
+    expect([res.met, res.unmet, res.stop]).toEqual([0.625, 0.438, 'resolved']);
+  });
+
+  it('leaves the interval open from the top down when the budget runs out', async () => {
+    const r = recorded({ truth: (f) => (f >= 0.62 ? 'met' : 'unmet') });
+    const res = await searchMargin(incident(r, { budgetMs: 3.5 * RUN_MS }));
+    expect(r.calls).toEqual([1, 0.25, 0.625]);
+    expect([res.stop, res.complete, res.met, res.unmet]).toEqual(['budget', false, 0.625, 0.25]);
+  });
+});
