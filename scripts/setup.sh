@@ -111,6 +111,10 @@ begin
 lock_hash=$(sha256sum package-lock.json | cut -c1-64)
 if [ -f node_modules/.harness-lock-hash ] && [ "$(cat node_modules/.harness-lock-hash)" = "$lock_hash" ]; then
   ok "npm dependencies" "already there"
+elif [ -L node_modules ]; then
+  # A linked node_modules (a second worktree sharing another checkout's install): npm ci here would
+  # empty the shared directory and install a private copy, breaking every checkout that links to it.
+  ok "npm dependencies" "linked to $(readlink node_modules), left as it is (npm ci in the checkout it belongs to)"
 elif npm ci --no-audit --no-fund >"$LOGS/npm-ci.log" 2>&1; then
   echo "$lock_hash" >node_modules/.harness-lock-hash
   ok "npm dependencies" "done: npm ci"
