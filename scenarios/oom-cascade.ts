@@ -235,7 +235,9 @@ export default defineScenario({
       why: 'The report\'s own action: page on unhealthy public nodes. A pod-unhealthy alert holding 3 s on a 1 s sampler fires within 5 s; 10 s is the bound the fix promises.',
       kind: 'detection',
       alert: 'old-pods-unhealthy',
-      fault: { type: 'pod.sample', where: { state: 'oomKilled' } },
+      // Docker's OOM flag, not the sampled state: a pod the restart policy brings back within the 1 s
+      // sampler interval is never sampled dead, and its kill must still start the clock.
+      fault: { type: 'pod.sample', where: { oomKilled: true } },
       whenNoFault: 'pass',
       threshold: 'value<=10',
     },

@@ -91,6 +91,12 @@ const schemas = [
     state: z.enum(POD_STATES),
     ready: z.boolean(),
     restarts: z.int().nonnegative(),
+    /**
+     * Docker's flag that the container's last exit was an OOM kill. It stays set after a restart
+     * policy brings the pod back, so a kill and restart inside one sampler interval (state
+     * `running` before and after) is still seen. Absent in histories from before it was sampled.
+     */
+    oomKilled: z.boolean().optional(),
     memoryMb: z.number().nonnegative().optional(),
     /** Connections open on this pod, per transport. */
     connections: z.partialRecord(transportSchema, z.int().nonnegative()).default({}),

@@ -28,6 +28,16 @@ describe('NDJSON history files', () => {
     expect(await collect(readHistoryFile(file))).toEqual(events);
   });
 
+  it('reads a pod sample from before Docker\'s OOM flag was recorded: a sample in state oomKilled had it set', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hist-'));
+    const file = path.join(dir, 'history.ndjson');
+    const old = (state: string) => ({ type: 'pod.sample', t: 1000, deployment: 'new', pod: 'new-1', state, ready: false, restarts: 0, connections: {} });
+    await writeFile(file, `${JSON.stringify(old('oomKilled'))}\n${JSON.stringify(old('exited'))}\n`);
+    const [killed, exited] = await collect(readHistoryFile(file));
+    expect(killed).toMatchObject({ state: 'oomKilled', oomKilled: true });
+    expect(exited).not.toHaveProperty('oomKilled');
+  });
+
   it('names the file and line of a malformed event', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hist-'));
     const file = path.join(dir, 'history.ndjson');

@@ -33,7 +33,10 @@ export function parseLine(text: string, file: string, line: number): HistoryEven
     const at = issue.path.join('.');
     throw new HistoryParseError(file, line, `not a history event${at ? ` (${at}: ${issue.message})` : `: ${issue.message}`}`);
   }
-  return parsed.data;
+  const e = parsed.data;
+  // A pod sampled before Docker's OOM flag was recorded: a sample in state oomKilled had it set.
+  if (e.type === 'pod.sample' && e.oomKilled === undefined && e.state === 'oomKilled') return { ...e, oomKilled: true };
+  return e;
 }
 
 export interface ReadHistoryOptions {

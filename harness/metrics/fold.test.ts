@@ -85,6 +85,24 @@ describe('metrics fold', () => {
     expect(m.gauge('pod.memoryMb', { pod: 'new-0' })).toEqual([90, 0, 0, 20]);
   });
 
+  it('counts an OOM kill the restart policy undid between two samples, once, from Docker\'s flag and the restart', () => {
+    const h = [
+      { ...sample(0, 'new-0', 'running', 0, 10, 200), oomKilled: false },
+      // Killed and restarted within the interval: never sampled dead.
+      { ...sample(1000, 'new-0', 'running', 1, 0, 20), oomKilled: true },
+      // The flag stays set while it runs on: no further kill.
+      { ...sample(2000, 'new-0', 'running', 1, 4, 25), oomKilled: true },
+      // Sampled dead, then restarted: one kill, not two.
+      { ...sample(3000, 'new-0', 'oomKilled', 1, 0), oomKilled: true },
+      { ...sample(4000, 'new-0', 'running', 2, 0, 20), oomKilled: true },
+      // A restart after an ordinary exit (Docker clears the flag): no kill.
+      { ...sample(5000, 'new-0', 'running', 3, 0, 20), oomKilled: false },
+    ];
+    const m = observeSync(h, { durationS: 6 }).metrics;
+    expect(m.counter('pod.oomKills')).toEqual([0, 1, 0, 1, 0, 0]);
+    expect(m.counter('pod.restarts')).toEqual([0, 1, 0, 0, 1, 1]);
+  });
+
   it('collects actions with evidence, first matches and tagged log lines', () => {
     const h: HistoryEvent[] = [
       { type: 'action.started', t: 5000, index: 1, action: 'pod.kill', target: 'new/0', at: 5 },

@@ -309,7 +309,11 @@ export class MetricsFold {
     const prev = this.pods.get(e.pod);
     this.store.add('pod.samples', l, sec);
     if (prev && e.restarts > prev.restarts) this.store.add('pod.restarts', l, sec, e.restarts - prev.restarts);
-    if (e.state === 'oomKilled' && prev?.state !== 'oomKilled') this.store.add('pod.oomKills', l, sec);
+    // A kill seen dead, or one the restart policy undid between two samples: restarted, with Docker's
+    // OOM flag now set (a restart the previous sample already saw dead is not counted twice).
+    const restarted = prev !== undefined && e.restarts > prev.restarts;
+    const oomKilledBetween = restarted && e.oomKilled === true && e.state !== 'oomKilled' && prev.state !== 'oomKilled';
+    if ((e.state === 'oomKilled' && prev?.state !== 'oomKilled') || oomKilledBetween) this.store.add('pod.oomKills', l, sec);
     // A pod that is not running holds no connections: zero on the transports it reported, rather than
     // its last sample carried over the gauge's staleness window (a killed pod's clients are gone now).
     const down = e.state === 'exited' || e.state === 'oomKilled' || e.state === 'absent';

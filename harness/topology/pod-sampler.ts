@@ -22,6 +22,7 @@ export async function samplePod(pod: StartedPod, timeoutMs = 800): Promise<Param
     state: podState,
     ready: ready?.status === 200,
     restarts: state?.restartCount ?? 0,
+    ...(state ? { oomKilled: state.oomKilled } : {}),
     ...(memoryMb !== undefined && state?.running ? { memoryMb } : {}),
     connections,
   };

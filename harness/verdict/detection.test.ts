@@ -5,6 +5,9 @@ import { foldOptionsFor } from './judge.ts';
 import { judgeSlo } from './slo.ts';
 import type { AlertFiring } from '../metrics/alert-rules.ts';
 import { connects } from './fixtures/histories.ts';
+import oomCascade from '../../scenarios/oom-cascade.ts';
+import { resolveVariant, validateScenario } from '../scenario/resolve.ts';
+import type { HistoryEvent } from '../history/events.ts';
 
 const slo = (whenNoFault: 'pass' | 'unknown' = 'unknown'): Extract<Slo, { kind: 'detection' }> => ({
   id: 'detect',
@@ -56,3 +59,32 @@ describe('detection time', () => {
     expect(foldOptionsFor(scenario)).toEqual({ matchers: [slo().fault], webhookDeadlineMs: 3000, durationS: 60 });
   });
 });
+
+describe('detection of an OOM kill the restart policy undoes within one sampler interval', () => {
+  const remediated = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'remediated');
+  const detection = remediated.slos.find((s) => s.id === 'detection') as Extract<Slo, { kind: 'detection' }>;
+  // new-1 is killed and back between the samples at 20 s and 21 s: never sampled dead.
+  const samples: HistoryEvent[] = Array.from({ length: 30 }, (_, s) => ({
+    type: 'pod.sample',
+    t: s * 1000 + 500,
+    deployment: 'new',
+    pod: 'new-1',
+    state: 'running',
+    ready: s !== 21,
+    restarts: s > 20 ? 1 : 0,
+    oomKilled: s > 20,
+    connections: { ws: s > 20 ? 0 : 150 },
+  }));
+
+  it('starts the clock at the first sample with Docker\'s OOM flag, and fails when no page follows', () => {
+    const r = judgeSlo(detection, observeSync(samples, foldOptionsFor(remediated)), []);
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/never fired after the fault at 21(\.5)? s/);
+  });
+
+  it('passes with a page within 10 s of it', () => {
+    const page: AlertFiring = { alert: detection.alert, title: '', firedAtS: 25, resolvedAtS: null, subject: undefined };
+    expect(judgeSlo(detection, observeSync(samples, foldOptionsFor(remediated)), [page])).toMatchObject({ status: 'pass' });
+  });
+});
+
