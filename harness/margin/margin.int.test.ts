@@ -119,6 +119,30 @@ describe('harness margin on tiny-margin (remediated, clients, 1 repeat)', () => 
   });
 });
 
+describe('harness margin on tiny-margin: the incident converse (caps of 5, clients, 1 repeat)', () => {
+  it('finds the smallest factor at which the incident still reproduces, and the expected breach that goes away below it', async () => {
+    const incOut = join(out, 'incident');
+    const r = await harness(['margin', TINY, '--variant', 'incident', '--axis', 'clients', '--repeats', '1', '--budget', '6m', '--out', incOut]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const [d] = await readdir(incOut);
+    const rep = JSON.parse(await readFile(join(incOut, d!, 'margin.json'), 'utf8')) as MarginReport;
+    expect(rep.expectation).toBe('breach');
+    // Searched from the top down: ×1 reproduces, ×0.1 (4 connections under caps of 10) does not, ×0.55 does.
+    expect(rep.points.map((p) => [p.factor, p.verdict, p.runs.map((x) => x.status)])).toEqual([
+      [0.1, 'unmet', ['rotted']],
+      [0.55, 'met', ['reproduced']],
+      [1, 'met', ['reproduced']],
+    ]);
+    expect(rep.search).toMatchObject({ stop: 'resolved', complete: true, met: 0.55, unmet: 0.1 });
+    expect(rep.statement).toBe('still reproduces at ×0.55, not at ×0.1: the incident would have happened at ×0.55');
+    expect(rep.decisive).toMatchObject({ factor: 0.1, kind: 'stopped-breaching' });
+    expect(rep.decisive!.slos.map((s) => s.id)).toEqual(['conn-success']);
+    expect(rep.decisive!.slos[0]!.value).toBeGreaterThanOrEqual(0.95);
+    expect(await readFile(join(incOut, d!, 'margin.md'), 'utf8')).toMatch(/### First expected breach to go away \(at ×0.1\)/);
+    expect(await ourContainers()).toBe(0);
+  }, 420_000);
+});
+
 describe('harness run --min-margin on tiny-margin', () => {
   it('runs the variant and one extra point at the factor; a variant that holds at ×1 and not at ×2 fails the gate', async () => {
     const gateOut = join(out, 'gate');
