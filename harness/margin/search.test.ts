@@ -145,6 +145,14 @@ describe('margin search: the incident converse (met on the high side)', () => {
     expect([res.met, res.unmet, res.stop]).toEqual([0.625, 0.579, 'resolved']);
   });
 
+  it('stops when the interval is one resolution step wide, whatever floating point makes of the difference', async () => {
+    // 0.75 − 0.7 is 0.050000000000000044: still one step of 0.05, so no run at 0.725.
+    const r = recorded({ truth: (f) => (f >= 0.72 ? 'met' : 'unmet') });
+    const res = await searchMargin(incident(r, { range: { min: 0.6, max: 0.8 } }));
+    expect(r.calls).toEqual([0.8, 0.6, 0.7, 0.75]);
+    expect([res.met, res.unmet, res.stop]).toEqual([0.75, 0.7, 'resolved']);
+  });
+
   it('reports an incident that reproduces down to the bottom of the range, and one that does not reproduce even at its top', async () => {
     const always = recorded({ truth: () => 'met' });
     const down = await searchMargin(incident(always));

@@ -118,7 +118,8 @@ export async function searchMargin(o: SearchOptions): Promise<SearchResult> {
   unmet = otherEnd;
   for (;;) {
     const mid = round((met + unmet) / 2);
-    if (Math.abs(unmet - met) <= o.resolution || mid === met || mid === unmet) return finish('resolved', true);
+    // Rounded like the factors: 0.75 − 0.7 is 0.050000000000000044 in floating point, one resolution step.
+    if (round(Math.abs(unmet - met)) <= o.resolution || mid === met || mid === unmet) return finish('resolved', true);
     if (!fits()) return finish('budget', false);
     const p = await evaluate(mid);
     if (p.verdict === 'undecided') return finish(stopFor(p), false);
