@@ -57,6 +57,8 @@ describe('capacity cross-check', () => {
     expect(pinned.measured.point).toBeCloseTo(p, 6);
     expect(pinned.verdict).toBe('agrees');
     expect(pinned.statement).toMatch(/did not reproduce and ×[\d.]+ reproduced\) — agrees/);
+    // The factors run are named as the search names them, not rounded to two places.
+    expect(at(0.75, 0.725).statement).toMatch(/between ×0\.725 did not reproduce and ×0\.75 reproduced/);
     // Still reproducing at 0.7 × the prediction: the pods fill far sooner than the model says.
     expect(at(p * 0.7, null, false).verdict).toBe('disagrees');
     // Not reproducing at 1.3 × the prediction: they hold far more.

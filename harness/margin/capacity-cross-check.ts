@@ -69,6 +69,8 @@ export interface CapacityCrossCheck {
 }
 
 const x = (f: number) => `×${f.toFixed(2)}`;
+/** A factor the search ran, as the search names it (×0.725, not ×0.72). */
+const ran = (f: number) => `×${Math.round(f * 1000) / 1000}`;
 
 export function capacityCrossCheck(args: {
   scenario: ResolvedScenario;
@@ -104,8 +106,8 @@ export function capacityCrossCheck(args: {
     difference !== null ? (Math.abs(difference) > DISAGREEMENT ? 'disagrees' : 'agrees') : below || above ? 'disagrees' : 'cannot-tell';
   const measuredText =
     point !== null
-      ? `${x(point)} (between ${x(low!)} ${keptText} and ${x(high!)} ${filledText})`
-      : `between ${low === null ? `nothing ${keptText}` : `${x(low)} ${keptText}`} and ${high === null ? `nothing ${filledText} in range` : `${x(high)} ${filledText}`} (search not pinned)`;
+      ? `${x(point)} (between ${ran(low!)} ${keptText} and ${ran(high!)} ${filledText})`
+      : `between ${low === null ? `nothing ${keptText}` : `${ran(low)} ${keptText}`} and ${high === null ? `nothing ${filledText} in range` : `${ran(high)} ${filledText}`} (search not pinned)`;
   const statement =
     `model: a ${d.memoryMb} MiB pod holds ${Math.floor(capacityPerPod)} connections; at ×1 each of ${d.replicas} ${deployment} pods gets ${perPod(d.replicas).toFixed(1)} ` +
     `(${(share * 100).toFixed(1)}% of ${clientsAt1} clients), so a pod reaches its limit at ${x(allPods)}` +
