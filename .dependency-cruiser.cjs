@@ -7,7 +7,7 @@ const TESTS = '(\\.test\\.ts$|/testing/|/fixtures/)';
 /** The pure stages: functions of a scenario, a history, a series: no Docker, no processes. */
 const PURE = '^harness/(scenario|plan|history|metrics|verdict|report)/';
 /** The adapters the live path drives. */
-const ADAPTERS = '^harness/(platform|topology|load|probes|faults)/';
+const ADAPTERS = '^harness/(platform|topology|load|probes|faults|servers)/';
 
 module.exports = {
   forbidden: [
@@ -82,6 +82,20 @@ module.exports = {
       comment: 'topology/, load/, probes/ and faults/ do not import the orchestrators or the pure stages above the history.',
       from: { path: '^harness/(topology|load|probes|faults)/', pathNot: TESTS },
       to: { path: '^harness/(run|capacity|cli|plan|verdict|report|mutation|margin)/' },
+    },
+    {
+      name: 'server-profiles-start-pods-only',
+      comment: 'servers/ (one module per server: image, pod runtime, capabilities) builds on platform/ and topology/ and reads the capabilities schema of plan/; the orchestrators choose a profile, nothing below them does.',
+      severity: 'error',
+      from: { path: '^harness/servers/', pathNot: TESTS },
+      to: { path: '^harness/', pathNot: ['^harness/(servers|platform|topology)/', '^harness/plan/server-capabilities\\.ts$', '^harness/scenario/vocabulary\\.ts$'] },
+    },
+    {
+      name: 'profiles-chosen-by-orchestrators',
+      comment: 'Only the orchestrators (run/, cli/, margin/, capacity/) pick a server profile; topology/ gets a ServerRuntime handed to it.',
+      severity: 'error',
+      from: { path: '^harness/', pathNot: ['^harness/(servers|run|cli|margin|capacity)/', TESTS] },
+      to: { path: '^harness/servers/' },
     },
     {
       name: 'no-barrel-inside',

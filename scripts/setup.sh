@@ -106,6 +106,30 @@ else
   fi
 fi
 
+# 4b. sockudo, the peer server (docs/servers.md): `cargo install` takes 12-15 minutes on 2 cores, so
+# it runs in the background at the lowest CPU priority while the rest of set-up and the tests go on;
+# what needs it waits for it (harness/servers/sockudo-binary.ts). HARNESS_SKIP_SOCKUDO=1 skips it.
+begin
+SOCKUDO_VERSION=$(node -p "require('$ROOT/harness/platform/versions.json').sockudo.version")
+SOCKUDO_DIR="$CACHE/tools/sockudo-$SOCKUDO_VERSION"
+if [ -x "$SOCKUDO_DIR/sockudo" ]; then
+  ok "sockudo $SOCKUDO_VERSION" "already there: $SOCKUDO_DIR/sockudo"
+elif [ "${HARNESS_SKIP_SOCKUDO:-}" = 1 ]; then
+  ok "sockudo $SOCKUDO_VERSION" "skipped (HARNESS_SKIP_SOCKUDO=1): --server sockudo will say how to build it"
+elif ! command -v cargo >/dev/null; then
+  ok "sockudo $SOCKUDO_VERSION" "not built: cargo is missing (install Rust from https://rustup.rs for --server sockudo)"
+else
+  mkdir -p "$CACHE/tools"
+  # The build holds this lock while it runs: a second set-up does not start another.
+  if flock -n "$SOCKUDO_DIR.lock" true 2>/dev/null; then
+    echo "building since $(date -u +%FT%TZ): starting" >"$SOCKUDO_DIR.status"
+    nohup setsid nice -n 19 bash scripts/build-sockudo.sh >"$LOGS/sockudo-build.log" 2>&1 </dev/null &
+    ok "sockudo $SOCKUDO_VERSION" "building in the background (nice 19, 12-15 min), log $LOGS/sockudo-build.log"
+  else
+    ok "sockudo $SOCKUDO_VERSION" "a build is already running, log $LOGS/sockudo-build.log"
+  fi
+fi
+
 # 5. npm dependencies, reinstalled only when the lock file changed.
 begin
 lock_hash=$(sha256sum package-lock.json | cut -c1-64)

@@ -2,6 +2,7 @@ import { freePort } from '../platform/ports.ts';
 import { APP } from '../load/app.ts';
 import type { Teardown } from '../platform/teardown.ts';
 import { startPod, type StartedPod } from '../topology/pod.ts';
+import { sutRuntime } from '../topology/sut-runtime.ts';
 
 export interface CapacityPodSpec {
   /** e.g. `ws-96mb`: unique within a capacity run. */
@@ -19,7 +20,7 @@ export interface CapacityPodSpec {
 export async function startCapacityPod(spec: CapacityPodSpec, ctx: { image: string; runId: string; teardown: Teardown }): Promise<StartedPod> {
   const port = await freePort();
   const pod = await startPod({
-    image: ctx.image,
+    server: sutRuntime(ctx.image),
     runId: ctx.runId,
     spec: {
       deployment: 'capacity',

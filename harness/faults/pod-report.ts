@@ -55,7 +55,7 @@ export async function reportPod(pod: StartedPod, readyTimeoutMs = 5000, signal?:
     const deadline = Date.now() + readyTimeoutMs;
     let ready = false;
     while (!ready && Date.now() < deadline && !signal?.aborted) {
-      ready = (await getJson(`${pod.url}/readyz`))?.status === 200;
+      ready = (await getJson(pod.readyUrl))?.status === 200;
       if (!ready) await sleep(100, signal);
     }
     const release = await podRelease(pod);

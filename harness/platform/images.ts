@@ -14,7 +14,7 @@ import { cacheDir, SETUP_COMMAND, toolPath } from './paths.ts';
 export type ImageName = 'node' | 'haproxy' | 'redis' | 'toxiproxy';
 export const IMAGE_NAMES: readonly ImageName[] = ['node', 'haproxy', 'redis', 'toxiproxy'];
 
-interface ImageRecipe {
+export interface ImageRecipe {
   /** Host binary to copy (symlinks are followed). */
   source: () => string;
   /** Where it lives in the image; also the command name containers run. */
@@ -32,7 +32,8 @@ const RECIPES: Record<ImageName, ImageRecipe> = {
 };
 
 export interface ResolvedImage {
-  name: ImageName;
+  /** One of IMAGE_NAMES, or a server profile's image (e.g. sockudo). */
+  name: string;
   /** Full reference, e.g. incident-harness/node:3f2a9c1b04de. */
   ref: string;
   /** True when the user named the image; the harness then neither hashes nor builds it. */
@@ -79,10 +80,17 @@ function sha256File(path: string): Promise<string> {
 export async function resolveImage(name: ImageName): Promise<ResolvedImage> {
   const override = overrideFor(name);
   if (override) return { name, ref: override, overridden: true, files: new Map() };
-  const recipe = RECIPES[name];
+  return resolveBinaryImage(name, RECIPES[name]);
+}
+
+/**
+ * A FROM-scratch image of one host binary and its libraries, e.g. a server profile's. `missing`
+ * says how to get the binary when it is not there.
+ */
+export async function resolveBinaryImage(name: string, recipe: ImageRecipe, missing = `run \`${SETUP_COMMAND}\``): Promise<ResolvedImage> {
   const source = recipe.source();
   if (!existsSync(source)) {
-    throw new ImageInputError(`image ${name}: ${source} is missing; run \`${SETUP_COMMAND}\``);
+    throw new ImageInputError(`image ${name}: ${source} is missing; ${missing}`);
   }
   const files = new Map<string, string>([[recipe.target, realpathSync(source)]]);
   for (const [inImage, host] of await sharedLibraries(source)) files.set(inImage, host);

@@ -32,7 +32,7 @@ export async function environmentProblems(needs: { k6: boolean }): Promise<{ pro
   if (problems.every((p) => !p.includes('Docker engine'))) {
     try {
       for (const image of Object.values(await resolveImages())) {
-        images[image.name] = image.ref;
+        images[image.name as ImageName] = image.ref;
         if (await imageExists(image.ref)) continue;
         const env = `HARNESS_IMAGE_${image.name.toUpperCase()}`;
         problems.push(

@@ -18,13 +18,13 @@ export function startCapProbe(spec: CapProbeSpec, ctx: ProbeContext): StartedPro
   return startTimedCheck(spec, ctx, 'cap check', async ({ signal, deadline, open }) => {
     const endpoint = endpointFor(ctx.targets, spec.deployment);
     if (!endpoint || endpoint.pod === undefined) throw new ProbeTargetError(`cap probe ${spec.id}: deployment ${spec.deployment} has no pod to check`);
-    const before = await podReading(endpoint.port);
+    const before = await podReading(ctx, endpoint);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
     const admittedConns: PusherConnection[] = [];
     const attempts = Math.max(0, spec.limit - before.open) + spec.batch;
     const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal, deadline }, admittedConns, open);
-    const after = await podReading(endpoint.port);
+    const after = await podReading(ctx, endpoint);
     const working = await receiveCheck(spec.id, ctx, firstMiddleLast(admittedConns));
     ctx.history.record({
       type: 'limit.checked',

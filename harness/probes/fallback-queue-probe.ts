@@ -30,7 +30,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     if (!endpoint || endpoint.pod === undefined) {
       throw new ProbeTargetError(`fallback-queue probe ${spec.id}: deployment ${spec.deployment} has no second pod (one no pinned probe uses) to fill`);
     }
-    const before = await podReading(endpoint.port);
+    const before = await podReading(ctx, endpoint);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
 
@@ -58,7 +58,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
             req.opened = res.status === 200 && res.body.toString('utf8').startsWith('o');
             if (res.status === 200) firstAdmittedAt ??= req.answeredMs;
             // The pod's own count right after it refused, kept only if nothing had left its limiter yet.
-            else gaugeRead ??= podReading(endpoint.port).then((r) => (r && firstAdmittedAt === undefined ? r.queued : undefined));
+            else gaugeRead ??= podReading(ctx, endpoint).then((r) => (r && firstAdmittedAt === undefined ? r.queued : undefined));
           })
           .catch(() => undefined)
           .finally(() => conn.close()),
@@ -66,7 +66,7 @@ export function startFallbackQueueProbe(spec: FallbackQueueProbeSpec, ctx: Probe
     }
     await Promise.all(answers);
     const queuedAtRefusal = await gaugeRead;
-    const after = await podReading(endpoint.port);
+    const after = await podReading(ctx, endpoint);
 
     const admitted = sessions.filter((_, i) => requests[i]?.status === 200 && requests[i]?.opened);
     const resumed: PusherConnection[] = [];

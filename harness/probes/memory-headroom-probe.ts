@@ -18,7 +18,7 @@ export function startMemoryHeadroomProbe(spec: MemoryHeadroomProbeSpec, ctx: Pro
   return startTimedCheck(spec, ctx, 'memory headroom check', async ({ signal, deadline, open }) => {
     const endpoint = endpointFor(ctx.targets, spec.deployment);
     if (!endpoint || endpoint.pod === undefined) throw new ProbeTargetError(`memory-headroom probe ${spec.id}: deployment ${spec.deployment} has no pod to fill`);
-    const before = await podReading(endpoint.port);
+    const before = await podReading(ctx, endpoint);
     // No reading, no finding: the SLO is unknown without the event, never a guess.
     if (!before) return;
     const admitted: PusherConnection[] = [];
@@ -26,7 +26,7 @@ export function startMemoryHeadroomProbe(spec: MemoryHeadroomProbeSpec, ctx: Pro
     const { refusal } = await fillPod(ctx, { probe: spec.id, endpoint, attempts, batch: spec.batch, signal, deadline }, admitted, open);
     const heldFromMs = ctx.history.now();
     if (refusal === undefined) await sleep(spec.holdS * 1000, signal);
-    const atEnd = await podReading(endpoint.port);
+    const atEnd = await podReading(ctx, endpoint);
     ctx.history.record({
       type: 'memory.checked',
       probe: spec.id,

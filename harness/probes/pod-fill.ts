@@ -2,8 +2,7 @@
  * What the limit checks share: a pod's own reading of its open connections and refusals, and
  * filling a pod with WebSocket connections in batches until a count is reached or it refuses one.
  */
-import { metricByLabel, metricSum } from '../topology/prometheus-text.ts';
-import { podGet } from '../topology/pod-http.ts';
+import { fetchPodMetrics, SUT_METRIC_NAMES } from '../topology/pod-metrics.ts';
 import { connectRecorded } from '../load/recorded-connect.ts';
 import { ConnectError, LOOPBACK_HOST, type Endpoint, type PusherConnection } from '../load/pusher-client/index.ts';
 import { reasonKey } from '../history/events.ts';
@@ -17,14 +16,13 @@ export interface PodReading {
   refused: Record<string, number>;
 }
 
-export async function podReading(port: number): Promise<PodReading | undefined> {
-  const res = await podGet(`http://${LOOPBACK_HOST}:${port}/metrics`, 2000);
-  if (res?.status !== 200) return undefined;
-  return {
-    open: metricByLabel(res.body, 'sut_connections', 'transport').ws ?? 0,
-    queued: metricSum(res.body, 'sut_fallback_queued_requests'),
-    refused: metricByLabel(res.body, 'sut_connections_refused_total', 'reason'),
+export async function podReading(ctx: ProbeContext, endpoint: Endpoint): Promise<PodReading | undefined> {
+  const source = (endpoint.pod !== undefined ? ctx.targets.metricsOf?.(endpoint.pod) : undefined) ?? {
+    url: `http://${LOOPBACK_HOST}:${endpoint.port}/metrics`,
+    names: SUT_METRIC_NAMES,
   };
+  const m = await fetchPodMetrics(source, 2000);
+  return m ? { open: m.connections.ws ?? 0, queued: m.queued, refused: m.refusedByReason } : undefined;
 }
 
 /** The pod's refusals between two readings, by reason: only those that grew. */

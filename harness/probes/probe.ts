@@ -2,6 +2,7 @@
 import type { History } from '../history/history.ts';
 import type { AppCredentials, Endpoint } from '../load/pusher-client/index.ts';
 import type { Probe } from '../scenario/schema.ts';
+import type { PodMetricsSource } from '../topology/pod-metrics.ts';
 
 export interface ProbeTargets {
   /** Unpinned traffic: the edge listener (in tests, one pod). */
@@ -19,6 +20,8 @@ export interface ProbeTargets {
    * disturb the pinned probes; undefined when there is none.
    */
   sparePodOf?(deployment: string): Endpoint | undefined;
+  /** Where a pod's own metrics are and what they are called; default our server's /metrics on the pod's port. */
+  metricsOf?(pod: string): PodMetricsSource | undefined;
 }
 
 export interface ProbeContext {

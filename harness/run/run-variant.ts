@@ -137,7 +137,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   // Final evidence from the pods before they go: state, restarts, OOM kills, their own counters, last log lines.
   for (const pod of topology.pods()) {
     const state = await pod.state().catch(() => undefined);
-    const counters = state?.running ? await podCounters(pod.url) : undefined;
+    const counters = state?.running ? await podCounters(pod.metrics) : undefined;
     const logs = await pod.logs(5).catch(() => '');
     history.record({ type: 'pod.final', deployment: pod.spec.deployment, pod: pod.spec.name, ...state, ...(counters ? { counters } : {}), tail: logs.trim().split('\n').slice(-3) });
   }

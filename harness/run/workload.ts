@@ -106,6 +106,7 @@ export function probeTargets(topology: StartedTopology): ProbeTargets {
       const spare = topology.pods(deployment).filter((p) => p.ready && p !== used).at(-1);
       return spare ? endpointOf(spare, deployment) : undefined;
     },
+    metricsOf: (pod) => topology.pods().find((p) => p.spec.name === pod)?.metrics,
   };
 }
 

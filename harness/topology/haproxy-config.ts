@@ -38,7 +38,8 @@ export interface EdgeListener {
 export interface EdgeConfigSpec {
   listeners: EdgeListener[];
   deployments: EdgeDeployment[];
-  healthCheck: { enabled: boolean; intervalMs: number; fall: number; rise: number };
+  /** `path`: what the pods answer 200 on when they take traffic (default /readyz, our server's). */
+  healthCheck: { enabled: boolean; intervalMs: number; fall: number; rise: number; path?: string };
   /** Absolute paths as seen inside the HAProxy container. */
   adminSocket: string;
   mapDir: string;
@@ -149,7 +150,7 @@ export function renderHaproxyConfig(spec: EdgeConfigSpec): string {
       // Consistent hashing keeps most sessions on their pod when pods come and go, and is what lets
       // HAProxy add servers to a hash backend at run time (deployment.scale).
       out.push(...(kind === 'fallback' ? ['  balance uri depth 5', '  hash-type consistent'] : ['  balance roundrobin']));
-      if (hc.enabled) out.push(mode === 'http' ? '  option httpchk GET /readyz' : '  option tcp-check');
+      if (hc.enabled) out.push(mode === 'http' ? `  option httpchk GET ${hc.path ?? '/readyz'}` : '  option tcp-check');
       for (const p of d.pods) {
         const check = serverCheckArgs(hc);
         out.push(`  server ${p.name} 127.0.0.1:${p.port}${check ? ` ${check}` : ''}`);

@@ -1,8 +1,7 @@
 import type { History } from '../history/history.ts';
-import type { Transport } from '../scenario/vocabulary.ts';
 import { podGet } from './pod-http.ts';
 import { podMemoryMb } from './pod-memory.ts';
-import { metricByLabel } from './prometheus-text.ts';
+import { fetchPodMetrics } from './pod-metrics.ts';
 import type { StartedPod } from './pod.ts';
 
 /** One observation of a pod: container state, readiness, working-set memory, connections per transport. */
@@ -10,11 +9,11 @@ export async function samplePod(pod: StartedPod, timeoutMs = 800): Promise<Param
   const [state, memoryMb, ready, metrics] = await Promise.all([
     pod.state().catch(() => undefined),
     podMemoryMb(pod.id),
-    podGet(`${pod.url}/readyz`, timeoutMs),
-    podGet(`${pod.url}/metrics`, timeoutMs),
+    podGet(pod.readyUrl, timeoutMs),
+    fetchPodMetrics(pod.metrics, timeoutMs),
   ]);
   const podState = !state ? 'absent' : state.status === 'paused' ? 'paused' : state.running ? 'running' : state.oomKilled ? 'oomKilled' : 'exited';
-  const connections = metrics?.status === 200 ? (metricByLabel(metrics.body, 'sut_connections', 'transport') as Partial<Record<Transport, number>>) : {};
+  const connections = metrics?.connections ?? {};
   return {
     type: 'pod.sample',
     deployment: pod.spec.deployment,

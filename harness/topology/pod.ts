@@ -1,13 +1,17 @@
 import { Wait, type StartedTestContainer } from 'testcontainers';
 import { docker } from '../platform/docker.ts';
-import { serverBundleDir, serverBundleProblem } from '../platform/server-bundle.ts';
 import { HarnessContainer, type RestartPolicyName } from './harness-container.ts';
+import type { PodMetricsSource } from './pod-metrics.ts';
+import type { ServerRuntime } from './server-runtime.ts';
 
 export interface PodSpec {
   deployment: string;
   /** Unique within the run, e.g. "new-2". */
   name: string;
   port: number;
+  /** The metrics port, for a server that serves them apart from its client port. */
+  metricsPort?: number;
+  /** The harness's settings of the pod (app credentials, Redis, webhooks, cap); a server profile renders them into its own configuration. */
   env: Record<string, string>;
   memoryMb?: number;
   cpus?: number;
@@ -37,7 +41,21 @@ export class StartedPod {
     readonly container: StartedTestContainer,
     /** False when the server refused to start (e.g. a config it rejects): the container has exited. */
     readonly ready: boolean,
+    /** Which server runs in it: where it answers readiness, health and metrics. */
+    readonly server: Pick<ServerRuntime, 'name' | 'readyPath' | 'healthPath' | 'metricsPath' | 'metricNames'>,
   ) {}
+
+  get readyUrl(): string {
+    return `${this.url}${this.server.readyPath}`;
+  }
+
+  get healthUrl(): string {
+    return `${this.url}${this.server.healthPath}`;
+  }
+
+  get metrics(): PodMetricsSource {
+    return { url: `http://127.0.0.1:${this.spec.metricsPort ?? this.spec.port}${this.server.metricsPath}`, names: this.server.metricNames };
+  }
 
   get id(): string {
     return this.container.getId();
@@ -113,27 +131,21 @@ function demux(buf: Buffer): string {
   return i === 0 ? buf.toString('utf8') : parts.join('');
 }
 
-const READY = /"msg":"ready"/;
-const REJECTED = /"msg":"config rejected"/;
-
-export async function startPod(opts: { image: string; runId: string; spec: PodSpec; startupTimeoutMs?: number }): Promise<StartedPod> {
-  const bundleProblem = serverBundleProblem();
-  if (bundleProblem) throw new PodStartError(bundleProblem);
+export async function startPod(opts: { server: ServerRuntime; runId: string; spec: PodSpec; startupTimeoutMs?: number }): Promise<StartedPod> {
   const { spec } = opts;
-  const mounts = [{ source: serverBundleDir(), target: '/app', mode: 'ro' as const }];
-  if (spec.configDir) mounts.push({ source: spec.configDir, target: '/config', mode: 'ro' as const });
-  const container = new HarnessContainer(opts.image, opts.runId, `pod:${spec.deployment}`)
-    .withLabels({ 'io.incident-harness.deployment': spec.deployment, 'io.incident-harness.pod': spec.name })
-    .withBindMounts(mounts)
-    .withEnvironment({ ...spec.env, HOST: '127.0.0.1', PORT: String(spec.port), POD_NAME: spec.name })
-    .withCommand(['node', '/app/server.mjs'])
+  const launch = await opts.server.launch(spec);
+  const container = new HarnessContainer(launch.image, opts.runId, `pod:${spec.deployment}`)
+    .withLabels({ 'io.incident-harness.deployment': spec.deployment, 'io.incident-harness.pod': spec.name, 'io.incident-harness.server': opts.server.name })
+    .withBindMounts(launch.mounts.map((m) => ({ ...m, mode: 'ro' as const })))
+    .withEnvironment(launch.env)
+    .withCommand(launch.command)
     .withRestartPolicy(spec.restartPolicy)
-    .withWaitStrategy(Wait.forLogMessage(new RegExp(`${READY.source}|${REJECTED.source}`)))
+    .withWaitStrategy(Wait.forLogMessage(new RegExp([launch.readyLog, launch.rejectedLog].filter((r) => r !== undefined).map((r) => r.source).join('|'))))
     .withStartupTimeout(opts.startupTimeoutMs ?? 30_000);
   if (spec.memoryMb) container.withMemoryLimitMb(spec.memoryMb);
   if (spec.cpus) container.withCpus(spec.cpus);
   const started = await container.start();
-  const pod = new StartedPod(spec, started, false);
+  const pod = new StartedPod(spec, started, false, opts.server);
   const logs = await pod.logs(200);
-  return new StartedPod(spec, started, READY.test(logs));
+  return new StartedPod(spec, started, launch.readyLog.test(logs), opts.server);
 }

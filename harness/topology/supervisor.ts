@@ -9,7 +9,7 @@ export interface LivenessProbe {
 }
 
 /**
- * Kubernetes-like liveness where Docker has none: probe each pod's /healthz every period, and after
+ * Kubernetes-like liveness where Docker has none: probe each pod's health path (/healthz on our server) every period, and after
  * `failureThreshold` consecutive failures restart its container (a dead container fails too, so an
  * OOM-killed pod comes back even without a Docker restart policy, as under a kubelet).
  */
@@ -25,7 +25,7 @@ export function startSupervisor(opts: {
   const inFlight = new Set<Promise<void>>();
 
   const probeOnce = async (pod: StartedPod, probe: LivenessProbe) => {
-    const alive = (await podGet(`${pod.url}/healthz`, probe.timeoutMs ?? 1000))?.status === 200;
+    const alive = (await podGet(pod.healthUrl, probe.timeoutMs ?? 1000))?.status === 200;
     const key = pod.spec.name;
     const count = alive ? 0 : (failures.get(key) ?? 0) + 1;
     failures.set(key, count);

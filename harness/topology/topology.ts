@@ -6,6 +6,8 @@ import type { EdgeMode, EdgeRoute } from './haproxy-config.ts';
 import type { RestartPolicyName } from './harness-container.ts';
 import { startPod, type PodSpec, type StartedPod } from './pod.ts';
 import { startRedis, type StartedRedis } from './redis.ts';
+import type { ServerRuntime } from './server-runtime.ts';
+import { sutRuntime } from './sut-runtime.ts';
 import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
 
 /** What to start: plain data, resolved from a scenario variant by the run layer. */
@@ -28,6 +30,8 @@ export interface TopologySpec {
   /** Scratch directory of the run (edge config, config versions); removed by the run layer. */
   workDir: string;
   images: { node: string; haproxy: string; redis: string; toxiproxy: string };
+  /** The server the pods run (harness/servers/); default our own, on the node image. */
+  server?: ServerRuntime;
   app: { id: string; key: string; secret: string };
   redis: boolean;
   deployments: DeploymentSpec[];
@@ -92,6 +96,7 @@ async function writeConfigVersion(workDir: string, deployment: string, config: N
 
 export async function podSpecFor(topo: StartedTopology | { spec: TopologySpec; podRedisUrl?: string }, dep: DeploymentSpec, name: string, port: number): Promise<PodSpec> {
   const { spec } = topo;
+  const server = serverOf(spec);
   const env: Record<string, string> = {
     APP_ID: spec.app.id,
     APP_KEY: spec.app.key,
@@ -109,6 +114,7 @@ export async function podSpecFor(topo: StartedTopology | { spec: TopologySpec; p
     deployment: dep.name,
     name,
     port,
+    ...(server.separateMetricsPort ? { metricsPort: await freePort() } : {}),
     env,
     memoryMb: dep.memoryMb,
     cpus: dep.cpus,
@@ -121,8 +127,14 @@ export async function podSpecFor(topo: StartedTopology | { spec: TopologySpec; p
  * Brings a topology up in dependency order (Redis, Toxiproxy, pods, edge). If any part fails to
  * start, whatever did start is stopped before the error is rethrown.
  */
+/** The server the pods of a topology run. */
+export function serverOf(spec: TopologySpec): ServerRuntime {
+  return spec.server ?? sutRuntime(spec.images.node);
+}
+
 export async function startTopology(spec: TopologySpec): Promise<StartedTopology> {
   deepFreeze(spec);
+  const server = serverOf(spec);
   const stops: (() => Promise<void>)[] = [];
   const topo: StartedTopology = {
     spec,
@@ -133,7 +145,7 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
     startPodOf: async (deployment, name, port, override) => {
       const dep = override ?? topo.deployments.get(deployment)?.spec;
       if (!dep) throw new Error(`no deployment named ${deployment}`);
-      return startPod({ image: spec.images.node, runId: spec.runId, spec: await podSpecFor(topo, dep, name, port) });
+      return startPod({ server, runId: spec.runId, spec: await podSpecFor(topo, dep, name, port) });
     },
     replacePod: async (deployment, index, podSpec) => {
       const dep = startedDeployment(topo, deployment);
@@ -141,7 +153,7 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
       if (!old) throw new Error(`deployment ${deployment} has ${dep.pods.length} pod(s); there is no pod ${index}`);
       const next = podSpec ?? (await podSpecFor(topo, dep.spec, old.spec.name, old.spec.port));
       await old.stopGracefully(DEPLOY_STOP_GRACE_MS);
-      const pod = await startPod({ image: spec.images.node, runId: spec.runId, spec: next });
+      const pod = await startPod({ server, runId: spec.runId, spec: next });
       dep.pods[index] = pod;
       return pod;
     },
@@ -209,7 +221,7 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
             name: d.name,
             pods: topo.pods(d.name).map((p) => ({ name: p.spec.name, port: p.spec.port })),
           })),
-          healthCheck: spec.edge.healthCheck,
+          healthCheck: { ...spec.edge.healthCheck, path: server.readyPath },
           maxconn: spec.edge.maxconn,
         },
       });
