@@ -29,7 +29,7 @@ export const serverCapabilitiesSchema = z.strictObject({
   redisAdapter: z.boolean(),
   /** Our server's root-cause switches this server implements (normally none: they are our code's defects). */
   switches: z.array(z.enum(ROOT_CAUSE_SWITCHES)),
-  /** Runs our server's app versions and config files (appVersion other than v1, deployments[].config). */
+  /** Is our server: runs its app versions, config files (appVersion other than v1, deployments[].config) and settings (deployments[].env). */
   ourVersions: z.boolean(),
   /** The pod's readiness modes (deployments[].readiness.mode). */
   readinessModes: z.array(z.enum(['shallow', 'deep'])),
