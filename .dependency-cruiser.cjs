@@ -85,10 +85,10 @@ module.exports = {
     },
     {
       name: 'server-profiles-start-pods-only',
-      comment: 'servers/ (one module per server: image, pod runtime, capabilities) builds on platform/ and topology/ and reads the capabilities schema of plan/; the orchestrators choose a profile, nothing below them does.',
+      comment: 'servers/ (one module per server: image, pod runtime, capabilities) builds on platform/ and topology/ reads the capabilities schema of plan/ and the app credentials of load/; the orchestrators choose a profile, nothing below them does.',
       severity: 'error',
       from: { path: '^harness/servers/', pathNot: TESTS },
-      to: { path: '^harness/', pathNot: ['^harness/(servers|platform|topology)/', '^harness/plan/server-capabilities\\.ts$', '^harness/scenario/vocabulary\\.ts$'] },
+      to: { path: '^harness/', pathNot: ['^harness/(servers|platform|topology)/', '^harness/plan/server-capabilities\\.ts$', '^harness/scenario/vocabulary\\.ts$', '^harness/load/app\\.ts$'] },
     },
     {
       name: 'profiles-chosen-by-orchestrators',

@@ -34,6 +34,8 @@ const schemas = [
     seed: z.number(),
     startedAt: z.string(),
     harnessVersion: z.string().optional(),
+    /** The server profile the pods ran (harness/servers/); absent: our own server. */
+    server: z.string().optional(),
   }),
   /**
    * Written last, after the final pod evidence: the proof that the history covers the whole replay.

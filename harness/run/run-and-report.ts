@@ -4,7 +4,7 @@ import { phaseHook } from '../platform/phase-hook.ts';
 import { writeRunReports, type WrittenReports } from '../report/write-run-reports.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { judgeVariant, type VariantJudgement } from '../verdict/judge.ts';
-import { makeRunId, runVariant, type CompletedRun } from './run-variant.ts';
+import { makeRunId, runVariant, type CompletedRun, type RunServer } from './run-variant.ts';
 import { Teardown, teardownOnExit } from '../platform/teardown.ts';
 
 // One variant as a normal run: replay, judge from the history, write its reports, and tear down
@@ -17,6 +17,8 @@ export interface RunAndReportOptions {
   log: (line: string) => void;
   /** Default: `<scenario>-<variant>-<time>`. */
   runId?: string;
+  /** The server the pods run; default our own. */
+  server?: RunServer;
 }
 
 export interface ReportedRun {
@@ -30,7 +32,7 @@ export async function runAndReport(plan: ResolvedScenario, opts: RunAndReportOpt
   const teardown = new Teardown(runId);
   const release = teardownOnExit(teardown);
   try {
-    const run = await runVariant(plan, runId, { images: opts.images, outRoot: opts.outRoot, seed: opts.seed, log: opts.log, teardown });
+    const run = await runVariant(plan, runId, { images: opts.images, outRoot: opts.outRoot, seed: opts.seed, log: opts.log, teardown, server: opts.server });
     await phaseHook('judge');
     const judgement = await judgeVariant(plan, readHistoryFile(run.historyFile));
     await phaseHook('report');

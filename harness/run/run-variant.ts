@@ -15,6 +15,7 @@ import { podCounters } from '../topology/pod-counters.ts';
 import { startPodSampler } from '../topology/pod-sampler.ts';
 import { startSupervisor } from '../topology/supervisor.ts';
 import { startTopology, type StartedTopology } from '../topology/topology.ts';
+import type { ServerRuntime } from '../topology/server-runtime.ts';
 import { sleep } from '../load/timing.ts';
 import { Teardown } from '../platform/teardown.ts';
 import { runTimeline } from './timeline.ts';
@@ -35,6 +36,14 @@ export interface RunVariantOptions {
   log: (line: string) => void;
   /** The caller's teardown (signal handlers point at it); the run adds its steps. */
   teardown: Teardown;
+  /** The server the pods run (a profile of harness/servers/); default our own. */
+  server?: RunServer;
+}
+
+/** A server profile as a run uses it: its name and its pod runtime for the run's work directory. */
+export interface RunServer {
+  name: string;
+  runtime(workDir: string): ServerRuntime;
 }
 
 export interface CompletedRun {
@@ -75,7 +84,9 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   await saveScenario(partialDir, scenario);
 
   log(`▶ ${scenario.id}/${scenario.variant}: starting topology (${scenario.topology.deployments.map((d) => `${d.name}×${d.replicas}`).join(', ')})`);
-  const spec = planTopology(scenario, { runId, workDir: join(partialDir, 'work'), images: opts.images as never });
+  const workDir = join(partialDir, 'work');
+  const server = opts.server && opts.server.name !== 'sut' ? opts.server : undefined;
+  const spec = planTopology(scenario, { runId, workDir, images: opts.images as never, ...(server ? { server: server.runtime(workDir) } : {}) });
   let topology: StartedTopology | undefined;
   teardown.add('stop topology', () => topology?.stop());
   const prepared = await prepareWorkload(scenario, { seed, log });
@@ -94,7 +105,7 @@ export async function runVariant(scenario: ResolvedScenario, runId: string, opts
   const live = new MetricsFold({ ...foldOptions, matchers: [...(foldOptions.matchers ?? []), ...timelineMatchers(scenario.timeline)] });
   history.subscribe((e) => live.add(e));
   const conditions = new LiveConditionEvaluator({ fold: live, now: () => history.now(), alerts: scenario.alerts, topology: () => topology });
-  history.record({ type: 'run.meta', runId, scenarioId: scenario.id, variant: scenario.variant, seed, startedAt: new Date().toISOString() });
+  history.record({ type: 'run.meta', runId, scenarioId: scenario.id, variant: scenario.variant, seed, startedAt: new Date().toISOString(), ...(server ? { server: server.name } : {}) });
   history.record({ type: 'run.phase', phase: 'steady', note: 'topology up; load and probes starting' });
 
   const sampler = startPodSampler({ history, pods: () => topology!.pods() });

@@ -3,6 +3,7 @@ import { readBounds } from '../plan/bounds.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { Role } from '../scenario/vocabulary.ts';
 import type { EdgeRoute } from '../topology/haproxy-config.ts';
+import type { ServerRuntime } from '../topology/server-runtime.ts';
 import type { DeploymentSpec, TopologySpec } from '../topology/topology.ts';
 
 /** The edge listener every scenario gets: all public traffic enters here. */
@@ -47,11 +48,11 @@ function deploymentSpec(d: ResolvedScenario['topology']['deployments'][number]):
 
 export function planTopology(
   scenario: ResolvedScenario,
-  ctx: { runId: string; workDir: string; images: TopologySpec['images']; webhookUrl?: string },
+  ctx: { runId: string; workDir: string; images: TopologySpec['images']; webhookUrl?: string; server?: ServerRuntime },
 ): TopologySpec {
   const t = scenario.topology;
   const deployments = t.deployments.map(deploymentSpec);
-  if (t.webhooks.enabled) {
+  if (t.webhooks.enabled && (ctx.server?.webhookDispatcher ?? true)) {
     deployments.push({
       name: DISPATCHER_DEPLOYMENT,
       roles: ['webhook-dispatcher'],
@@ -67,6 +68,7 @@ export function planTopology(
     runId: ctx.runId,
     workDir: ctx.workDir,
     images: ctx.images,
+    ...(ctx.server ? { server: ctx.server } : {}),
     app: { ...APP },
     redis: t.redis.enabled,
     deployments,

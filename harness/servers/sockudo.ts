@@ -31,6 +31,7 @@ function sockudoRuntime(image: string, workDir: string): ServerRuntime {
     healthPath: '/live',
     metricsPath: '/metrics',
     metricNames: SOCKUDO_METRIC_NAMES,
+    webhookDispatcher: false,
     // Reads the harness's pod settings (topology/topology.ts podSpecFor); the rest of the env are our server's.
     launch: async (spec: PodSpec) => {
       if (spec.metricsPort === undefined) throw new Error(`sockudo pod ${spec.name}: no metrics port was given`);

@@ -28,5 +28,7 @@ export interface ServerRuntime {
   readonly healthPath: string;
   readonly metricsPath: string;
   readonly metricNames: PodMetricNames;
+  /** Webhooks go through our dispatcher pod (a stream in Redis); false: each pod POSTs them itself. */
+  readonly webhookDispatcher: boolean;
   launch(spec: PodSpec): Promise<PodLaunch>;
 }

@@ -12,6 +12,7 @@ export function sutRuntime(image: string): ServerRuntime {
     healthPath: '/healthz',
     metricsPath: '/metrics',
     metricNames: SUT_METRIC_NAMES,
+    webhookDispatcher: true,
     launch: async (spec: PodSpec) => {
       const bundleProblem = serverBundleProblem();
       if (bundleProblem) throw new PodStartError(bundleProblem);
