@@ -17,6 +17,12 @@ import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
 import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
+import { fitToServer } from '../../plan/server-fit.ts';
+import { writeServerMatrix, type MatrixCell } from '../../report/server-matrix.ts';
+import { makeRunId } from '../../run/run-variant.ts';
+import { prepareServer, type PreparedServer } from '../../servers/prepare.ts';
+import type { ServerProfile } from '../../servers/profile.ts';
+import { parseServerList } from '../../servers/registry.ts';
 
 /** Run directories go under reports/out of the project the command runs in. */
 export const DEFAULT_OUT = 'reports/out';
@@ -33,6 +39,14 @@ interface RunOpts {
   failOnDrift?: boolean;
   minMargin?: string;
   marginAxis?: string;
+  server: string;
+}
+
+/** One variant on one server: the plan to run (fitted to the server), or why it does not apply. */
+interface ServerJob {
+  plan: ResolvedScenario;
+  server: ServerProfile;
+  notApplicable?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -51,6 +65,7 @@ export function registerRun(program: Command): void {
     .option('--fail-on-drift', 'with --compare-to: exit 1 when any SLO drifted (otherwise drift only warns)')
     .option('--min-margin <k>', 'also run each variant once at factor k of its stress axes (incidents at 1/k): it must still meet its expectation there')
     .option('--margin-axis <name>', 'with --min-margin: only this axis')
+    .option('--server <names>', 'the server(s) the pods run, comma-separated: sut (ours), sockudo (docs/servers.md); with more than one, reports/out/matrix.md compares them', 'sut')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
       if (!opts.all && names.length === 0) {
         console.error('harness run: name a scenario or pass --all (see `harness list`)');
@@ -70,42 +85,73 @@ export function registerRun(program: Command): void {
       const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
-      const plans: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant));
+      const selected: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant));
+      const servers = parseServerList(opts.server);
       await phaseHook('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+      // Each variant on each server, fitted to what the server can do before anything starts.
+      const jobs: ServerJob[] = selected.flatMap((plan) =>
+        servers.map((server): ServerJob => {
+          if (server.name === 'sut') return { plan, server };
+          const fit = fitToServer(plan, server);
+          if (!fit.applicable) return { plan, server, notApplicable: fit.reasons.join('; ') };
+          for (const note of fit.notes) log(`  ${plan.id}/${plan.variant} on ${server.name}: ${note}`);
+          return { plan: fit.scenario, server };
+        }),
+      );
+      for (const j of jobs) if (j.notApplicable) log(`– ${j.plan.id}/${j.plan.variant} on ${j.server.name}: not applicable: ${j.notApplicable}`);
+      const runnable = jobs.filter((j) => !j.notApplicable);
+      if (runnable.length === 0) throw new Error(`nothing to run: no selected variant applies on ${servers.map((s) => s.name).join(', ')} (reasons above)`);
+      const plans = runnable.map((j) => j.plan);
+      if (opts.minMargin !== undefined && servers.some((s) => s.name !== 'sut')) throw new Error('--min-margin runs on our own server only; drop --server or --min-margin');
       const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
       // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
       const checked = checkBeforeStart([...plans, ...gates.map((g) => g.plan)], resolve(opts.out));
       if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
       const images = await preflight([...plans, ...gates.map((g) => g.plan)]);
+      const prepared = new Map<string, PreparedServer>();
+      for (const server of new Set(runnable.map((j) => j.server))) if (server.name !== 'sut') prepared.set(server.name, await prepareServer(server, log));
+      const cells: MatrixCell[] = jobs.filter((j) => j.notApplicable).map((j) => ({ scenario: j.plan.id, variant: j.plan.variant, server: j.server.name, notApplicable: j.notApplicable! }));
 
       const verdicts: VariantVerdict[] = [];
       const rows: RunIndexRow[] = [];
       const written: { report: RunReport; runDir: string }[] = [];
       const drift: Drift[] = [];
       const startedAt = new Date().toISOString();
-      for (const plan of plans) {
+      for (const { plan, server } of runnable) {
+        const on = server.name === 'sut' ? '' : ` on ${server.name}`;
+        const cell = (row: RunIndexRow) => cells.push({ scenario: plan.id, variant: plan.variant, server: server.name, row: { ...row, variant: plan.variant } });
         try {
-          const { run, judgement, written: out } = await runAndReport(plan, { images, outRoot: resolve(opts.out), seed, log });
-          written.push({ report: out.report, runDir: run.runDir });
-          await appendTrend(resolve(opts.out), out.report);
-          if (baseline && !baseline.has(`${plan.id}/${plan.variant}`)) log(`  no baseline for ${plan.id}/${plan.variant} in ${opts.compareTo}: its drift is not checked`);
-          if (baseline) drift.push(...findDrift(baseline, trendEntries(out.report), driftShare));
+          const runServer = prepared.get(server.name);
+          const runId = runServer ? makeRunId(plan).replace(`${plan.id}-${plan.variant}-`, `${plan.id}-${plan.variant}-${server.name}-`) : undefined;
+          const { run, judgement, written: out } = await runAndReport(plan, { images, outRoot: resolve(opts.out), seed, log, ...(runServer ? { server: runServer, runId } : {}) });
+          // The trend, the drift against a baseline and the side-by-side report follow our server's
+          // variants; another server's runs would mix into them (the matrix compares servers).
+          if (!runServer) {
+            written.push({ report: out.report, runDir: run.runDir });
+            await appendTrend(resolve(opts.out), out.report);
+            if (baseline && !baseline.has(`${plan.id}/${plan.variant}`)) log(`  no baseline for ${plan.id}/${plan.variant} in ${opts.compareTo}: its drift is not checked`);
+            if (baseline) drift.push(...findDrift(baseline, trendEntries(out.report), driftShare));
+          }
           verdicts.push(judgement.verdict);
           const v = judgement.verdict;
-          rows.push({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir, error: undefined, unfinished: judgement.incomplete });
-          if (opts.json) console.log(JSON.stringify({ scenario: plan.id, variant: plan.variant, status: v.status, met: v.met, runDir: run.runDir }));
+          const row = { scenario: plan.id, variant: `${plan.variant}${on}`, status: v.status, met: v.met, runDir: run.runDir, error: undefined, unfinished: judgement.incomplete };
+          rows.push(row);
+          cell(row);
+          if (opts.json) console.log(JSON.stringify({ scenario: plan.id, variant: plan.variant, server: server.name, status: v.status, met: v.met, runDir: run.runDir }));
           else {
-            log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}: ${v.status}${v.met ? '' : ' (expectation not met)'}`);
+            log(`${v.met ? '✔' : '✘'} ${plan.id}/${plan.variant}${on}: ${v.status}${v.met ? '' : ' (expectation not met)'}`);
             for (const r of v.reasons) log(`    ${r}`);
             log(`  report: ${out.html}`);
           }
         } catch (err) {
           // One variant that could not run must not hide the others' verdicts: record it, go on.
-          if (plans.length === 1 || err instanceof InterruptedError) throw err;
+          if ((plans.length === 1 && cells.length === 0) || err instanceof InterruptedError) throw err;
           const message = (err as Error).message.split('\n')[0]!;
-          log(`✘ ${plan.id}/${plan.variant}: could not run: ${message}`);
-          rows.push({ scenario: plan.id, variant: plan.variant, status: 'error', met: false, runDir: undefined, error: message });
+          log(`✘ ${plan.id}/${plan.variant}${on}: could not run: ${message}`);
+          const row = { scenario: plan.id, variant: `${plan.variant}${on}`, status: 'error', met: false, runDir: undefined, error: message };
+          rows.push(row);
+          cell(row);
         }
       }
       for (const gate of gates) {
@@ -127,6 +173,7 @@ export function registerRun(program: Command): void {
         const series = trendSeries(trend.entries, (e) => ran.has(`${e.scenario}/${e.variant}`));
         log(`index: ${await writeRunIndex(resolve(opts.out), rows, startedAt, { combined, series, drift })}`);
       }
+      if (servers.length > 1 || servers[0]!.name !== 'sut') log(`server matrix: ${await writeServerMatrix(resolve(opts.out), cells, startedAt)}`);
       const errored = rows.some((r) => r.error !== undefined);
       const code = errored ? EXIT.usage : exitCodeFor(verdicts);
       process.exitCode = code === EXIT.ok && opts.failOnDrift && drift.length > 0 ? EXIT.expectationNotMet : code;
