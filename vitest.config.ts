@@ -1,4 +1,18 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Tests against sockudo (a path naming it) run after every other integration test: set-up builds
+ * sockudo in the background (12-15 min on 2 cores), and this way the build overlaps the rest of the
+ * suite instead of delaying it; each of those tests waits for the build, bounded, in its beforeAll.
+ */
+class PeersLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const peer = (f: TestSpecification) => /sockudo/.test(f.moduleId);
+    return [...sorted.filter((f) => !peer(f)), ...sorted.filter(peer)];
+  }
+}
 
 // Two projects: pure-logic unit tests run in parallel; integration tests drive real Docker
 // containers, k6 and Toxiproxy on a 2-core machine, so they run one file at a time.
@@ -22,6 +36,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 240_000,
+          sequence: { sequencer: PeersLastSequencer },
         },
       },
     ],

@@ -13,7 +13,7 @@ import { applyHarnessEnv } from '../platform/env.ts';
 import { LABEL_RUN_ID } from '../platform/labels.ts';
 import { samplePod } from '../topology/pod-sampler.ts';
 import type { StartedPod } from '../topology/pod.ts';
-import { prepareServer } from './prepare.ts';
+import { BUILD_WAIT_MS, prepareServer } from './prepare.ts';
 import { sockudoProfile } from './sockudo.ts';
 import { startStandalonePod } from './standalone-pod.ts';
 
@@ -28,7 +28,8 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'harness-sockudo-'));
   const server = await prepareServer(sockudoProfile, (l) => console.log(l));
   pod = await startStandalonePod(server, { runId, workDir, maxConnections: CAP, memoryMb: 256 });
-});
+  // Waits for a sockudo build set-up started in the background (bounded, with progress lines).
+}, BUILD_WAIT_MS + 120_000);
 
 afterAll(async () => {
   for (const c of open) c.close();

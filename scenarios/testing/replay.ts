@@ -25,10 +25,21 @@ export interface ReplayResult {
   cleanup(): Promise<void>;
 }
 
+export interface ReplayOptions {
+  timeoutMs?: number;
+  seed?: number;
+  /** A server profile (`--server`, harness/servers/); default our own. */
+  server?: string;
+}
+
 /** `harness run <scenario> --variant <variant>` (an id or a file path) into a scratch directory; rejects if no run was written. */
-export async function replay(scenario: string, variant: string, opts: { timeoutMs?: number; seed?: number } = {}): Promise<ReplayResult> {
+export async function replay(scenario: string, variant: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const out = await mkdtemp(join(tmpdir(), `replay-${basename(scenario, '.ts')}-${variant}-`));
-  const args = [BIN, 'run', scenario, '--variant', variant, '--out', out, ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : [])];
+  const args = [
+    BIN, 'run', scenario, '--variant', variant, '--out', out,
+    ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : []),
+    ...(opts.server !== undefined ? ['--server', opts.server] : []),
+  ];
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
     execFile(process.execPath, args, { timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, so, se) =>
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: so, stderr: se }),
@@ -63,7 +74,7 @@ export async function replay(scenario: string, variant: string, opts: { timeoutM
  * `replay()` inside a vitest test: when the test ends its output is removed, and the test fails if any
  * container of this session is left behind (registered first, so a replay that throws is checked too).
  */
-export async function replayInTest(scenario: string, variant: string, opts: { timeoutMs?: number; seed?: number } = {}): Promise<ReplayResult> {
+export async function replayInTest(scenario: string, variant: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
   let result: ReplayResult | undefined;
   onTestFinished(async () => {
     await result?.cleanup();
