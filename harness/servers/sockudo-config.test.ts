@@ -16,6 +16,7 @@ describe('sockudo config', () => {
     expect(c.adapter.fallback_to_local).toBe(false);
     expect(c.adapter.redis.redis_pub_options.url).toBe('redis://127.0.0.1:41000');
     expect(c.database.redis).toEqual({ host: '127.0.0.1', port: 41000 });
+    expect(c.cache.driver).toBe('redis');
     expect(c.metrics).toMatchObject({ enabled: true, host: '127.0.0.1', port: 40002 });
     const apps = c.app_manager.array.apps as Record<string, any>[];
     expect(apps).toHaveLength(1);
@@ -29,6 +30,7 @@ describe('sockudo config', () => {
     expect(c.max_connections).toBe(0);
     expect(c.app_manager.array.apps[0].webhooks).toBeUndefined();
     expect(c.queue.driver).toBe('memory');
+    expect(c.cache.driver).toBe('memory');
   });
 });
 

@@ -71,8 +71,10 @@ export function renderSockudoConfig(s: SockudoPodSettings): Record<string, unkno
           redis: { prefix: 'sockudo_adapter:', redis_pub_options: { url: s.redisUrl }, redis_sub_options: { url: s.redisUrl }, cluster_mode: false },
         }
       : { driver: 'local' },
-    // In-process cache and queue (webhooks are sent from the pod itself); Redis only for the adapter.
-    cache: { driver: 'memory' },
+    // Several pods: sockudo refuses to start clustered with a pod-local cache (idempotency and its
+    // compatibility layer deduplicate across nodes through it). One pod: in memory. The queue stays
+    // in the pod either way: webhooks are sent from the pod itself.
+    cache: { driver: redis ? 'redis' : 'memory' },
     queue: { driver: 'memory' },
     database: redis ? { redis: { host: redis.hostname, port: Number(redis.port || 6379) } } : {},
     metrics: { enabled: true, driver: 'prometheus', host: '127.0.0.1', port: s.metricsPort, prometheus: { prefix: 'sockudo_' } },
