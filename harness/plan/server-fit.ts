@@ -166,6 +166,8 @@ export function fitToServer(scenario: ResolvedScenario, server: FitTarget): Serv
     notes,
     scenario: {
       ...scenario,
+      // The report says what was changed to run it here.
+      variantDescription: notes.length ? `${scenario.variantDescription ?? ''} [On ${server.name}: ${notes.join('; ')}.]`.trim() : scenario.variantDescription,
       topology: { ...scenario.topology, deployments, edge: { ...scenario.topology.edge, weights } },
       load: clients && !hasFallback ? { ...scenario.load, clients: { ...clients, reconnect: { ...clients.reconnect, fallbackAfterFailures: Number.MAX_SAFE_INTEGER } } } : scenario.load,
       probes,
