@@ -12,6 +12,9 @@ describe('REST fingerprints', () => {
     expect(responseFingerprint(200, '{}')).toBe(expectedFingerprint('publish', true));
     expect(responseFingerprint(413, '{"error":"Event data too large: limit is 10240 bytes"}')).toBe(expectedFingerprint('publish', false));
     expect(responseFingerprint(200, '{"occupied":false,"subscription_count":0}')).toBe(expectedFingerprint('channel-info', true));
+    // sockudo's answers (docs/servers.md).
+    expect(responseFingerprint(200, '{"ok":true}')).toBe(expectedFingerprint('publish', true));
+    expect(responseFingerprint(413, '{"code":"payload_too_large","error":"Event payload size (11264 bytes) for event \'e\' exceeds limit (10KB)","status":413}')).toBe(expectedFingerprint('publish', false));
   });
 
   it("another request's answer does not", () => {

@@ -1,6 +1,6 @@
 /**
  * Which request a REST response belongs to, judged from the response alone. Each request kind has
- * a distinct answer: a publish answers `{}` (or 413 with an error when oversized), a channel query
+ * a distinct answer: a publish answers `{}` (sockudo: `{"ok":true}`; 413 with an error when oversized), a channel query
  * answers an object with `occupied`. A response whose fingerprint differs from its request's
  * expected one answered another request: the shifted responses of the 2020-01 report.
  */
@@ -28,6 +28,7 @@ function bodyShape(status: number, body: string): string {
   const o = v as Record<string, unknown>;
   if ('occupied' in o) return 'channel-info';
   if (typeof o.error === 'string') return status === 413 || /too large/i.test(o.error) ? 'too-large' : 'error';
-  if (Object.keys(o).length === 0) return 'published';
+  // Pusher documents `{}`; sockudo answers `{"ok":true}`: both are a publish's answer, not a channel's.
+  if (Object.keys(o).length === 0 || (Object.keys(o).length === 1 && o.ok === true)) return 'published';
   return 'other';
 }
