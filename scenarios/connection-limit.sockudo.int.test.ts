@@ -33,7 +33,7 @@ describe('connection-limit on sockudo', () => {
     expect(Object.keys(failures)).toEqual(['close:4100']);
     expect(failures['close:4100']).toBeGreaterThan(100);
     const final = finalPodStates(r, PODS);
-    const refusedByNew = ['new-1', 'new-2'].map((p) => final[p]?.counters?.refusedByReason.socket_handling_failed ?? 0);
+    const refusedByNew = ['new-1', 'new-2'].map((p) => final[p]?.counters?.refusedByReason.max_connections ?? 0);
     for (const n of refusedByNew) expect(n).toBeGreaterThan(20);
     expect(refusedByNew[0]! + refusedByNew[1]!).toBe(failures['close:4100']);
     // No client fell back: there is nothing to fall back to. They retried WebSocket until old took them.

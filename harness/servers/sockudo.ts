@@ -16,7 +16,8 @@ import { renderSockudoConfig } from './sockudo-config.ts';
  */
 export const SOCKUDO_METRIC_NAMES: PodMetricNames = {
   connections: { metric: 'sockudo_connected' },
-  refusals: { metric: 'sockudo_connection_errors_total', reasonLabel: 'error_type' },
+  // Its cap refusal counts as socket_handling_failed: read as ours (max_connections), an upper bound.
+  refusals: { metric: 'sockudo_connection_errors_total', reasonLabel: 'error_type', asOurs: { socket_handling_failed: 'max_connections' } },
   messagesOut: { metric: 'sockudo_ws_messages_sent_total' },
 };
 

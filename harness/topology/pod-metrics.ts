@@ -11,7 +11,7 @@ export interface PodMetricNames {
   /** Open client connections, a gauge; by transport when `transportLabel` is set, else all WebSocket. */
   connections: { metric: string; transportLabel?: string };
   /** Connections the pod turned away, a counter; by reason when `reasonLabel` is set. */
-  refusals?: { metric: string; reasonLabel?: string; reasons?: string[] };
+  refusals?: { metric: string; reasonLabel?: string; reasons?: string[]; /** The server's reason → ours (e.g. its cap refusal → max_connections). */ asOurs?: Record<string, string> };
   /** Messages the pod sent to clients, a counter. */
   messagesOut?: { metric: string };
   /** Fallback requests waiting in the pod's limiter, a gauge. */
@@ -56,6 +56,8 @@ export function readPodMetrics(text: string, names: PodMetricNames): PodMetricsR
     refusedByReason = metricByLabel(text, names.refusals.metric, names.refusals.reasonLabel);
     const keep = names.refusals.reasons;
     if (keep) refusedByReason = Object.fromEntries(Object.entries(refusedByReason).filter(([r]) => keep.includes(r)));
+    const asOurs = names.refusals.asOurs;
+    if (asOurs) refusedByReason = Object.fromEntries(Object.entries(refusedByReason).map(([r, n]) => [asOurs[r] ?? r, n]));
   } else if (names.refusals) {
     refusedByReason = { refused: metricSum(text, names.refusals.metric) };
   }
