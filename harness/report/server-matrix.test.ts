@@ -17,6 +17,8 @@ describe('the scenario × server matrix', () => {
     expect(md).toContain("| ka / incident | ✘ error: pod did not start | – not applicable: needs our server's root-cause switch KEEPALIVE_DOUBLE_4XX=true |");
     expect(md).toContain('- sut: 1 of 2 run variant(s) met their expectation; 0 not applicable');
     expect(md).toContain('- sockudo: 0 of 1 run variant(s) met their expectation; 1 not applicable');
+    // Columns follow --server's order, not the order results came in.
+    expect(matrixMarkdown([...cells].reverse(), '/out', 'now', ['sut', 'sockudo'])).toContain('| scenario / variant | sut | sockudo |');
     const html = matrixHtml(cells, '/out', 'now');
     expect(html).toContain('<a href="cl/cl-incident-sockudo-1/report.html">report</a>');
     expect(html).toContain('class="na"');

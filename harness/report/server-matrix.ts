@@ -22,15 +22,16 @@ function cellOf(c: MatrixCell | undefined, outRoot: string): Cell {
   return { mark: metOf(r) ? '✔' : '✘', text: statusOf(r), ...(r.runDir ? { report: relative(outRoot, join(r.runDir, 'report.html')) } : {}) };
 }
 
-function grid(cells: readonly MatrixCell[]) {
-  const servers = [...new Set(cells.map((c) => c.server))];
+/** Columns in the order the servers were named (`--server a,b`), else as they first appear. */
+function grid(cells: readonly MatrixCell[], order: readonly string[] = []) {
+  const servers = [...new Set([...order, ...cells.map((c) => c.server)])];
   const variants = [...new Map(cells.map((c) => [`${c.scenario}/${c.variant}`, c])).values()];
   const at = (v: MatrixCell, server: string) => cells.find((c) => c.scenario === v.scenario && c.variant === v.variant && c.server === server);
   return { servers, variants, at };
 }
 
-export function matrixMarkdown(cells: readonly MatrixCell[], outRoot: string, startedAt: string): string {
-  const { servers, variants, at } = grid(cells);
+export function matrixMarkdown(cells: readonly MatrixCell[], outRoot: string, startedAt: string, order: readonly string[] = []): string {
+  const { servers, variants, at } = grid(cells, order);
   const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [
     `# Scenarios × servers, run of ${startedAt}`,
@@ -53,8 +54,8 @@ export function matrixMarkdown(cells: readonly MatrixCell[], outRoot: string, st
   return lines.join('\n');
 }
 
-export function matrixHtml(cells: readonly MatrixCell[], outRoot: string, startedAt: string): string {
-  const { servers, variants, at } = grid(cells);
+export function matrixHtml(cells: readonly MatrixCell[], outRoot: string, startedAt: string, order: readonly string[] = []): string {
+  const { servers, variants, at } = grid(cells, order);
   const rows = variants.map((v) => `<tr><td>${esc(v.scenario)} / ${esc(v.variant)}</td>${servers.map((s) => {
     const c = cellOf(at(v, s), outRoot);
     const cls = c.mark === '✔' ? 'pass' : c.mark === '✘' ? 'fail' : 'na';
@@ -67,9 +68,9 @@ export function matrixHtml(cells: readonly MatrixCell[], outRoot: string, starte
 }
 
 /** `matrix.md` and `matrix.html` in the output root; returns the markdown file. */
-export async function writeServerMatrix(outRoot: string, cells: readonly MatrixCell[], startedAt: string): Promise<string> {
+export async function writeServerMatrix(outRoot: string, cells: readonly MatrixCell[], startedAt: string, order: readonly string[] = []): Promise<string> {
   const file = join(outRoot, 'matrix.md');
-  await writeFile(file, matrixMarkdown(cells, outRoot, startedAt));
-  await writeFile(join(outRoot, 'matrix.html'), matrixHtml(cells, outRoot, startedAt));
+  await writeFile(file, matrixMarkdown(cells, outRoot, startedAt, order));
+  await writeFile(join(outRoot, 'matrix.html'), matrixHtml(cells, outRoot, startedAt, order));
   return file;
 }

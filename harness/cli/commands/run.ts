@@ -173,7 +173,7 @@ export function registerRun(program: Command): void {
         const series = trendSeries(trend.entries, (e) => ran.has(`${e.scenario}/${e.variant}`));
         log(`index: ${await writeRunIndex(resolve(opts.out), rows, startedAt, { combined, series, drift })}`);
       }
-      if (servers.length > 1 || servers[0]!.name !== 'sut') log(`server matrix: ${await writeServerMatrix(resolve(opts.out), cells, startedAt)}`);
+      if (servers.length > 1 || servers[0]!.name !== 'sut') log(`server matrix: ${await writeServerMatrix(resolve(opts.out), cells, startedAt, servers.map((s) => s.name))}`);
       const errored = rows.some((r) => r.error !== undefined);
       const code = errored ? EXIT.usage : exitCodeFor(verdicts);
       process.exitCode = code === EXIT.ok && opts.failOnDrift && drift.length > 0 ? EXIT.expectationNotMet : code;
