@@ -18,6 +18,8 @@ export interface WebhookReceiverOptions {
   app: AppCredentials;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Each event of a parsed body as sent (user_id, event, data, ...), with its request's signature verdict. */
+  onEvent?(event: Readonly<Record<string, unknown>>, signatureValid: boolean): void;
 }
 
 export interface WebhookReceiverStats {
@@ -36,7 +38,7 @@ export interface StartedWebhookReceiver {
 }
 
 interface WebhookBody {
-  events?: { name?: unknown; channel?: unknown }[];
+  events?: { name?: unknown; channel?: unknown; [field: string]: unknown }[];
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -81,6 +83,7 @@ export async function startWebhookReceiver(opts: WebhookReceiverOptions): Promis
         if (typeof e.name !== 'string' || typeof e.channel !== 'string') continue;
         stats.events++;
         opts.history.record({ type: 'webhook.received', key: webhookKey(e.name, e.channel), event: e.name, channel: e.channel, signatureValid, status: 200 });
+        opts.onEvent?.(e, signatureValid);
       }
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     })().catch(() => {
