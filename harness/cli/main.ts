@@ -4,6 +4,7 @@ import { recoverDeadRuns } from '../platform/recover-runs.ts';
 import { registerOwner } from '../platform/run-registry.ts';
 import { installInterruptHandlers, interruptExitCode } from '../platform/interrupts.ts';
 import { registerCapacity } from './commands/capacity.ts';
+import { registerConformance } from './commands/conformance.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
 import { registerImages } from './commands/images.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerMargin(program);
   registerReport(program);
   registerCapacity(program);
+  registerConformance(program);
   registerDoctor(program);
   registerDown(program);
   registerImages(program);
