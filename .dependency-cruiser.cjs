@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^harness/capacity/' },
     },
     {
+      name: 'conformance-only-from-cli',
+      severity: 'error',
+      comment: 'conformance/ (harness conformance: the protocol checked with the real clients) is a command of its own: only cli/ imports it.',
+      from: { path: '^harness/', pathNot: ['^harness/(conformance|cli)/', TESTS] },
+      to: { path: '^harness/conformance/' },
+    },
+    {
       name: 'platform-is-the-bottom',
       severity: 'error',
       comment: 'platform/ (tools, Docker, labels, teardown, exit codes) imports no other harness folder.',
