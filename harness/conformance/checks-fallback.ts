@@ -1,8 +1,9 @@
 /** Each HTTP fallback transport with pusher-js forced onto it: connect, auth, REST events, client events. */
 import type { ConformanceCheck } from './check.ts';
 import { must, mustEqual } from './must.ts';
+import type { FallbackTransport } from './target.ts';
 
-export function fallbackCheck(transport: 'xhr_streaming' | 'xhr_polling'): ConformanceCheck {
+export function fallbackCheck(transport: FallbackTransport): ConformanceCheck {
   return {
     id: `fallback.${transport}`,
     title: `pusher-js over ${transport}: private channel, REST events and client events both ways`,

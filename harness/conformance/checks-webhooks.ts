@@ -6,6 +6,7 @@
 import type { ConformanceCheck } from './check.ts';
 import type { CheckContext } from './check-context.ts';
 import { must } from './must.ts';
+import { webhooksOver, type FallbackTransport } from './target.ts';
 import type { ReceivedWebhook } from './webhook-inbox.ts';
 
 /** Pusher delays channel_vacated by a few seconds; allow more than a delivery timeout for it. */
@@ -71,11 +72,11 @@ export const webhookChecks: readonly ConformanceCheck[] = [
 ];
 
 /** channel_occupied caused by a client on a fallback transport. */
-export function fallbackWebhookCheck(transport: 'xhr_streaming' | 'xhr_polling'): ConformanceCheck {
+export function fallbackWebhookCheck(transport: FallbackTransport): ConformanceCheck {
   return {
     id: `webhooks.${transport}-occupied`,
     title: `a ${transport} client's subscription produces a channel_occupied webhook, signed`,
-    needs: ['webhooks', transport],
+    needs: [webhooksOver(transport)],
     async run(ctx) {
       const name = ctx.channel('public', `hook-${transport}`);
       const c = await ctx.connect({ transport });

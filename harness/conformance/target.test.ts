@@ -31,7 +31,8 @@ describe('urlTarget', () => {
     const t = urlTarget({ url: 'ws://127.0.0.1:6001', ...creds, transports: ['ws', 'xhr_polling'] });
     expect(t.port).toBe(6001);
     expect(t.payloadLimitBytes).toBe(PUSHER_PAYLOAD_LIMIT_BYTES);
-    expect(Object.keys(t.absent).sort()).toEqual(['client-event-webhooks', 'webhooks', 'xhr_streaming']);
+    expect(Object.keys(t.absent).sort()).toEqual(['client-event-webhooks', 'webhooks', 'webhooks-over-xhr_polling', 'webhooks-over-xhr_streaming', 'xhr_streaming']);
+    expect(t.absent['webhooks-over-xhr_streaming']).toBe('--transports leaves out xhr_streaming');
     expect(t.absent.xhr_streaming).toBe('--transports leaves out xhr_streaming');
     expect(t.absent.webhooks).toMatch(/--webhook-port/);
   });

@@ -6,9 +6,15 @@
 import { z } from 'zod';
 import { LOOPBACK_HOST } from '../load/pusher-client/index.ts';
 
+/** The HTTP fallback transports of the Pusher protocol (pusher-js's xhr_streaming and xhr_polling). */
+export const FALLBACK_TRANSPORTS = ['xhr_streaming', 'xhr_polling'] as const;
+export type FallbackTransport = (typeof FALLBACK_TRANSPORTS)[number];
+
 /** Something a check may need that a server may not have. */
-export const NEEDS = ['xhr_streaming', 'xhr_polling', 'webhooks', 'client-event-webhooks'] as const;
+export const NEEDS = ['xhr_streaming', 'xhr_polling', 'webhooks', 'client-event-webhooks', 'webhooks-over-xhr_streaming', 'webhooks-over-xhr_polling'] as const;
 export type Need = (typeof NEEDS)[number];
+
+export const webhooksOver = (t: FallbackTransport): Need => `webhooks-over-${t}`;
 
 export const conformanceTargetSchema = z.object({
   /** `sut`, `sockudo`, or `url` when given by address. */
@@ -73,11 +79,9 @@ export function urlTarget(input: UrlTargetInput): ConformanceTarget {
   if (unknown.length > 0) throw new ConformanceInputError(`--transports: unknown ${unknown.join(', ')}; choose from ${TRANSPORT_NAMES.join(', ')}`);
   if (!input.transports.includes('ws')) throw new ConformanceInputError('--transports must include ws: every check but the fallback ones runs over WebSocket');
   const absent: ConformanceTarget['absent'] = {};
-  for (const t of ['xhr_streaming', 'xhr_polling'] as const) if (!input.transports.includes(t)) absent[t] = `--transports leaves out ${t}`;
-  if (input.webhookPort === undefined) {
-    absent.webhooks = 'no --webhook-port: the receiver needs the port the server posts its webhooks to';
-    absent['client-event-webhooks'] = absent.webhooks;
-  }
+  for (const t of FALLBACK_TRANSPORTS) if (!input.transports.includes(t)) absent[t] = `--transports leaves out ${t}`;
+  if (input.webhookPort === undefined) absent.webhooks = 'no --webhook-port: the receiver needs the port the server posts its webhooks to';
+  fillWebhookAbsences(absent);
   const parsed = conformanceTargetSchema.safeParse({
     server: 'url',
     port,
@@ -88,4 +92,18 @@ export function urlTarget(input: UrlTargetInput): ConformanceTarget {
   });
   if (!parsed.success) throw new ConformanceInputError(`invalid target: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/**
+ * The needs that follow from others: client_event webhooks need webhooks; webhooks of a fallback
+ * client need webhooks and that transport. A reason already set (a server that has webhooks but
+ * not for one transport) is kept.
+ */
+export function fillWebhookAbsences(absent: ConformanceTarget['absent']): ConformanceTarget['absent'] {
+  if (absent.webhooks) absent['client-event-webhooks'] ??= absent.webhooks;
+  for (const t of FALLBACK_TRANSPORTS) {
+    const why = absent[t] ?? absent.webhooks;
+    if (why) absent[webhooksOver(t)] ??= why;
+  }
+  return absent;
 }
