@@ -99,9 +99,9 @@ module.exports = {
     },
     {
       name: 'profiles-chosen-by-orchestrators',
-      comment: 'Only the orchestrators (run/, cli/, margin/, capacity/) pick a server profile; topology/ gets a ServerRuntime handed to it.',
+      comment: 'Only the orchestrators (run/, cli/, margin/, capacity/, conformance/, peer-bench/) pick a server profile; topology/ gets a ServerRuntime handed to it.',
       severity: 'error',
-      from: { path: '^harness/', pathNot: ['^harness/(servers|run|cli|margin|capacity)/', TESTS] },
+      from: { path: '^harness/', pathNot: ['^harness/(servers|run|cli|margin|capacity|conformance|peer-bench)/', TESTS] },
       to: { path: '^harness/servers/' },
     },
     {

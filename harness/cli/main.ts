@@ -15,8 +15,8 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { EXIT } from '../platform/exit-codes.ts';
 
-const RECOVERING_COMMANDS = new Set(['run', 'margin', 'capacity', 'report', 'down']);
-const REGISTERED_COMMANDS = new Set(['run', 'margin', 'capacity']);
+const RECOVERING_COMMANDS = new Set(['run', 'margin', 'capacity', 'conformance', 'report', 'down']);
+const REGISTERED_COMMANDS = new Set(['run', 'margin', 'capacity', 'conformance']);
 
 export function buildProgram(): Command {
   const program = new Command('harness')

@@ -25,7 +25,8 @@ export async function startStandalonePod(
         APP_ID: APP.id,
         APP_KEY: APP.key,
         APP_SECRET: APP.secret,
-        ROLES: 'ws,fallback,rest',
+        // Our server sends webhooks from its dispatcher role; a pod alone needs it to send any.
+        ROLES: opts.webhookUrl ? 'ws,fallback,rest,webhook-dispatcher' : 'ws,fallback,rest',
         ...(opts.maxConnections !== undefined ? { MAX_CONNECTIONS: String(opts.maxConnections) } : {}),
         ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
         ...(opts.webhookUrl ? { WEBHOOK_URL: opts.webhookUrl } : {}),
