@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^harness/conformance/' },
     },
     {
+      name: 'peer-bench-only-from-scripts',
+      severity: 'error',
+      comment: 'peer-bench/ (npm run bench:peers: our server and its peers under the same load) is run by scripts/bench-peers.ts only.',
+      from: { path: '^harness/', pathNot: ['^harness/peer-bench/', TESTS] },
+      to: { path: '^harness/peer-bench/' },
+    },
+    {
       name: 'platform-is-the-bottom',
       severity: 'error',
       comment: 'platform/ (tools, Docker, labels, teardown, exit codes) imports no other harness folder.',

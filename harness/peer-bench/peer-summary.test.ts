@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FanoutResult } from './fanout-run.ts';
 import { median, peerTable, ratios, summarize, type PeerRound } from './peer-summary.ts';
+import { roundOrder } from './run-peer-bench.ts';
 
 function result(p99Ms: number, bytesPerConnection: number, deliveredPerS: number, delivered = 100): FanoutResult {
   return {
@@ -53,5 +54,15 @@ describe('summarize and ratios', () => {
     expect(table[0]).toBe('| measure | sut (median of 3; range) | sockudo (median of 3; range) | sockudo / sut |');
     expect(table.find((l) => l.startsWith('| publish-to-delivery p99'))).toBe('| publish-to-delivery p99 (ms), lower is better | 30.0 (20.0–40.0) | 120 (90.0–160) | ×4.00 |');
     expect(() => peerTable([])).toThrow(/no server/);
+  });
+});
+
+describe('roundOrder', () => {
+  it('alternates which server goes first', () => {
+    expect([1, 2, 3].map((r) => roundOrder(['sut', 'sockudo'], r))).toEqual([
+      ['sut', 'sockudo'],
+      ['sockudo', 'sut'],
+      ['sut', 'sockudo'],
+    ]);
   });
 });
