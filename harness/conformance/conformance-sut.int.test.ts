@@ -5,11 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { prepareMutant } from '../mutation/mutant-build.ts';
-import { listMutations } from '../mutation/mutation-patches.ts';
+import { listMutations, parseMutation } from '../mutation/mutation-patches.ts';
 import { startServerProcess, TEST_APP, type ServerProcess } from '../load/testing/server-process.ts';
 import type { CheckOutcome } from './check.ts';
 import { CONFORMANCE_CHECKS } from './checks.ts';
@@ -74,6 +75,18 @@ describe('harness conformance against our server', () => {
     const m = await conformance({}, { only: ['webhooks.member-added-removed', 'webhooks.occupied-vacated'], main: join(mutant.dir, 'src/main.ts') });
     expect(statuses(m)).toEqual({ 'webhooks.occupied-vacated': 'pass', 'webhooks.member-added-removed': 'fail' });
     expect(m.get('webhooks.member-added-removed')!.detail).toMatch(/no member_removed \(bob\) webhook/);
+  });
+
+  it.each([
+    ['lenient-channel-auth', 'channels.private-forged', /succeeded with a signature made with the wrong secret/],
+    ['client-event-echo', 'client-events.private', /client events echoed to their sender: expected \[\], got \[\{"from":"a"\}\]/],
+  ])('a server broken by fixtures/%s.patch fails %s', async (patch, check, why) => {
+    const file = fileURLToPath(new URL(`fixtures/${patch}.patch`, import.meta.url));
+    const mutant = await prepareMutant(parseMutation(file, readFileSync(file, 'utf8')), work);
+    const m = await conformance({}, { only: ['channels.', 'client-events.'], main: join(mutant.dir, 'src/main.ts') });
+    expect(m.size).toBe(5);
+    expect(failing(m)).toEqual([check]);
+    expect(m.get(check)!.detail).toMatch(why);
   });
 
   it('the wrong secret fails every check that signs; the wrong key fails the connection', async () => {
