@@ -2,7 +2,8 @@
  * One HTTP/1.1 connection written and read by hand, one request at a time. Unlike Node's http
  * client (which drops a socket that sends an unasked-for response), it reads the next response
  * off the wire as a keep-alive client in the 2020-01 report did, and keeps the raw bytes as
- * evidence. Without keep-alive, each request gets its own connection (`Connection: close`).
+ * evidence. Without keep-alive, each request gets its own connection (`Connection: close`); a
+ * response that says `Connection: close` ends its connection too, as HTTP/1.1 asks of a client.
  */
 import { connect, type Socket } from 'node:net';
 import { LOOPBACK_HOST, assertLoopback, type Endpoint, type SignedRequest } from '../load/pusher-client/index.ts';
@@ -95,7 +96,8 @@ export class RawHttpConnection {
         this.waiting = undefined;
         clearTimeout(w.timer);
         w.resolve({ ...r, connection: id });
-        if (!this.opts.keepAlive) this.dropSocket(undefined);
+        // A server that answers `Connection: close` ends the connection: the next request opens a new one.
+        if (!this.opts.keepAlive || /\bclose\b/i.test(r.headers.connection ?? '')) this.dropSocket(undefined);
       } else {
         this.unread.push(r);
       }
