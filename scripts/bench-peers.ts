@@ -2,7 +2,7 @@
  * `npm run bench:peers`: fan-out throughput, publish-to-delivery p50/p99 and memory per connection
  * of our server and sockudo under the same load, in one run, alternating, each at least 3 times;
  * prints the table with the ratios (README, "Measured: our server and sockudo side by side").
- * Not part of `npm test` (a smoke of it is: harness/peer-bench/peer-bench.int.test.ts).
+ * Not part of `npm test` (a smoke of it is: harness/peer-bench/bench-peers-sut-and-sockudo.int.test.ts).
  *
  *   npm run bench:peers -- [--servers sut,sockudo] [--rounds 3] [--subscribers 2000] [--rate 20]
  *                          [--latency-s 15] [--throughput-s 5] [--in-flight 4] [--sample-every 10] [--json FILE]

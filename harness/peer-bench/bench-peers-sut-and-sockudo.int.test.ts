@@ -7,11 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_WAIT_MS, prepareServer } from '../servers/prepare.ts';
+import { sockudoProfile } from '../servers/sockudo.ts';
 import type { PeerRound, ServerSummary } from './peer-summary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-peers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Named for sockudo, so it runs after the other integration tests; waits for a background build.
+beforeAll(async () => {
+  await prepareServer(sockudoProfile, (l) => console.log(l));
+}, BUILD_WAIT_MS + 120_000);
 
 describe('npm run bench:peers (smoke)', () => {
   it('one small round per server: table, ratios, JSON, full delivery', () => {

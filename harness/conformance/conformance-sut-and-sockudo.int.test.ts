@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_WAIT_MS, prepareServer } from '../servers/prepare.ts';
 import { sockudoProfile } from '../servers/sockudo.ts';
 import { sutProfile } from '../servers/sut.ts';
 import { skipReason } from './check.ts';
@@ -16,6 +17,11 @@ import { profileAbsences } from './profile-absences.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'conformance-servers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The file names sockudo, so it runs after the other integration tests (vitest.config.ts); a sockudo
+// build set-up started in the background is waited for here, bounded, and its image built.
+beforeAll(async () => {
+  await prepareServer(sockudoProfile, (l) => console.log(l));
+}, BUILD_WAIT_MS + 120_000);
 
 const CASES = [
   { profile: sutProfile, passes: 19, skips: 0 },
