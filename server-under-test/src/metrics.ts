@@ -18,6 +18,11 @@ export class Metrics {
   readonly fallbackReceives: Counter<'transport'>;
   readonly fallbackQueued: Gauge;
   readonly retainedBytes: Gauge;
+  /** The live heap after a forced full collection (LIVE_HEAP_SAMPLE_MS, live-heap.ts). */
+  readonly heapLiveBytes: Gauge;
+  readonly heapLiveSampledAt: Gauge;
+  /** Samples taken: a reader that saw the same count last time has no new value. */
+  readonly heapLiveSamples: Counter;
   /** Client input refused at the boundary (malformed target, oversize headers, ...). */
   readonly rejectedRequests: Counter<'surface' | 'reason'>;
   /** Slow and abusive clients cut off by a bound (ClientLimits). */
@@ -60,6 +65,9 @@ export class Metrics {
     });
     this.fallbackQueued = new Gauge({ name: 'sut_fallback_queued_requests', help: 'Fallback requests waiting for a slot', registers });
     this.retainedBytes = new Gauge({ name: 'sut_retained_bytes', help: 'Bytes held by RETAINED_BYTES_PER_CONNECTION', registers });
+    this.heapLiveBytes = new Gauge({ name: 'sut_heap_live_bytes', help: 'V8 heap in use right after a forced full garbage collection (LIVE_HEAP_SAMPLE_MS)', registers });
+    this.heapLiveSampledAt = new Gauge({ name: 'sut_heap_live_sampled_at_seconds', help: 'Unix time of the last live-heap sample', registers });
+    this.heapLiveSamples = new Counter({ name: 'sut_heap_live_samples_total', help: 'Live-heap samples taken (each one a forced full garbage collection)', registers });
     this.rejectedRequests = new Counter({
       name: 'sut_rejected_requests_total',
       help: 'Requests refused at the boundary as client errors, by surface (http, upgrade) and reason',

@@ -11,6 +11,7 @@ import type { ServerConfig } from './config/env.ts';
 import { Hub } from './hub/hub.ts';
 import type { Logger } from './log.ts';
 import type { RequestHook } from './memory-grow-hook.ts';
+import { startLiveHeapSampler } from './live-heap.ts';
 import { Metrics } from './metrics.ts';
 import { CloseCode } from './protocol/messages.ts';
 import { RestApi } from './rest/rest-api.ts';
@@ -82,6 +83,7 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
     }
   }
   hub.start();
+  const liveHeap = startLiveHeapSampler(config.liveHeapSampleMs, metrics);
   state.onRecovered(() => {
     hub.resync().then(
       (n) => log.info('shared state re-registered after an outage', { subscriptions: n }),
@@ -161,6 +163,7 @@ export async function startPod(config: ServerConfig, log: Logger, options: PodOp
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       draining = true;
+      liveHeap.stop();
       ws?.drain();
       fallback?.drain();
       hub.closeAll(CloseCode.GenericReconnect, 'Server is shutting down, reconnect');

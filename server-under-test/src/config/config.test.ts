@@ -43,6 +43,8 @@ describe('environment', () => {
       fallbackQueueLimit: 1000,
       fallbackRequestCostMs: 0,
     });
+    expect(c.liveHeapSampleMs).toBe(0);
+    expect(loadConfig({ LIVE_HEAP_SAMPLE_MS: '2000' }).liveHeapSampleMs).toBe(2000);
   });
 
   it.each([
@@ -54,6 +56,8 @@ describe('environment', () => {
     [{ FALLBACK_STREAM_WRITES: '0' }, 'FALLBACK_STREAM_WRITES', /one of true, false/],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL', /redis:\/\//],
     [{ CONFIG_UNKNOWN_KEYS: 'ignore' }, 'CONFIG_UNKNOWN_KEYS', /one of warn, reject/],
+    [{ LIVE_HEAP_SAMPLE_MS: '50' }, 'LIVE_HEAP_SAMPLE_MS', /0 \(off\) or from 100 to 600000/],
+    [{ LIVE_HEAP_SAMPLE_MS: '1s' }, 'LIVE_HEAP_SAMPLE_MS', /integer from 0 to 600000/],
   ])('%j is rejected naming %s and the expected values', (env, variable, message) => {
     const err = rejection(env);
     expect(err.variable).toBe(variable);

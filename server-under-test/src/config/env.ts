@@ -35,6 +35,8 @@ export interface ServerConfig {
   limits: ClientLimits;
   redisDeadlines: RedisDeadlines;
   readiness: { mode: ReadinessMode; deadlineMs: number };
+  /** Every this many ms a forced full GC and a live-heap sample in /metrics; 0 = off (live-heap.ts). */
+  liveHeapSampleMs: number;
 }
 
 export const READINESS_MODES = ['shallow', 'deep'] as const;
@@ -119,6 +121,7 @@ export const ENV_DEFAULTS = {
   REDIS_PARTITION_TIMEOUT_MS: '5000',
   READINESS_MODE: 'shallow',
   READINESS_DEADLINE_MS: '1000',
+  LIVE_HEAP_SAMPLE_MS: '0',
   /** 2022-08 remedy: refuse unknown variables, ones the pod's roles ignore, and unset role switches. */
   ENV_STRICT: 'false',
 } as const;
@@ -146,6 +149,13 @@ function oneOf<T extends string>(env: Env, name: keyof typeof ENV_DEFAULTS, valu
 
 function bool(env: Env, name: keyof typeof ENV_DEFAULTS): boolean {
   return oneOf(env, name, ['true', 'false'] as const) === 'true';
+}
+
+/** 0 (off) or at least 100 ms: a full collection more often than that would be most of the pod's time. */
+function liveHeapSampleMs(env: Env): number {
+  const ms = int(env, 'LIVE_HEAP_SAMPLE_MS', 0, 600_000);
+  if (ms > 0 && ms < 100) throw new ConfigError(`LIVE_HEAP_SAMPLE_MS=${JSON.stringify(String(ms))} is invalid: expected 0 (off) or from 100 to 600000`, 'LIVE_HEAP_SAMPLE_MS');
+  return ms;
 }
 
 /** Parse and validate the whole configuration; throws ConfigError naming the variable. */
@@ -226,6 +236,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       partitionTimeoutMs: int(env, 'REDIS_PARTITION_TIMEOUT_MS', 10, 600_000),
     },
     readiness: { mode: oneOf(env, 'READINESS_MODE', READINESS_MODES), deadlineMs: int(env, 'READINESS_DEADLINE_MS', 10, 60_000) },
+    liveHeapSampleMs: liveHeapSampleMs(env),
   };
 }
 
