@@ -100,6 +100,11 @@ const schemas = [
      */
     oomKilled: z.boolean().optional(),
     memoryMb: z.number().nonnegative().optional(),
+    /**
+     * The pod's live heap after a forced full collection (server LIVE_HEAP_SAMPLE_MS), only when the
+     * pod took a new sample since the last read: a value is never repeated from an earlier sample.
+     */
+    heapLiveMb: z.number().nonnegative().optional(),
     /** Connections open on this pod, per transport. */
     connections: z.partialRecord(transportSchema, z.int().nonnegative()).default({}),
   }),

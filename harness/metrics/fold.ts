@@ -324,6 +324,7 @@ export class MetricsFold {
     this.store.set('pods.unhealthy', l, sec, healthy ? 0 : 1);
     this.store.set('pods.running', l, sec, e.state === 'running' ? 1 : 0);
     if (e.memoryMb !== undefined) this.store.set('pod.memoryMb', l, sec, e.memoryMb);
+    if (e.heapLiveMb !== undefined) this.store.set('pod.heapLiveMb', l, sec, e.heapLiveMb);
     for (const [transport, n] of Object.entries(connections)) this.store.set('connections', { ...l, transport }, sec, n ?? 0);
   }
 }

@@ -116,6 +116,7 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
       case 'gauge-trend':
         checkSelector(s, at, add, 'gauge');
         if (s.metric === 'connections' && s.holding === 'connections') add(`${at}.holding`, 'a gauge cannot be held against itself: remove holding');
+        if (s.metric === 'pod.heapLiveMb') liveHeapIssues(body, s, at, add);
         break;
       case 'detection':
         if (!alerts.has(s.alert)) add(`${at}.alert`, `expected an alert id (${list(alerts)}), got ${JSON.stringify(s.alert)}`);
@@ -132,6 +133,24 @@ export function crossCheck(body: ScenarioBody, expectation: Expectation | undefi
     });
   }
   return issues;
+}
+
+/**
+ * A live-heap trend needs pods that sample it (server LIVE_HEAP_SAMPLE_MS) often enough to fill the
+ * window with `minSamples` per pod; a pod without it never reports and its group is unknown.
+ */
+function liveHeapIssues(body: ScenarioBody, s: Extract<ScenarioBody['slos'][number], { kind: 'gauge-trend' }>, at: string, add: (p: string, m: string) => void) {
+  const judged = body.topology.deployments.filter((d) => d.replicas > 0 && (s.where?.deployment === undefined || s.where.deployment === d.name));
+  const span = s.window.to - s.window.from;
+  for (const d of judged) {
+    const ms = Number(d.env.LIVE_HEAP_SAMPLE_MS ?? 0);
+    const path = `topology.deployments[${body.topology.deployments.indexOf(d)}].env.LIVE_HEAP_SAMPLE_MS`;
+    if (!(ms > 0)) {
+      add(`${at}.metric`, `pod.heapLiveMb is sampled only by pods with LIVE_HEAP_SAMPLE_MS set, and deployment ${JSON.stringify(d.name)} does not set it: add env: { LIVE_HEAP_SAMPLE_MS: '2000' } to it (or narrow where.deployment)`);
+    } else if (Math.floor((span * 1000) / Math.max(ms, 1000)) < s.minSamples) {
+      add(path, `${ms} ms between samples gives at most ${Math.floor((span * 1000) / Math.max(ms, 1000))} samples per pod in ${at}'s ${span} s window, fewer than its minSamples (${s.minSamples}): sample more often, widen the window or lower minSamples`);
+    }
+  }
 }
 
 function checkSelector(sel: Selector, at: string, add: (p: string, m: string) => void, want?: 'counter' | 'gauge') {

@@ -40,7 +40,7 @@ export const COUNTERS = [
 ] as const;
 
 export const TRENDS = ['delivery.latency', 'rest.latency', 'connect.latency'] as const;
-export const GAUGES = ['connections', 'pod.memoryMb', 'pods.unhealthy', 'pods.running'] as const;
+export const GAUGES = ['connections', 'pod.memoryMb', 'pod.heapLiveMb', 'pods.unhealthy', 'pods.running'] as const;
 
 export type CounterName = (typeof COUNTERS)[number];
 export type TrendName = (typeof TRENDS)[number];

@@ -359,12 +359,13 @@ export const sloSchema = z.discriminatedUnion('kind', [
   /** One webhook probe's webhooks that went missing, came again after a 2xx, or that nothing caused. */
   z.strictObject({ ...sloBase, kind: z.literal('webhook'), probe: idSchema, check: z.enum(WEBHOOK_CHECKS) }),
   /**
-   * The trend of a pod gauge over a window, e.g. `value<=6` MB per minute of `pod.memoryMb`: a
-   * least-squares slope per minute, fitted on the samples the pods reported (none carried), per pod,
-   * per deployment or over every matching pod summed; the value is the steepest group's. With
-   * `holding: 'connections'` the slope is the growth the pods' open connections do not explain
-   * (memory growth at a constant connection count). Too few samples, a silent sampler, or
-   * connections that moved in step with time are `unknown`.
+   * The trend of a pod gauge over a window, e.g. `value<=6` MB per minute of `pod.heapLiveMb`: a
+   * least-squares slope per minute, fitted per pod on the samples it reported (none carried); a
+   * group's slope (per pod, per deployment or every matching pod) is the sum of its pods' slopes,
+   * and the value is the steepest group's. With `holding: 'connections'` each pod's slope is the
+   * growth its open connections do not explain (memory growth at a constant connection count). Too
+   * few samples on a pod that ran, a silent sampler, or connections that moved in step with time are
+   * `unknown`. `pod.heapLiveMb` needs LIVE_HEAP_SAMPLE_MS on the judged deployments (cross-check.ts).
    */
   z.strictObject({
     ...sloBase,
@@ -373,7 +374,7 @@ export const sloSchema = z.discriminatedUnion('kind', [
     where: labelsSchema.optional(),
     per: z.enum(['pod', 'deployment', 'all']).default('all'),
     holding: z.literal('connections').optional(),
-    /** Seconds with a sample every group needs in the window; fewer is unknown. */
+    /** Samples every pod of a group needs in the window; fewer is unknown. */
     minSamples: z.int().min(10).default(20),
     window: windowSecondsSchema,
   }),

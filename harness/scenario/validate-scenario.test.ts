@@ -179,6 +179,26 @@ describe('validateScenario: churn and gauge trends', () => {
     expect(validationMessage(trend({ metric: 'connect.failures' }))).toMatch(/expected a gauge metric, got the counter "connect\.failures"/);
     expect(validationMessage(trend({ threshold: 'max<5' }))).toMatch(/expected a value threshold for a gauge-trend SLO/);
   });
+
+  it('a live-heap trend needs every judged deployment to sample it, often enough for its window', () => {
+    const live = (env: Record<string, Record<string, string>>, over: Record<string, unknown> = {}) => {
+      const s = base();
+      for (const d of s.topology.deployments) d.env = env[d.name] ?? {};
+      s.slos.push({ id: 'heap-trend', title: 'Live heap growth', why: 'leak', kind: 'gauge-trend', metric: 'pod.heapLiveMb', threshold: 'value<=5', window: { from: 0, to: 30 }, minSamples: 10, ...over });
+      return s;
+    };
+    const names = base().topology.deployments.map((d: { name: string }) => d.name);
+    expect(names.length).toBeGreaterThan(1);
+    const all = Object.fromEntries(names.map((n: string) => [n, { LIVE_HEAP_SAMPLE_MS: '2000' }]));
+    expect(resolveVariant(validateScenario(live(all), 'scenarios/x.ts'), 'remediated').slos.find((x) => x.id === 'heap-trend')).toMatchObject({ metric: 'pod.heapLiveMb' });
+    const [first, second] = names as [string, string];
+    expect(validationMessage(live({ [first]: { LIVE_HEAP_SAMPLE_MS: '2000' } }))).toMatch(
+      new RegExp(`slos\\[\\d\\]\\.metric: pod\\.heapLiveMb is sampled only by pods with LIVE_HEAP_SAMPLE_MS set, and deployment "${second}" does not set it: add env: \\{ LIVE_HEAP_SAMPLE_MS: '2000' \\} to it`),
+    );
+    // Narrowed to the deployment that samples: accepted.
+    expect(() => validateScenario(live({ [first]: { LIVE_HEAP_SAMPLE_MS: '2000' } }, { where: { deployment: first } }), 'scenarios/x.ts')).not.toThrow();
+    expect(validationMessage(live(all, { minSamples: 20 }))).toMatch(/env\.LIVE_HEAP_SAMPLE_MS: 2000 ms between samples gives at most 15 samples per pod in slos\[\d\]'s 30 s window, fewer than its minSamples \(20\)/);
+  });
 });
 
 describe('validateScenario: union kinds', () => {

@@ -20,6 +20,8 @@ export interface PodMetricNames {
   webhookWrites?: { metric: string; transportLabel: string };
   /** REST requests by HTTP status. */
   restRequests?: { metric: string; statusLabel: string };
+  /** The live heap after a forced full collection (a gauge, bytes) and how many samples were taken (a counter). */
+  liveHeap?: { bytes: string; samples: string };
 }
 
 /** Our server's names (server-under-test/src/metrics.ts). */
@@ -30,6 +32,7 @@ export const SUT_METRIC_NAMES: PodMetricNames = {
   queuedRequests: { metric: 'sut_fallback_queued_requests' },
   webhookWrites: { metric: 'sut_webhook_events_written_total', transportLabel: 'transport' },
   restRequests: { metric: 'sut_rest_requests_total', statusLabel: 'status' },
+  liveHeap: { bytes: 'sut_heap_live_bytes', samples: 'sut_heap_live_samples_total' },
 };
 
 /** Where one pod's metrics are and what they are called. */
@@ -46,6 +49,8 @@ export interface PodMetricsReading {
   queued: number;
   webhookWrites: Record<string, number>;
   restByStatus: Record<string, number>;
+  /** Present when the server exports it; `samples` 0 means the sampling is off. */
+  liveHeap?: { bytes: number; samples: number };
 }
 
 export function readPodMetrics(text: string, names: PodMetricNames): PodMetricsReading {
@@ -68,6 +73,9 @@ export function readPodMetrics(text: string, names: PodMetricNames): PodMetricsR
     queued: names.queuedRequests ? metricSum(text, names.queuedRequests.metric) : 0,
     webhookWrites: names.webhookWrites ? metricByLabel(text, names.webhookWrites.metric, names.webhookWrites.transportLabel) : {},
     restByStatus: names.restRequests ? metricByLabel(text, names.restRequests.metric, names.restRequests.statusLabel) : {},
+    ...(names.liveHeap && new RegExp(`^${names.liveHeap.samples}[{ ]`, 'm').test(text)
+      ? { liveHeap: { bytes: metricSum(text, names.liveHeap.bytes), samples: metricSum(text, names.liveHeap.samples) } }
+      : {}),
   };
 }
 

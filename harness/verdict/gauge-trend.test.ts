@@ -56,7 +56,7 @@ describe('gauge-trend', () => {
     ]);
   });
 
-  it('a second counts only when every pod of the group reported in it: a missing sample is skipped, never carried', () => {
+  it('each pod is fitted on the seconds it reported: a missing sample is skipped, never carried; too few is unknown', () => {
     const pods = ['new-1', 'new-2'];
     const obs = observeSync([...samples(pods, 75, () => 50, () => 10, (s, p) => p === 'new-2' && s % 2 === 0), ...ended(75)]);
     const v = judgeGaugeTrend(slo(), obs);
@@ -64,12 +64,32 @@ describe('gauge-trend', () => {
     // Too few for a stricter minimum: unknown, not pass.
     const strict = slo({ minSamples: 40 });
     expect(judgeGaugeTrend(strict, obs)).toMatchObject({ value: null, partial: false });
-    expect(judgeSlo(strict, obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/30 seconds sampled by every pod of all pods, fewer than 40/) });
+    expect(judgeSlo(strict, obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/new-2 reported 30 seconds of all pods, fewer than 40/) });
+  });
+
+  it('pods that sample on their own clocks, never in the same second, still sum to the fleet\'s growth', () => {
+    // The live heap: every 3 s per pod, the two pods a second apart; 0.1 MB/s of leak on each.
+    const pods = ['new-1', 'new-2'];
+    const offset = (p: string) => (p === 'new-1' ? 0 : 1);
+    const events = samples(pods, 75, () => 50, wander).map((e) =>
+      e.type === 'pod.sample' && Math.floor(e.t / 1000) % 3 === offset(e.pod) ? { ...e, heapLiveMb: 20 + 0.1 * Math.floor(e.t / 1000) + wander(Math.floor(e.t / 1000), e.pod) * 0.005 } : e,
+    );
+    const obs = observeSync([...events, ...ended(75)]);
+    const v = judgeGaugeTrend(slo({ metric: 'pod.heapLiveMb', holding: 'connections', minSamples: 10 }), obs);
+    expect(v.groups[0]).toMatchObject({ group: 'all pods', samples: 20 });
+    expect(v.value).toBeCloseTo(12, 6);
+  });
+
+  it('a pod that ran in the window but never reported the gauge makes its group unknown, not left out', () => {
+    const pods = ['new-1', 'new-2'];
+    const events = samples(pods, 75, () => 50, () => 10).map((e) => (e.type === 'pod.sample' && e.pod === 'new-1' ? { ...e, heapLiveMb: 20 } : e));
+    const obs = observeSync([...events, ...ended(75)]);
+    expect(judgeSlo(slo({ metric: 'pod.heapLiveMb' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/new-2 reported 0 seconds of all pods, fewer than 20/) });
   });
 
   it('connections that rise in step with time (a ramp) cannot be told from a leak: unknown', () => {
     const obs = observeSync([...samples(['new-1'], 75, (s) => 20 + 2 * s, (s) => 2 * s), ...ended(75)]);
-    expect(judgeSlo(slo({ holding: 'connections' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/connections moved in step with time in all pods \(r=1\.00\)/) });
+    expect(judgeSlo(slo({ holding: 'connections' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/connections moved in step with time on new-1 \(r=1\.00\)/) });
   });
 
   it('one group unknown and the others within the threshold is unknown; a breach in another group is still a breach', () => {

@@ -4,11 +4,14 @@ import type { Labels } from '../scenario/conditions.ts';
 import type { Slo } from '../scenario/schema.ts';
 
 // A pod gauge's trend over a window (memory growth per minute under churn): a least-squares slope
-// per group of pods, on the seconds the sampler actually reported, never a value carried over a gap.
-// A group's second counts only when every pod of the group that reported in the window reported in
-// it, so a pod that stopped reporting cannot look like memory going down. With `holding:
-// 'connections'` the slope is what the pods' own open-connection count does not explain; when the
-// count moved in step with time (a ramp) the two cannot be told apart and the answer is unknown.
+// per pod, fitted on the seconds that pod actually reported, never a value carried over a gap; a
+// group's slope is the sum of its pods' slopes (the fleet's growth). Each pod is fitted on its own
+// samples because pods sample some gauges on their own clocks (the live heap every few seconds), so
+// pods rarely report in the same second; and a pod that stopped reporting cannot look like memory
+// going down, it only has fewer samples. Every pod of a group needs `minSamples`, or the group is
+// unknown. With `holding: 'connections'` each pod's slope is what its own open-connection count
+// does not explain; when that count moved in step with time (a ramp) the two cannot be told apart
+// and the answer is unknown.
 
 type GaugeTrendSlo = Extract<Slo, { kind: 'gauge-trend' }>;
 
@@ -52,6 +55,29 @@ function perPod(series: { labels: Labels; values: readonly (number | undefined)[
   return out;
 }
 
+interface PodFit {
+  pod: string;
+  samples: number;
+  fit: ReturnType<typeof fitTrend>;
+  covariate?: { min: number; max: number };
+}
+
+/** One pod's slope on the seconds it reported the gauge (and, when held, its connections). */
+function fitPod(pod: string, values: readonly (number | undefined)[], heldValues: readonly (number | undefined)[] | undefined, from: number, holding: boolean): PodFit {
+  const t: number[] = [];
+  const y: number[] = [];
+  const z: number[] = [];
+  values.forEach((v, i) => {
+    const c = heldValues?.[i];
+    if (v === undefined || (holding && c === undefined)) return;
+    t.push(from + i);
+    y.push(v);
+    if (holding) z.push(c!);
+  });
+  const covariate = holding && z.length > 0 ? { min: Math.min(...z), max: Math.max(...z) } : undefined;
+  return { pod, samples: t.length, fit: fitTrend(t, y, holding ? z : undefined), covariate };
+}
+
 export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTrendValue {
   const from = Math.max(0, Math.floor(slo.window.from));
   // The replay only: tear-down stops clients and removes pods by design.
@@ -61,7 +87,13 @@ export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTren
   if (to - from < 2) return { value: null, detail: `no data: the window ${span} ends before the replay's ${obs.replayS} s`, partial: false, groups: [] };
   const gauge = perPod(obs.metrics.gaugeSamples(slo.metric, slo.where), from, to);
   const held = slo.holding ? perPod(obs.metrics.gaugeSamples(slo.holding, slo.where), from, to) : undefined;
-  const pods = [...gauge].filter(([, p]) => p.values.some((v) => v !== undefined));
+  // A pod that ran in the window belongs to its group even if it never reported this gauge: its
+  // silence makes the group unknown rather than leaving it out.
+  const running = perPod(obs.metrics.gaugeSamples('pods.running', slo.where), from, to);
+  for (const [pod, p] of running) {
+    if (!gauge.has(pod) && p.values.some((v) => v === 1)) gauge.set(pod, { deployment: p.deployment, values: new Array<number | undefined>(to - from).fill(undefined) });
+  }
+  const pods = [...gauge].filter(([pod, p]) => p.values.some((v) => v !== undefined) || running.get(pod)?.values.some((v) => v === 1));
   const groupOf = (pod: string, deployment: string) => (slo.per === 'pod' ? pod : slo.per === 'deployment' ? deployment : 'all pods');
   const groups = new Map<string, string[]>();
   for (const [pod, p] of pods) {
@@ -71,33 +103,27 @@ export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTren
   if (groups.size === 0) return { value: null, detail: `no data: no ${slo.metric} sample in ${span}`, partial: false, groups: [] };
 
   const results: GroupTrend[] = [...groups].map(([group, members]) => {
-    const t: number[] = [];
-    const y: number[] = [];
-    const z: number[] = [];
-    for (let i = 0; i < to - from; i++) {
-      const ys = members.map((m) => gauge.get(m)!.values[i]);
-      const zs = held ? members.map((m) => held.get(m)?.values[i]) : [];
-      if (ys.some((v) => v === undefined) || zs.some((v) => v === undefined)) continue;
-      t.push(from + i);
-      y.push(ys.reduce((a, b) => a! + b!, 0)!);
-      if (held) z.push(zs.reduce((a, b) => a! + b!, 0)!);
+    const fits = members.map((pod) => fitPod(pod, gauge.get(pod)!.values, held?.get(pod)?.values, from, held !== undefined));
+    const samples = Math.min(...fits.map((f) => f.samples));
+    const cs = fits.flatMap((f) => (f.covariate ? [f.covariate] : []));
+    const covariate = held && cs.length > 0 ? { min: Math.min(...cs.map((c) => c.min)), max: Math.max(...cs.map((c) => c.max)), r: undefined as number | undefined } : undefined;
+    const few = fits.find((f) => f.samples < slo.minSamples);
+    if (few) return { group, samples, slopePerMin: undefined, covariate, unknown: `${few.pod} reported ${few.samples} seconds of ${group === few.pod ? 'it' : group}, fewer than ${slo.minSamples}` };
+    const rs = fits.flatMap((f) => (f.fit?.timeCovariateR !== undefined ? [f.fit.timeCovariateR] : []));
+    if (covariate && rs.length > 0) covariate.r = rs.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
+    const ramp = fits.find((f) => f.fit?.timeCovariateR !== undefined && Math.abs(f.fit.timeCovariateR) > MAX_TIME_COVARIATE_R);
+    if (ramp) {
+      return { group, samples, slopePerMin: undefined, covariate, unknown: `${slo.holding} moved in step with time on ${ramp.pod} (r=${ramp.fit!.timeCovariateR!.toFixed(2)}): growth cannot be told from load` };
     }
-    const covariate = held && z.length > 0 ? { min: Math.min(...z), max: Math.max(...z), r: undefined as number | undefined } : undefined;
-    if (t.length < slo.minSamples) return { group, samples: t.length, slopePerMin: undefined, covariate, unknown: `${t.length} seconds sampled by every pod of ${group}, fewer than ${slo.minSamples}` };
-    const fit = fitTrend(t, y, held ? z : undefined);
-    if (covariate) covariate.r = fit?.timeCovariateR;
-    const r = fit?.timeCovariateR;
-    if (r !== undefined && Math.abs(r) > MAX_TIME_COVARIATE_R) {
-      return { group, samples: t.length, slopePerMin: undefined, covariate, unknown: `${slo.holding} moved in step with time in ${group} (r=${r.toFixed(2)}): growth cannot be told from load` };
-    }
-    if (fit?.slopePerS === undefined) return { group, samples: t.length, slopePerMin: undefined, covariate, unknown: `no trend can be fitted in ${group}` };
-    return { group, samples: t.length, slopePerMin: fit.slopePerS * 60, covariate };
+    const unfitted = fits.find((f) => f.fit?.slopePerS === undefined);
+    if (unfitted) return { group, samples, slopePerMin: undefined, covariate, unknown: `no trend can be fitted on ${unfitted.pod}` };
+    return { group, samples, slopePerMin: fits.reduce((sum, f) => sum + f.fit!.slopePerS!, 0) * 60, covariate };
   });
 
   const describe = (g: GroupTrend) =>
     g.slopePerMin === undefined
       ? `${g.group}: unknown (${g.unknown})`
-      : `${g.group}: ${signed(g.slopePerMin)} over ${g.samples} s${g.covariate ? ` holding ${slo.holding} ${g.covariate.min}-${g.covariate.max}` : ''}`;
+      : `${g.group}: ${signed(g.slopePerMin)} over ${g.samples} s${g.covariate ? ` holding ${slo.holding} ${g.covariate.min}-${g.covariate.max} per pod` : ''}`;
   const fitted = results.filter((g) => g.slopePerMin !== undefined);
   const steepest = fitted.sort((a, b) => b.slopePerMin! - a.slopePerMin!)[0];
   const text = `${unit} in ${span}, per ${slo.per === 'all' ? 'all matching pods summed' : slo.per}: ${[...results].sort((a, b) => (b.slopePerMin ?? -Infinity) - (a.slopePerMin ?? -Infinity)).map(describe).join('; ')}`;
