@@ -48,7 +48,7 @@ describe('gauge-trend', () => {
     expect(judgeSlo(held, flat, []).status).toBe('pass');
     // 0.1 MB/s on one pod is 6 MB/min for all pods summed.
     expect(judgeGaugeTrend(held, leak).value).toBeCloseTo(6, 6);
-    expect(judgeSlo(held, leak, [])).toMatchObject({ status: 'fail', detail: expect.stringMatching(/all pods: \+6\.00 over 60 s holding connections/) });
+    expect(judgeSlo(held, leak, [])).toMatchObject({ status: 'fail', detail: expect.stringMatching(/all pods: \+6\.00 over 60\+ samples per pod holding connections \(95-105 per pod\)/) });
     const perPod = judgeGaugeTrend(slo({ holding: 'connections', per: 'pod' }), leak);
     expect(perPod.groups.map((g) => [g.group, Math.round(g.slopePerMin! * 100) / 100])).toEqual([
       ['new-1', 0],
@@ -64,7 +64,7 @@ describe('gauge-trend', () => {
     // Too few for a stricter minimum: unknown, not pass.
     const strict = slo({ minSamples: 40 });
     expect(judgeGaugeTrend(strict, obs)).toMatchObject({ value: null, partial: false });
-    expect(judgeSlo(strict, obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/new-2 reported 30 seconds of all pods, fewer than 40/) });
+    expect(judgeSlo(strict, obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/new-2 reported 30 samples in the window, fewer than 40/) });
   });
 
   it('pods that sample on their own clocks, never in the same second, still sum to the fleet\'s growth', () => {
@@ -84,7 +84,7 @@ describe('gauge-trend', () => {
     const pods = ['new-1', 'new-2'];
     const events = samples(pods, 75, () => 50, () => 10).map((e) => (e.type === 'pod.sample' && e.pod === 'new-1' ? { ...e, heapLiveMb: 20 } : e));
     const obs = observeSync([...events, ...ended(75)]);
-    expect(judgeSlo(slo({ metric: 'pod.heapLiveMb' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/new-2 reported 0 seconds of all pods, fewer than 20/) });
+    expect(judgeSlo(slo({ metric: 'pod.heapLiveMb' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/new-2 reported 0 samples in the window, fewer than 20/) });
   });
 
   it('connections that rise in step with time (a ramp) cannot be told from a leak: unknown', () => {

@@ -108,7 +108,7 @@ export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTren
     const cs = fits.flatMap((f) => (f.covariate ? [f.covariate] : []));
     const covariate = held && cs.length > 0 ? { min: Math.min(...cs.map((c) => c.min)), max: Math.max(...cs.map((c) => c.max)), r: undefined as number | undefined } : undefined;
     const few = fits.find((f) => f.samples < slo.minSamples);
-    if (few) return { group, samples, slopePerMin: undefined, covariate, unknown: `${few.pod} reported ${few.samples} seconds of ${group === few.pod ? 'it' : group}, fewer than ${slo.minSamples}` };
+    if (few) return { group, samples, slopePerMin: undefined, covariate, unknown: `${few.pod} reported ${few.samples} samples in the window, fewer than ${slo.minSamples}` };
     const rs = fits.flatMap((f) => (f.fit?.timeCovariateR !== undefined ? [f.fit.timeCovariateR] : []));
     if (covariate && rs.length > 0) covariate.r = rs.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
     const ramp = fits.find((f) => f.fit?.timeCovariateR !== undefined && Math.abs(f.fit.timeCovariateR) > MAX_TIME_COVARIATE_R);
@@ -123,7 +123,7 @@ export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTren
   const describe = (g: GroupTrend) =>
     g.slopePerMin === undefined
       ? `${g.group}: unknown (${g.unknown})`
-      : `${g.group}: ${signed(g.slopePerMin)} over ${g.samples} s${g.covariate ? ` holding ${slo.holding} ${g.covariate.min}-${g.covariate.max} per pod` : ''}`;
+      : `${g.group}: ${signed(g.slopePerMin)} over ${g.samples}+ samples per pod${g.covariate ? ` holding ${slo.holding} (${g.covariate.min}-${g.covariate.max} per pod)` : ''}`;
   const fitted = results.filter((g) => g.slopePerMin !== undefined);
   const steepest = fitted.sort((a, b) => b.slopePerMin! - a.slopePerMin!)[0];
   const text = `${unit} in ${span}, per ${slo.per === 'all' ? 'all matching pods summed' : slo.per}: ${[...results].sort((a, b) => (b.slopePerMin ?? -Infinity) - (a.slopePerMin ?? -Infinity)).map(describe).join('; ')}`;

@@ -76,3 +76,10 @@ export async function churnEvidence(r: ReplayResult): Promise<{ departures: numb
     closedByClient: closes.filter((e) => !e.abnormal && e.by === 'client').length,
   };
 }
+
+/** Live-heap samples (pod.sample events carrying heapLiveMb) per pod: only new samples are recorded. */
+export function liveHeapSamplesPerPod(samples: readonly PodSample[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of samples) if (s.heapLiveMb !== undefined) out[s.pod] = (out[s.pod] ?? 0) + 1;
+  return out;
+}
