@@ -70,13 +70,13 @@ describe.each(cases)('memory under churn, judged on recorded runs of $file', ({ 
 
   it('leak, but the pod sampler stopped in the window: a breach already seen stays a breach', async () => {
     const { plan, text } = await recorded(leak);
-    const { judgement: j } = await judgeText(withCurrentSlos(plan), keep(text, (e) => !(e.type === 'pod.sample' && e.t >= (endS - 20) * 1000)));
+    const { judgement: j } = await judgeText(withCurrentSlos(plan), keep(text, (e) => !(e.type === 'pod.sample' && e.t >= (endS - 10) * 1000)));
     expect(j.slos.find((s) => s.id === SLO_ID)!.status).toBe('fail');
   });
 
   it('no leak, but the pod sampler stopped in the window: unknown, never held', async () => {
     const { plan, text } = await recorded(clean);
-    const { judgement: j } = await judgeText(withCurrentSlos(plan), keep(text, (e) => !(e.type === 'pod.sample' && e.t >= (endS - 20) * 1000)));
+    const { judgement: j } = await judgeText(withCurrentSlos(plan), keep(text, (e) => !(e.type === 'pod.sample' && e.t >= (endS - 10) * 1000)));
     const slo = j.slos.find((s) => s.id === SLO_ID)!;
     expect(slo.status).toBe('unknown');
     // Unknown either way: the sampler's silence, or too few samples left for some pod.
