@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../harness/history/events.ts';
 import { queueCounts } from '../harness/verdict/limit.ts';
-import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
+import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, liveHeapSamplesPerPod, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
 import scenario from './connection-limit.ts';
 
@@ -12,6 +12,7 @@ const NEW_POD_CAP = 4;
 /** old 2 + new 2 + fallback 1; the remediated fallback has a second pod, the one its queue check fills. */
 const PODS = { incident: 5, remediated: 6 };
 const NEW_PODS = 2;
+const LIVE_HEAP_THRESHOLD = 'value<=5';
 const wsOf = (s: { connections: Partial<Record<string, number>> }) => s.connections.ws;
 
 
@@ -24,6 +25,8 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     // The incident is the 2021 day as it was: no churn, and no memory SLO (it judges the remediation).
     expect((await churnEvidence(r)).departures).toBe(0);
     expect(r.summary.slos.map((s) => s.id)).not.toContain('memory-under-churn');
+    // Its pods do not sample their live heap (a forced collection each time): no such evidence.
+    expect(liveHeapSamplesPerPod(await podSamples(r))).toEqual({});
 
     // The roll-out really moved the edge: the last shift read back 70% new from HAProxy's map.
     const shifts = r.summary.actions.filter((a) => a.type === 'weights.shift');
@@ -64,8 +67,13 @@ describe('connection-limit (2021-09: a per-pod connection cap during a gradual r
     expect(churn.clientsChurned).toBeGreaterThan(500);
     expect(churn.drops).toBe(0);
     expect(churn.closedByClient).toBeGreaterThanOrEqual(churn.departures);
-    expect(slo(r, 'memory-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: 'value<=8' });
-    expect(slo(r, 'memory-under-churn').detail).toMatch(/in \[90 s, 130 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+ s holding connections/);
+    // The live heap, sampled every 2 s by every pod (a sample every second read is new, none repeated).
+    expect(slo(r, 'memory-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: LIVE_HEAP_THRESHOLD });
+    expect(slo(r, 'memory-under-churn').detail).toMatch(/pod\.heapLiveMb per minute in \[90 s, 130 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+\+ samples per pod holding connections/);
+    const liveHeap = liveHeapSamplesPerPod(await podSamples(r));
+    expect(Object.keys(liveHeap).sort()).toEqual(['fallback-1', 'fallback-2', 'new-1', 'new-2', 'old-1', 'old-2']);
+    for (const [pod, n] of Object.entries(liveHeap)) expect(n, pod).toBeGreaterThan(50);
+    expect(r.summary.slos.map((s) => s.id)).not.toContain('working-set-under-churn');
 
     // The same roll-out, and the new pods took their share: far more than the old cap.
     const samples = await podSamples(r);

@@ -3,7 +3,7 @@
 // with no live pod behind it, clients fell back, nobody was paged), read from history and summary.
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../harness/history/events.ts';
-import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, maxPerPod, podSamples } from './testing/evidence.ts';
+import { churnEvidence, clientOutcomes, failuresByReason, finalPodStates, liveHeapSamplesPerPod, maxPerPod, podSamples } from './testing/evidence.ts';
 import { replayInTest, slo } from './testing/replay.ts';
 import scenario from './oom-cascade.ts';
 
@@ -11,6 +11,8 @@ const NEW_POD_MEMORY_MB = 80;
 /** old 2 + new 3 + fallback 1, in both variants. */
 const PODS = 6;
 const NEW_PODS = 3;
+const LIVE_HEAP_THRESHOLD = 'value<=5';
+const WORKING_SET_THRESHOLD = 'value<=300';
 
 
 describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concentrates)', () => {
@@ -21,6 +23,7 @@ describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concen
     for (const id of ['drops', 'edge-503', 'detection']) expect(slo(r, id).status).toBe('fail');
     expect((await churnEvidence(r)).departures).toBe(0);
     expect(r.summary.slos.map((s) => s.id)).not.toContain('memory-under-churn');
+    expect(liveHeapSamplesPerPod(await podSamples(r))).toEqual({});
 
     // Kernel OOM kills, as Docker saw them: exit 137 with OOMKilled set, on new pods only.
     const final = finalPodStates(r, PODS);
@@ -67,8 +70,15 @@ describe('oom-cascade (2021-12: new pods OOM-killed one by one as traffic concen
     expect(churn.clientsChurned).toBeGreaterThan(400);
     expect(churn.drops).toBe(0);
     expect(churn.closedByClient).toBeGreaterThanOrEqual(churn.departures);
-    expect(slo(r, 'memory-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: 'value<=100' });
-    expect(slo(r, 'memory-under-churn').detail).toMatch(/in \[60 s, 110 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+ s holding connections/);
+    // The live heap (the padding is outside it), sampled every 2 s by every pod; and the working set,
+    // where a pod keeping the padding of closed connections would show.
+    expect(slo(r, 'memory-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: LIVE_HEAP_THRESHOLD });
+    expect(slo(r, 'memory-under-churn').detail).toMatch(/pod\.heapLiveMb per minute in \[60 s, 110 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+\+ samples per pod holding connections/);
+    const liveHeap = liveHeapSamplesPerPod(await podSamples(r));
+    expect(Object.keys(liveHeap).sort()).toEqual(['fallback-1', 'new-1', 'new-2', 'new-3', 'old-1', 'old-2']);
+    for (const [pod, n] of Object.entries(liveHeap)) expect(n, pod).toBeGreaterThan(40);
+    expect(slo(r, 'working-set-under-churn')).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: WORKING_SET_THRESHOLD });
+    expect(slo(r, 'working-set-under-churn').detail).toMatch(/pod\.memoryMb per minute in \[60 s, 110 s\), per all matching pods summed: all pods: [-+]\d+\.\d+ over \d+\+ samples per pod holding connections/);
 
     // The memory size checked at its boundary: one new pod filled to the connections it was sized for,
     // held without an OOM kill, its peak near the model's prediction, the planned headroom free.
