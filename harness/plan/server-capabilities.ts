@@ -31,6 +31,11 @@ export const serverCapabilitiesSchema = z.strictObject({
   switches: z.array(z.enum(ROOT_CAUSE_SWITCHES)),
   /** Is our server: runs its app versions, config files (appVersion other than v1, deployments[].config) and settings (deployments[].env). */
   ourVersions: z.boolean(),
+  /**
+   * The pod reports its live heap after a forced full collection (our server's LIVE_HEAP_SAMPLE_MS,
+   * the `pod.heapLiveMb` gauge that memory-under-churn judges). Without it those SLOs are left out.
+   */
+  liveHeap: z.boolean().default(false),
   /** The pod's readiness modes (deployments[].readiness.mode). */
   readinessModes: z.array(z.enum(['shallow', 'deep'])),
 });

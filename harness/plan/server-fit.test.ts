@@ -15,8 +15,9 @@ const OURS: ServerCapabilities = {
   switches: [...ROOT_CAUSE_SWITCHES],
   ourVersions: true,
   readinessModes: ['shallow', 'deep'],
+  liveHeap: true,
 };
-const PEER: ServerCapabilities = { transports: ['ws'], webhooks: ['ws'], connectionCap: true, redisAdapter: true, switches: [], ourVersions: false, readinessModes: ['shallow'] };
+const PEER: ServerCapabilities = { transports: ['ws'], webhooks: ['ws'], connectionCap: true, redisAdapter: true, switches: [], ourVersions: false, readinessModes: ['shallow'], liveHeap: false };
 
 const variants = async (): Promise<ResolvedScenario[]> => {
   const { scenarios } = await loadScenarioFolder(resolve(import.meta.dirname, '../../scenarios'));
@@ -52,6 +53,12 @@ describe('fitting a variant to a server', () => {
     const cap = remediated.scenario.slos.find((s) => s.id === 'new-cap-boundary');
     expect(cap).toMatchObject({ refusal: 'close:4100' });
     expect(remediated.scenario.slos.map((s) => s.id)).not.toContain('fallback-queue-boundary');
+    // The live heap after a full collection is our server's own gauge: without it the leak SLO is left out, said why.
+    expect(find(all, 'connection-limit', 'remediated').slos.map((s) => s.id)).toContain('memory-under-churn');
+    expect(remediated.scenario.slos.map((s) => s.id)).not.toContain('memory-under-churn');
+    expect(remediated.notes.join('\n')).toMatch(/SLO memory-under-churn left out: peer does not report its live heap/);
+    const withHeap = fitToServer(find(all, 'connection-limit', 'remediated'), { name: 'peer', capabilities: { ...PEER, liveHeap: true }, capRefusal: 'close:4100' });
+    expect(withHeap.applicable && withHeap.scenario.slos.map((s) => s.id)).toContain('memory-under-churn');
   });
 
   it('oom-cascade: a memory size applies; the capacity-model headroom check is ours', async () => {

@@ -127,6 +127,10 @@ export function fitToServer(scenario: ResolvedScenario, server: FitTarget): Serv
   const slos = scenario.slos
     .filter((s) => {
       if (leftOut(mentions(s), alertsOut, probesOut)) slosOut.add(s.id);
+      else if (s.kind === 'gauge-trend' && s.metric === 'pod.heapLiveMb' && !caps.liveHeap) {
+        slosOut.add(s.id);
+        notes.push(`SLO ${s.id} left out: ${server.name} does not report its live heap after a full collection`);
+      }
       return !slosOut.has(s.id);
     })
     .map((s) => {

@@ -76,6 +76,7 @@ export const sockudoProfile: ServerProfile = {
     switches: [],
     ourVersions: false,
     readinessModes: ['shallow'],
+    liveHeap: false,
   },
   // Over max_connections it completes the upgrade, sends pusher:error 4100 ("over capacity") and closes.
   capRefusal: 'close:4100',

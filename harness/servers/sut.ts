@@ -17,6 +17,7 @@ export const sutProfile: ServerProfile = {
     switches: [...ROOT_CAUSE_SWITCHES],
     ourVersions: true,
     readinessModes: ['shallow', 'deep'],
+    liveHeap: true,
   },
   problem: async () => {
     const bundle = serverBundleProblem();
