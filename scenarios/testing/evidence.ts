@@ -1,5 +1,6 @@
 // Evidence of a replay's mechanism, read from its history and summary: what the pods reported about
 // themselves (state, memory, connections) and what the clients saw. Scenario tests assert on these.
+import { expect } from 'vitest';
 import { reasonKey, type EventOf } from '../../harness/history/events.ts';
 import type { ReplayResult } from './replay.ts';
 
@@ -82,4 +83,26 @@ export function liveHeapSamplesPerPod(samples: readonly PodSample[]): Record<str
   const out: Record<string, number> = {};
   for (const s of samples) if (s.heapLiveMb !== undefined) out[s.pod] = (out[s.pod] ?? 0) + 1;
   return out;
+}
+
+/**
+ * What a churning remediated variant must show: churn ran (departures, distinct clients), none of
+ * it a drop, and `memory-under-churn` passed on the live heap of every pod, each sampling it often.
+ */
+export async function expectChurnHeldOnLiveHeap(
+  r: ReplayResult,
+  want: { minClientsChurned: number; threshold: string; window: readonly [number, number]; pods: readonly string[]; minSamplesPerPod: number },
+): Promise<void> {
+  const churn = await churnEvidence(r);
+  expect(churn.departures).toBeGreaterThan(3000);
+  expect(churn.clientsChurned).toBeGreaterThan(want.minClientsChurned);
+  expect(churn.drops).toBe(0);
+  expect(churn.closedByClient).toBeGreaterThanOrEqual(churn.departures);
+  const memory = r.summary.slos.find((s) => s.id === 'memory-under-churn');
+  expect(memory).toMatchObject({ kind: 'gauge-trend', status: 'pass', threshold: want.threshold });
+  const [from, to] = want.window;
+  expect(memory!.detail).toMatch(new RegExp(`pod\\.heapLiveMb per minute in \\[${from} s, ${to} s\\), per all matching pods summed: all pods: [-+]\\d+\\.\\d+ over \\d+\\+ samples per pod holding connections`));
+  const liveHeap = liveHeapSamplesPerPod(await podSamples(r));
+  expect(Object.keys(liveHeap).sort()).toEqual([...want.pods].sort());
+  for (const [pod, n] of Object.entries(liveHeap)) expect(n, pod).toBeGreaterThan(want.minSamplesPerPod);
 }
