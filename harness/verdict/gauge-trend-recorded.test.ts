@@ -68,6 +68,37 @@ describe.each(cases)('memory under churn, judged on recorded runs of $file', ({ 
     for (const id of broken) expect(MEMORY_SLOS).toContain(id);
   });
 
+  it('clients that churned moving from one pod to another across the window (a ramp on both, the total level): still judged, leak or not', async () => {
+    // What a replay can bring: after the last weight step, churned clients keep landing on another
+    // pod than the one they left. Replayed here by moving connections at a steady rate from the
+    // busiest pod of the window to another (up to 80% of what the busiest held at its lowest), each
+    // carrying its share of both memory gauges.
+    const inWindow = (e: HistoryEvent) => e.t / 1000 >= current.window.from && e.t / 1000 < endS;
+    const lowest = new Map<string, number>();
+    for (const line of linesOf((await recorded(clean)).text)) {
+      const e = JSON.parse(line) as HistoryEvent;
+      if (e.type === 'pod.sample' && e.connections && inWindow(e)) lowest.set(e.pod, Math.min(lowest.get(e.pod) ?? Infinity, e.connections.ws ?? 0));
+    }
+    const [[from, least], [to]] = [...lowest].sort((a, b) => b[1] - a[1]) as [[string, number], [string, number]];
+    const perS = (0.8 * least) / (endS - current.window.from);
+    expect(perS).toBeGreaterThan(1);
+    const moved = (d: number, e: HistoryEvent): HistoryEvent => {
+      if (e.type !== 'pod.sample' || (e.pod !== from && e.pod !== to) || !e.connections || !inWindow(e)) return e;
+      const n = Math.round(perS * (e.t / 1000 - current.window.from)) * (e.pod === from ? -1 : 1);
+      return { ...e, connections: { ...e.connections, ws: (e.connections.ws ?? 0) + n }, memoryMb: (e.memoryMb ?? 0) + n * 0.02, ...(e.heapLiveMb !== undefined ? { heapLiveMb: e.heapLiveMb + n * d } : {}) };
+    };
+    for (const [run, status] of [
+      [clean, 'pass'],
+      [leak, 'fail'],
+    ] as const) {
+      const { plan, text } = await recorded(run);
+      const { judgement: j } = await judgeText(withCurrentSlos(plan), edit(text, (e) => moved(0.005, e)));
+      const slo = j.slos.find((s) => s.id === SLO_ID)!;
+      expect(slo.status, `${run}: ${slo.detail}`).toBe(status);
+      expect(slo.detail).toMatch(new RegExp(`holding connections of the group together \\(\\d+-\\d+ in all, r=[-0-9.]+\\): they moved between its pods \\((${from}|${to}) r=`));
+    }
+  });
+
   it('leak, but the pod sampler stopped in the window: a breach already seen stays a breach', async () => {
     const { plan, text } = await recorded(leak);
     const { judgement: j } = await judgeText(withCurrentSlos(plan), keep(text, (e) => !(e.type === 'pod.sample' && e.t >= (endS - 10) * 1000)));

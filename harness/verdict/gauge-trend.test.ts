@@ -92,6 +92,32 @@ describe('gauge-trend', () => {
     expect(judgeSlo(slo({ holding: 'connections' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/connections moved in step with time on new-1 \(r=1\.00\)/) });
   });
 
+  it('connections moving between the pods of a level group (churned clients reconnecting elsewhere) are held on the total: no leak passes, a leak still fails', () => {
+    // 60 connections drift from new-1 to new-2 across the window while the total wanders around 200.
+    const pods = ['new-1', 'new-2'];
+    const conns = (s: number, p: string) => (p === 'new-1' ? 130 - s : 70 + s) + (p === 'new-1' ? wander(s, p) - 100 : 0);
+    const noLeak = observeSync([...samples(pods, 75, (s, p) => 30 + 0.5 * conns(s, p), conns), ...ended(75)]);
+    const held = slo({ holding: 'connections' });
+    const v = judgeGaugeTrend(held, noLeak);
+    expect(v.groups[0]!.heldOnTotal).toMatchObject({ pod: 'new-1', totalMin: 195, totalMax: 205 });
+    expect(v.value).toBeCloseTo(0, 6);
+    expect(judgeSlo(held, noLeak, [])).toMatchObject({ status: 'pass', detail: expect.stringMatching(/holding connections of the group together \(195-205 in all, r=[-0-9.]+\): they moved between its pods \(new-1 r=-0\.98\)/) });
+    // 0.1 MB/s on new-2, the pod gaining connections, is 6 MB/min: not hidden by the move.
+    const leak = observeSync([...samples(pods, 75, (s, p) => 30 + 0.5 * conns(s, p) + (p === 'new-2' ? 0.1 * s : 0), conns), ...ended(75)]);
+    expect(judgeGaugeTrend(held, leak).value).toBeCloseTo(6, 6);
+    expect(judgeSlo(held, leak, []).status).toBe('fail');
+  });
+
+  it('a ramp the group\'s total shares, or a ramp judged per pod, stays unknown', () => {
+    const pods = ['new-1', 'new-2'];
+    const rising = (s: number, p: string) => (p === 'new-1' ? 2 * s : 50 + wander(s, p) - 100);
+    const obs = observeSync([...samples(pods, 75, (s, p) => 20 + rising(s, p), rising), ...ended(75)]);
+    expect(judgeSlo(slo({ holding: 'connections' }), obs, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/on new-1 \(r=1\.00\), and the group's total too \(r=1\.00\)/) });
+    const moving = (s: number, p: string) => (p === 'new-1' ? 130 - s : 70 + s);
+    const moved = observeSync([...samples(pods, 75, (s, p) => 30 + 0.5 * moving(s, p), moving), ...ended(75)]);
+    expect(judgeSlo(slo({ holding: 'connections', per: 'pod' }), moved, [])).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/moved in step with time on new-1/) });
+  });
+
   it('one group unknown and the others within the threshold is unknown; a breach in another group is still a breach', () => {
     const pods = ['old-1', 'new-1'];
     const skipNew = (s: number, p: string) => p === 'new-1' && s > 20;

@@ -11,7 +11,10 @@ import type { Slo } from '../scenario/schema.ts';
 // going down, it only has fewer samples. Every pod of a group needs `minSamples`, or the group is
 // unknown. With `holding: 'connections'` each pod's slope is what its own open-connection count
 // does not explain; when that count moved in step with time (a ramp) the two cannot be told apart
-// and the answer is unknown.
+// and the answer is unknown. One exception: in a group of several pods whose total stayed level,
+// a pod's ramp is connections moving to or from its neighbours (churned clients reconnecting
+// elsewhere); then every pod of the group is fitted on time alone and the moves cancel in the sum,
+// while growth that is not load (a leak) still adds up.
 
 type GaugeTrendSlo = Extract<Slo, { kind: 'gauge-trend' }>;
 
@@ -24,6 +27,8 @@ export interface GroupTrend {
   /** Per minute; undefined when it could not be fitted. */
   slopePerMin: number | undefined;
   covariate?: { min: number; max: number; r: number | undefined };
+  /** Held on the group's total because connections moved between its pods: what moved, and the total's spread. */
+  heldOnTotal?: { pod: string; podR: number; totalMin: number; totalMax: number; totalR: number | undefined };
   /** Why the group has no slope. */
   unknown?: string;
 }
@@ -78,6 +83,14 @@ function fitPod(pod: string, values: readonly (number | undefined)[], heldValues
   return { pod, samples: t.length, fit: fitTrend(t, y, holding ? z : undefined), covariate };
 }
 
+/** The group's summed covariate at each second every member reported it (undefined elsewhere). */
+function groupTotal(members: readonly ((number | undefined)[] | undefined)[], length: number): (number | undefined)[] {
+  return Array.from({ length }, (_, i) => {
+    const vs = members.map((m) => m?.[i]);
+    return vs.some((v) => v === undefined) ? undefined : vs.reduce((a: number, v) => a + v!, 0);
+  });
+}
+
 export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTrendValue {
   const from = Math.max(0, Math.floor(slo.window.from));
   // The replay only: tear-down stops clients and removes pods by design.
@@ -113,17 +126,38 @@ export function judgeGaugeTrend(slo: GaugeTrendSlo, obs: Observation): GaugeTren
     if (covariate && rs.length > 0) covariate.r = rs.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
     const ramp = fits.find((f) => f.fit?.timeCovariateR !== undefined && Math.abs(f.fit.timeCovariateR) > MAX_TIME_COVARIATE_R);
     if (ramp) {
-      return { group, samples, slopePerMin: undefined, covariate, unknown: `${slo.holding} moved in step with time on ${ramp.pod} (r=${ramp.fit!.timeCovariateR!.toFixed(2)}): growth cannot be told from load` };
+      const rampR = ramp.fit!.timeCovariateR!;
+      // Each pod refitted holding the group's total instead of its own count: moves between pods
+      // are then no covariate of anyone's, and their effects cancel in the sum.
+      const total = members.length > 1 && slo.per !== 'pod' ? groupTotal(members.map((pod) => held?.get(pod)?.values), to - from) : undefined;
+      const plain = total ? members.map((pod) => fitPod(pod, gauge.get(pod)!.values, total, from, true)) : [];
+      const totalR = plain.map((f) => f.fit?.timeCovariateR).find((r) => r !== undefined && Math.abs(r) > MAX_TIME_COVARIATE_R);
+      const short = plain.find((f) => f.samples < slo.minSamples);
+      if (!total || totalR !== undefined || short) {
+        const why = totalR !== undefined ? `, and the group's total too (r=${totalR.toFixed(2)})` : short ? `, and ${short.pod} has ${short.samples} samples beside the group's total` : '';
+        return { group, samples, slopePerMin: undefined, covariate, unknown: `${slo.holding} moved in step with time on ${ramp.pod} (r=${rampR.toFixed(2)})${why}: growth cannot be told from load` };
+      }
+      const unfittedPlain = plain.find((f) => f.fit?.slopePerS === undefined);
+      if (unfittedPlain) return { group, samples, slopePerMin: undefined, covariate, unknown: `no trend can be fitted on ${unfittedPlain.pod}` };
+      const totals = total.filter((v): v is number => v !== undefined);
+      const rs = plain.flatMap((f) => (f.fit?.timeCovariateR !== undefined ? [f.fit.timeCovariateR] : []));
+      const heldOnTotal = { pod: ramp.pod, podR: rampR, totalMin: Math.min(...totals), totalMax: Math.max(...totals), totalR: rs.length ? rs.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)) : undefined };
+      return { group, samples, slopePerMin: plain.reduce((sum, f) => sum + f.fit!.slopePerS!, 0) * 60, covariate, heldOnTotal };
     }
     const unfitted = fits.find((f) => f.fit?.slopePerS === undefined);
     if (unfitted) return { group, samples, slopePerMin: undefined, covariate, unknown: `no trend can be fitted on ${unfitted.pod}` };
     return { group, samples, slopePerMin: fits.reduce((sum, f) => sum + f.fit!.slopePerS!, 0) * 60, covariate };
   });
 
+  const holdingText = (g: GroupTrend) => {
+    if (g.heldOnTotal) {
+      const h = g.heldOnTotal;
+      return ` holding ${slo.holding} of the group together (${h.totalMin}-${h.totalMax} in all${h.totalR === undefined ? '' : `, r=${h.totalR.toFixed(2)}`}): they moved between its pods (${h.pod} r=${h.podR.toFixed(2)})`;
+    }
+    return g.covariate ? ` holding ${slo.holding} (${g.covariate.min}-${g.covariate.max} per pod)` : '';
+  };
   const describe = (g: GroupTrend) =>
-    g.slopePerMin === undefined
-      ? `${g.group}: unknown (${g.unknown})`
-      : `${g.group}: ${signed(g.slopePerMin)} over ${g.samples}+ samples per pod${g.covariate ? ` holding ${slo.holding} (${g.covariate.min}-${g.covariate.max} per pod)` : ''}`;
+    g.slopePerMin === undefined ? `${g.group}: unknown (${g.unknown})` : `${g.group}: ${signed(g.slopePerMin)} over ${g.samples}+ samples per pod${holdingText(g)}`;
   const fitted = results.filter((g) => g.slopePerMin !== undefined);
   const steepest = fitted.sort((a, b) => b.slopePerMin! - a.slopePerMin!)[0];
   const text = `${unit} in ${span}, per ${slo.per === 'all' ? 'all matching pods summed' : slo.per}: ${[...results].sort((a, b) => (b.slopePerMin ?? -Infinity) - (a.slopePerMin ?? -Infinity)).map(describe).join('; ')}`;
