@@ -39,6 +39,8 @@ export interface K6RunOptions {
   script: string;
   /** Passed as `-e KEY=VALUE`, read in the script as `__ENV.KEY`. */
   env?: Record<string, string | number>;
+  /** Further `k6 run` flags, placed before the script (e.g. an execution segment: k6-segments.ts). */
+  args?: readonly string[];
   onPoint?: (point: K6Point) => void;
   /** Hard bound: k6 is killed if it runs longer than this, whatever the script says. */
   maxDurationS: number;
@@ -62,7 +64,7 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
   // Fewer system tags on every JSON point (no url, proto, group…): the custom tags scripts set remain.
   const args = ['run', '--quiet', '--summary-mode', 'disabled', '--out', 'json=-', '--system-tags', 'status,method,name,scenario,expected_response,error_code'];
   for (const [key, value] of Object.entries(opts.env ?? {})) args.push('-e', `${key}=${value}`);
-  args.push(opts.script);
+  args.push(...(opts.args ?? []), opts.script);
 
   try {
     creationGate.admit('k6');
@@ -106,6 +108,8 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
   };
   const timer = setTimeout(kill, opts.maxDurationS * 1000);
   opts.signal?.addEventListener('abort', kill, { once: true });
+  // A signal aborted before the start (a sibling process of a split run failed) stops it at once.
+  if (opts.signal?.aborted) kill();
 
   return new Promise((resolve, reject) => {
     child.once('error', (err) => {

@@ -130,6 +130,20 @@ describe('metrics fold', () => {
     expect(m.trend('k6.ws_connecting', { transport: 'ws' })!.totalCount).toBe(2);
     expect(m.trend('k6.ws_msgs_received')).toBeUndefined();
   });
+
+  it('adds up the points of a split k6 run (one instance tag per process) as those of one process', () => {
+    const split: HistoryEvent[] = ['1', '2', '3'].flatMap((instance, i) => [
+      { type: 'k6.point' as const, t: 100 * i, metric: 'pusher_connected', value: 10 + i, tags: { transport: 'ws', instance } },
+      { type: 'k6.point' as const, t: 100 * i, metric: 'ws_connecting', value: 5 * (i + 1), tags: { transport: 'ws', instance } },
+    ]);
+    const single = split.map((e) => (e.type === 'k6.point' ? { ...e, tags: { transport: 'ws' } } : e));
+    const a = observeSync(split).metrics;
+    const b = observeSync(single).metrics;
+    expect(a.counterTotal('k6.pusher_connected')).toBe(33);
+    expect(a.counterTotal('k6.pusher_connected', { transport: 'ws' })).toBe(b.counterTotal('k6.pusher_connected', { transport: 'ws' }));
+    expect(a.trend('k6.ws_connecting', { transport: 'ws' })!.totalCount).toBe(3);
+    expect(a.trend('k6.ws_connecting', { transport: 'ws' })!.getValueAtPercentile(100)).toBe(b.trend('k6.ws_connecting', { transport: 'ws' })!.getValueAtPercentile(100));
+  });
 });
 
 describe('dropped connections', () => {

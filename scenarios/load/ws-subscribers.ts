@@ -14,6 +14,7 @@ import { WebSocket } from 'k6/websockets';
 import { Counter, Trend } from 'k6/metrics';
 import { clearInterval, setInterval, setTimeout } from 'k6/timers';
 import crypto from 'k6/crypto';
+import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { APP_KEY, APP_SECRET, loopbackUrl, num } from './lib/params.ts';
 
@@ -111,11 +112,14 @@ function channelFor(vu: number, slot: number): string {
 }
 
 export default function (): void {
+  // The VU's number in the whole test, unique across the processes of a split run (execution
+  // segments, where __VU starts at 1 in each): channels, client ids and seeds stay those of one run.
+  const vu = exec.vu.idInTest;
   const endAt = Date.now() + DURATION_S * 1000;
   const sockets: (WebSocket | undefined)[] = [];
   /** Slots whose next close is churn: counted apart and reconnected after CHURN_AWAY_MS. */
   const leaving: boolean[] = [];
-  const random = seededRandom(SEED * 7919 + __VU);
+  const random = seededRandom(SEED * 7919 + vu);
   const startedAt = Date.now();
   let messages = 0;
   let stopping = false;
@@ -141,7 +145,7 @@ export default function (): void {
         connected.add(1, TAGS);
         connectTime.add(Date.now() - started, TAGS);
         const data = JSON.parse(String(frame.data)) as { socket_id: string };
-        ws.send(subscribeFrame(data.socket_id, channelFor(__VU, slot), `k6-${__VU}-${slot}`));
+        ws.send(subscribeFrame(data.socket_id, channelFor(vu, slot), `k6-${vu}-${slot}`));
       } else if (frame.event === 'pusher_internal:subscription_succeeded') {
         subscribed.add(1, TAGS);
       } else if (frame.event === 'pusher:ping') {
