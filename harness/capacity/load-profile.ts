@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HarnessError, type ScenarioIssue } from '../scenario/errors.ts';
 import { scenarioErrorMap, toScenarioIssues } from '../scenario/format-issues.ts';
-import { CONNECTION_ROLES, profileSchema, type CapacityProfile } from './profile-schema.ts';
+import { CONNECTION_ROLES, MAX_FALLBACK_SESSIONS_PER_RUN, profileSchema, type CapacityProfile } from './profile-schema.ts';
 
-/** The default profile (a few minutes on a 2-core machine) and the quick one the tests use. */
+/** The default profile (a few minutes on a 2-core machine), the quick one the tests use, and the natural one. */
 export const DEFAULT_PROFILE = path.resolve(import.meta.dirname, '../../capacity/profile.json');
 export const QUICK_PROFILE = path.resolve(import.meta.dirname, '../../capacity/profile.quick.json');
+/** No padding: the server's own per-connection memory (saved as capacity/model-natural.json). */
+export const NATURAL_PROFILE = path.resolve(import.meta.dirname, '../../capacity/profile.natural.json');
 
 export class ProfileError extends HarnessError {
   readonly code = 'CAPACITY_PROFILE_INVALID';
@@ -28,6 +30,11 @@ function crossCheck(p: CapacityProfile): ScenarioIssue[] {
       issues.push({ path: 'connectionRuns', message: `expected at least one run with role "${role}" and use "fit": the plan needs a memory model for every role` });
     }
   }
+  p.connectionRuns.forEach((r, i) => {
+    if (r.role === 'fallback' && r.maxConnections > MAX_FALLBACK_SESSIONS_PER_RUN) {
+      issues.push({ path: `connectionRuns[${i}].maxConnections`, message: `expected at most ${MAX_FALLBACK_SESSIONS_PER_RUN} for a fallback run (the harness process holds its sessions, two sockets each), got ${r.maxConnections}` });
+    }
+  });
   if (!p.messageRuns.some((r) => r.use === 'fit')) issues.push({ path: 'messageRuns', message: 'expected at least one run with use "fit": the plan needs messages per core' });
   p.messageRuns.forEach((r, i) => {
     if (r.channels > r.subscribers) issues.push({ path: `messageRuns[${i}].channels`, message: `expected at most subscribers (${r.subscribers}), got ${r.channels}` });

@@ -6,9 +6,17 @@ import { z } from 'zod';
 const positive = z.number().positive();
 const share = z.number().min(0).max(1);
 
-/** Per-process open files are capped at 20,000: k6 holds one socket per connection, the pod one
- * more, and a fallback session up to two in the harness. 4,000 keeps every process well under it. */
-export const MAX_CONNECTIONS_PER_RUN = 4000;
+/**
+ * Per-process open files are capped at 20,000 here, the pod's included: the pod holds one socket per
+ * connection, so 16,000 keeps it under the cap with room for its own files.
+ */
+export const MAX_CONNECTIONS_PER_RUN = 16_000;
+/** k6 holds one socket per WebSocket connection: a ws run uses one k6 process per this many (execution segments). */
+export const K6_SOCKETS_PER_PROCESS = 6000;
+/** Fallback sessions are held by the harness process itself, up to two sockets each. */
+export const MAX_FALLBACK_SESSIONS_PER_RUN = 4000;
+/** Message-run subscribers are held by one k6 process. */
+export const MAX_SUBSCRIBERS_PER_RUN = 4000;
 /** Every run ends by this, whatever the load does. */
 export const MAX_RUN_S = 120;
 
@@ -34,7 +42,7 @@ export const connectionRunSchema = z.strictObject({
 
 export const messageRunSchema = z.strictObject({
   ...podSize,
-  subscribers: z.int().positive().max(MAX_CONNECTIONS_PER_RUN),
+  subscribers: z.int().positive().max(MAX_SUBSCRIBERS_PER_RUN),
   /** Fan-out = subscribers / channels: each publish reaches one channel's subscribers. */
   channels: z.int().positive(),
   startRatePerS: positive,

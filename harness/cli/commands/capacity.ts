@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_PROFILE, loadProfile } from '../../capacity/load-profile.ts';
 import { capacityRunId, replanCapacity, runCapacity } from '../../capacity/run-capacity.ts';
-import { COMMITTED_MODEL_FILE } from '../../capacity/sizing.ts';
+import { committedModelFile } from '../../capacity/sizing.ts';
 import { Teardown, teardownOnExit } from '../../platform/teardown.ts';
 import { DEFAULT_OUT } from './run.ts';
 
@@ -20,7 +20,7 @@ export function registerCapacity(program: Command): void {
     .description('breakpoint tests of one pod per role, a fitted capacity model and a failover-aware plan')
     .option('--profile <file>', 'capacity profile (JSON)', DEFAULT_PROFILE)
     .option('--out <dir>', 'where the capacity/<run-id>/ directory goes', DEFAULT_OUT)
-    .option('--save-model [file]', `also write the fitted model for scenarios to use (default ${COMMITTED_MODEL_FILE})`)
+    .option('--save-model [file]', 'also write the fitted model for scenarios to use (default: capacity/model.json for 1 MiB retained per connection, capacity/model-natural.json for none, capacity/model-retained-<bytes>.json otherwise)')
     .option('--replan <capacity.json>', 're-fit and re-plan saved measurements with this profile (no pods are started)')
     .option('--json', 'print one JSON line (run directory, plan summary) instead of text')
     .action(async (opts: CapacityOpts) => {
@@ -30,7 +30,7 @@ export function registerCapacity(program: Command): void {
       const teardown = new Teardown(runId);
       const release = teardownOnExit(teardown);
       try {
-        const saveModel = opts.saveModel === true ? COMMITTED_MODEL_FILE : typeof opts.saveModel === 'string' ? resolve(opts.saveModel) : undefined;
+        const saveModel = opts.saveModel === true ? committedModelFile(profile.retainedBytesPerConnection) : typeof opts.saveModel === 'string' ? resolve(opts.saveModel) : undefined;
         const args = { profile, profileFile: relative(process.cwd(), resolve(opts.profile)), outRoot: resolve(opts.out), saveModel };
         const { dir, report, files } = opts.replan ? await replanCapacity({ ...args, saved: resolve(opts.replan) }) : await runCapacity({ ...args, runId, teardown, log });
         const p = report.plan;
