@@ -1,25 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { malformed } from '../scenario/fixtures/malformed/_base.ts';
-import { validateScenario } from '../scenario/resolve.ts';
 import type { ScenarioInput } from '../scenario/scenario-schema.ts';
 import { validationMessage } from '../scenario/testing/validation-message.ts';
 import { k6RunLoad, k6Runs, LoadInstancesError, parseLoadInstances, withLoadInstances } from './k6-runs.ts';
-import { planAndCheck, PlanCheckError } from './plan-runs.ts';
+import { problems, usePostmortemsFolder, variants } from './testing/plan-problems.ts';
 import { planRun } from './run-plan.ts';
 
-const variants = (input: ScenarioInput) => Object.values(validateScenario(input, 'x.ts').resolved);
-const problems = (input: ScenarioInput) => {
-  try {
-    planAndCheck(variants(input));
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(PlanCheckError);
-    return (err as PlanCheckError).problems.map((p) => `${p.issue.path}: ${p.issue.message}`);
-  }
-};
 const k6Problems = (input: ScenarioInput) => problems(input).filter((p) => p.startsWith('load.k6'));
 
 /** The base with a ws-subscribers run of `vus` × `perVu` sockets (and the connection bound to hold them). */
@@ -29,10 +15,7 @@ const wsLoad = (vus: number, perVu: number, instances?: number) =>
     s.load.k6 = [{ script: 'ws-subscribers.ts', vus, durationS: 10, params: { SOCKETS_PER_VU: perVu }, ...(instances === undefined ? {} : { instances }) }];
   });
 
-const postmortems = mkdtempSync(join(tmpdir(), 'k6-runs-postmortems-'));
-writeFileSync(join(postmortems, '001_47be3c2ebe891704.txt'), 'postmortem\n');
-beforeEach(() => vi.stubEnv('HARNESS_POSTMORTEMS_DIR', postmortems));
-afterEach(() => vi.unstubAllEnvs());
+usePostmortemsFolder();
 
 describe('load.k6[].instances', () => {
   it('defaults to one process, for load.publish too', () => {
