@@ -20,6 +20,7 @@ export interface Bounds {
   memoryMb: Bound;
   fdsPerProcess: Bound;
   edgeMaxconn: Bound;
+  k6Instances: Bound;
 }
 
 function envNumber(env: string, fallback: number): number {
@@ -51,6 +52,8 @@ export function readBounds(): Bounds {
     fdsPerProcess: b('HARNESS_MAX_FDS', 20_000, 'file descriptors per process (ulimit -n)'),
     // The maxconn HAProxy is given: 8,000 × 2 descriptors + its own stay under 20,000 (~9,000 at most).
     edgeMaxconn: b('HARNESS_MAX_EDGE_MAXCONN', 8000, 'connections through the edge (HAProxy maxconn, two descriptors each)'),
+    // Each k6 process takes a share of 2 cores; 8 of them hold 8 × 19,800 sockets, more than any edge here.
+    k6Instances: b('HARNESS_MAX_K6_INSTANCES', 8, 'k6 processes per k6 run (load.k6[].instances, load.publish.instances, --load-instances)'),
   };
 }
 

@@ -1,32 +1,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { malformed } from '../scenario/fixtures/malformed/_base.ts';
-import { validateScenario } from '../scenario/resolve.ts';
-import type { ScenarioInput } from '../scenario/scenario-schema.ts';
 import { readBounds } from './bounds.ts';
 import { postmortemCheckNote } from './check-plan.ts';
 import { checkOutPath, OutPathError } from './out-path.ts';
-import { planAndCheck, PlanCheckError } from './plan-runs.ts';
+import { problems, usePostmortemsFolder, variants } from './testing/plan-problems.ts';
 import { planRun } from './run-plan.ts';
 
-const variants = (input: ScenarioInput) => Object.values(validateScenario(input, 'x.ts').resolved);
-const problems = (input: ScenarioInput) => {
-  try {
-    planAndCheck(variants(input));
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(PlanCheckError);
-    return (err as PlanCheckError).problems.map((p) => `${p.issue.path}: ${p.issue.message}`);
-  }
-};
-
-// The postmortem check reads a folder: these tests bring their own, holding the one the base names.
-const postmortems = mkdtempSync(join(tmpdir(), 'check-plan-postmortems-'));
-writeFileSync(join(postmortems, '001_47be3c2ebe891704.txt'), 'postmortem\n');
-beforeEach(() => vi.stubEnv('HARNESS_POSTMORTEMS_DIR', postmortems));
-afterEach(() => vi.unstubAllEnvs());
+const postmortems = usePostmortemsFolder();
 
 describe('the postmortem file', () => {
   it('a name not in the postmortems folder is refused with the fix', () => {

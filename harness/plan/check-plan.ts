@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ScenarioIssue } from '../scenario/errors.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { raiseHint, type Bound, type Bounds } from './bounds.ts';
+import { k6RunLoad, k6Runs } from './k6-runs.ts';
 import { FD_RESERVE, type RunPlan } from './run-plan.ts';
 
 // Checks of a whole run plan that the schema and the cross-check cannot make: bounds of this
@@ -63,18 +64,55 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
     add('topology.edge', `the edge's maxconn ${plan.edgeMaxconn} (${bounds.edgeMaxconn.env}) needs ${plan.edgeMaxconn * 2 + FD_RESERVE} descriptors, two per proxied connection, over ${bounds.fdsPerProcess.value} per process (${bounds.fdsPerProcess.env}): lower ${bounds.edgeMaxconn.env}`);
   }
   if (plan.edgeConnections > plan.edgeMaxconn) {
-    add('load', `${plan.edgeConnections} connections through the edge at the peak (${plan.clients} clients × ${plan.socketsPerClient} socket(s), ${plan.probeConnections} probe connections, ${plan.k6Vus} k6 VUs) are over its maxconn: ${raiseHint(bounds.edgeMaxconn)}, or lower load.clients.count`);
+    add('load', `${plan.edgeConnections} connections through the edge at the peak (${plan.clients} clients × ${plan.socketsPerClient} socket(s), ${plan.probeConnections} probe connections, ${plan.k6Connections} k6 connections) are over its maxconn: ${raiseHint(bounds.edgeMaxconn)}, or lower load.clients.count`);
   }
-  // The edge's descriptors follow from its maxconn, checked just above.
-  for (const p of plan.processes.filter((x) => x.kind !== 'edge')) {
+  // The edge's descriptors follow from its maxconn, checked just above; k6's are checked per process.
+  for (const p of plan.processes.filter((x) => x.kind !== 'edge' && x.kind !== 'k6')) {
     if (p.fds > bounds.fdsPerProcess.value) add('load', `${p.name} would need ${p.fds} file descriptors (${p.why}): ${raiseHint(bounds.fdsPerProcess)}, or lower load.clients.count`);
   }
+  checkK6Processes(s, plan, bounds, add);
 
   return finish();
 
   function finish(): ScenarioIssue[] {
     checkReferences(s, add);
     return issues;
+  }
+}
+
+/**
+ * A k6 run split over N processes: N within the bound and at most its VUs (k6 gives each process a
+ * share of the VUs; a process with none holds no load), and each process within its open-file limit,
+ * else the run needs more processes: the fix names how many.
+ */
+function checkK6Processes(s: ResolvedScenario, plan: RunPlan, bounds: Bounds, add: (path: string, message: string) => void): void {
+  const runs = k6Runs(s);
+  const fix = (path: string, n: number) => `--load-instances ${n}${path === 'load.publish' ? '' : ` (or ${path}.instances: ${n})`}`;
+  for (const p of plan.processes.filter((x) => x.kind === 'k6')) {
+    const run = runs.find((r) => r.path === p.path)!;
+    if (run.instances > bounds.k6Instances.value) {
+      add(`${run.path}.instances`, `${run.instances} k6 processes for ${run.script} are over the bound: ${raiseHint(bounds.k6Instances)}`);
+      continue;
+    }
+    if (run.instances > run.vus) {
+      add(`${run.path}.instances`, `${run.instances} k6 processes for ${run.script} but only ${run.vus} VUs: k6 gives each process a share of the VUs and one without any holds no load; use at most ${run.vus} processes (${run.path}.instances or --load-instances) or raise ${run.path}.vus`);
+      continue;
+    }
+    if (p.fds <= bounds.fdsPerProcess.value) continue;
+    // The processes it takes for each to stay within the limit (descriptors scale with the VUs per process).
+    const load = k6RunLoad(run, s.load.maxConnections);
+    const perVu = (load.connectionsPerProcess * load.fdsPerConnection) / load.vusPerProcess;
+    const vusFit = Math.floor((bounds.fdsPerProcess.value - FD_RESERVE) / perVu);
+    const needed = vusFit === 0 ? Infinity : Math.ceil(run.vus / vusFit);
+    const most = Math.min(run.vus, bounds.k6Instances.value);
+    const split =
+      needed <= most
+        ? `use ${fix(run.path, needed)}: each k6 process has its own limit`
+        : `no split fits (${vusFit === 0 ? 'one VU alone is over it' : `${needed} processes needed`}, at most ${most}): more VUs with fewer sockets each, or ${raiseHint(bounds.fdsPerProcess)}`;
+    add(
+      `${run.path}.instances`,
+      `${p.name}${run.instances > 1 ? `, each of its ${run.instances} processes,` : ''} would need ${p.fds} file descriptors (${p.why}), over ${bounds.fdsPerProcess.value} per process (${bounds.fdsPerProcess.env}): ${split}`,
+    );
   }
 }
 

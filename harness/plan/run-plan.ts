@@ -1,4 +1,5 @@
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { k6RunLoad, k6Runs } from './k6-runs.ts';
 
 // A variant resolved into what it will start and open: every pod, every container, the connections
 // through the edge and the descriptors each process needs. Pure: computed from the scenario alone,
@@ -14,6 +15,10 @@ export interface PlannedPod {
 export interface PlannedProcess {
   kind: 'harness' | 'edge' | 'pod' | 'k6';
   name: string;
+  /** Processes alike (a k6 run split over execution segments); `fds` is for each of them. */
+  count?: number;
+  /** Where the scenario sets it, for messages (`load.k6[0]`, `load.publish`). */
+  path?: string;
   /** Descriptors it may need at the peak: its sockets plus a fixed reserve for files and pipes. */
   fds: number;
   why: string;
@@ -38,7 +43,9 @@ export interface RunPlan {
   /** Connections the limit checks (cap, fallback-queue, memory-headroom probes) open straight to one pod each, at the most. */
   limitCheckConnections: number;
   k6Vus: number;
-  /** Connections through the edge at the peak: clients' sockets, probes and k6 virtual users. */
+  /** What the k6 runs hold open through the edge: WebSockets of ws-subscribers, a keep-alive connection per HTTP VU. */
+  k6Connections: number;
+  /** Connections through the edge at the peak: clients' sockets, probes and k6 connections. */
   edgeConnections: number;
   edgeMaxconn: number;
   processes: PlannedProcess[];
@@ -79,13 +86,6 @@ function limitCheckConnections(s: ResolvedScenario): Map<string, number> {
   return byDeployment;
 }
 
-function k6Vus(s: ResolvedScenario): number {
-  const scripts = s.load.k6.reduce((sum, k) => sum + k.vus, 0);
-  // load.publish runs as rest-publish.ts with one VU per 10 messages per second, at least 2.
-  const publish = s.load.publish && s.load.publish.ratePerS > 0 ? Math.max(2, Math.ceil(s.load.publish.ratePerS / 10)) : 0;
-  return scripts + publish;
-}
-
 /** Replicas per deployment at the most: the start, raised by any `deployment.scale` on the timeline. */
 export function peakReplicas(s: ResolvedScenario): Record<string, number> {
   const peak = Object.fromEntries(s.topology.deployments.map((d) => [d.name, d.replicas]));
@@ -115,9 +115,11 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
   const probes = probeConnections(s);
   const direct = limitCheckConnections(s);
   const directTotal = [...direct.values()].reduce((a, b) => a + b, 0);
-  const vus = k6Vus(s);
+  const k6 = k6Runs(s).map((run) => ({ run, load: k6RunLoad(run, s.load.maxConnections) }));
+  const vus = k6.reduce((sum, k) => sum + k.run.vus, 0);
+  const k6Connections = k6.reduce((sum, k) => sum + k.load.connections, 0);
   const clientSockets = clients * socketsPerClient;
-  const edgeConnections = clientSockets + probes + vus;
+  const edgeConnections = clientSockets + probes + k6Connections;
   // A pod may end up with every connection of the run (the others killed); its own cap bounds that.
   // A limit check's connections reach its own deployment's pod besides; a cap still bounds the total.
   const podPeak = (deployment: string, cap: number | undefined) => {
@@ -142,7 +144,17 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
           : `its cap of ${d.maxConnections} connections`,
     })),
   ];
-  if (vus > 0) processes.push({ kind: 'k6', name: 'k6', fds: vus * 2 + FD_RESERVE, why: `${vus} virtual users` });
+  // Each process of a split run is its own open-file limit: descriptors are per process.
+  for (const { run, load } of k6) {
+    processes.push({
+      kind: 'k6',
+      name: `k6 ${run.script} (${run.path})`,
+      count: run.instances,
+      path: run.path,
+      fds: load.connectionsPerProcess * load.fdsPerConnection + FD_RESERVE,
+      why: `${load.why}${run.instances > 1 ? ` in each of ${run.instances} processes (execution segments of ${run.vus} VUs)` : ''}`,
+    });
+  }
   const memoryMb = containers.reduce((sum, c) => sum + (c.memoryMb ?? 0) * c.count, 0);
   return {
     scenarioId: s.id,
@@ -159,6 +171,7 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
     probeConnections: probes,
     limitCheckConnections: directTotal,
     k6Vus: vus,
+    k6Connections,
     edgeConnections,
     edgeMaxconn,
     processes,

@@ -1,8 +1,9 @@
 import type { History } from '../history/history.ts';
 import { APP } from '../load/app.ts';
 import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
-import { runK6, type K6Result } from '../load/k6-runner.ts';
+import { runK6Segmented, type K6SegmentedResult } from '../load/k6-segments.ts';
 import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
+import { k6Runs } from '../plan/k6-runs.ts';
 import type { K6ChurnParams, K6ScriptParams } from '../scenario/k6-scripts.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { StartedTopology } from '../topology/topology.ts';
@@ -65,27 +66,6 @@ function churnParams(churn: NonNullable<ResolvedScenario['load']['k6'][number]['
   return { CHURN_SHARE_PER_S: churn.sharePerS, CHURN_FROM_S: churn.fromS ?? rampUpS, CHURN_TO_S: churn.toS ?? durationS, CHURN_AWAY_MS: churn.awayMs };
 }
 
-/** The scenario's k6 scripts, plus `load.publish` as a run of rest-publish.ts for the whole replay. */
-export function k6Scripts(scenario: ResolvedScenario): ResolvedScenario['load']['k6'] {
-  const scripts = [...scenario.load.k6];
-  const publish = scenario.load.publish;
-  if (publish && publish.ratePerS > 0) {
-    scripts.push({
-      script: 'rest-publish.ts',
-      // Enough VUs that a slow answer (a saturated or dying pod) does not throttle the arrival rate much.
-      vus: Math.max(2, Math.ceil(publish.ratePerS / 10)),
-      durationS: scenario.durationS,
-      params: {
-        RATE_PER_S: publish.ratePerS,
-        PAYLOAD_BYTES: publish.payloadBytes,
-        CHANNELS: publish.channels,
-        CHANNEL_KIND: scenario.load.clients?.channelKind ?? 'public',
-      } satisfies K6ScriptParams<'rest-publish.ts'>,
-    });
-  }
-  return scripts;
-}
-
 /** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
 export function probeTargets(topology: StartedTopology): ProbeTargets {
   const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)! };
@@ -143,9 +123,10 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           channelPool: scenario.load.publish?.channels,
         });
       }
-      const k6Runs: Promise<K6Result>[] = k6Scripts(scenario).map((script) =>
-        runK6({
+      const k6Started: Promise<K6SegmentedResult>[] = k6Runs(scenario).map((script) =>
+        runK6Segmented({
           script: k6ScriptPath(script.script),
+          instances: script.instances,
           env: scenarioK6Env(scenario, topology, script, opts.seed),
           // The hard bound: a script can never outlive the replay (plus a grace for its own teardown).
           maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
@@ -154,7 +135,10 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
             if (!K6_DROPPED_METRICS.has(p.metric)) history.record({ type: 'k6.point', metric: p.metric, value: p.value, tags: p.tags });
           },
         }).then((r) => {
-          if (r.outcome === 'error') opts.log(`  k6 ${script.script} ended with exit ${r.exitCode}: ${r.stderrTail.slice(-3).join(' | ')}`);
+          r.instances.forEach((one, i) => {
+            const which = r.instances.length > 1 ? ` (instance ${i + 1}/${r.instances.length})` : '';
+            if (one.outcome === 'error') opts.log(`  k6 ${script.script}${which} ended with exit ${one.exitCode}: ${one.stderrTail.slice(-3).join(' | ')}`);
+          });
           return r;
         }),
       );
@@ -164,11 +148,11 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           const clientsLine = p
             ? `clients ${Object.entries(p.connected).map(([t, n]) => `${t}=${n}`).join(' ')}, failed connects ${Object.values(p.failures).reduce((a, b) => a + b, 0)}, drops ${p.drops}, fell back ${p.fellBack}; `
             : '';
-          return `${clientsLine}probes ${probes.length}, k6 ${k6Runs.length}, history ${history.size} events`;
+          return `${clientsLine}probes ${probes.length}, k6 ${k6Started.length}, history ${history.size} events`;
         },
         stop: async () => {
           await stopClientsAndProbes();
-          await Promise.allSettled(k6Runs);
+          await Promise.allSettled(k6Started);
         },
       };
     },

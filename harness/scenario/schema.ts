@@ -119,12 +119,23 @@ export const churnSchema = z
   })
   .refine((c) => c.fromS === undefined || c.toS === undefined || c.toS > c.fromS, { message: 'expected churn.toS > churn.fromS', path: ['toS'] });
 
+/**
+ * How many k6 processes share one k6 run, each with its execution segment (k6's own mechanism for
+ * distributed runs): together they make the load of one process, and each has its own open-file limit.
+ */
+const k6InstancesSchema = z
+  .int({ error: 'expected a whole number of k6 processes >= 1 (1: one process; --load-instances N sets it for every k6 run)' })
+  .min(1, { error: 'expected at least 1 k6 process (1: one process; --load-instances N sets it for every k6 run)' })
+  .default(1);
+
 const k6ScriptSchema = z.strictObject({
   /** One of the harness's k6 scripts in scenarios/load/, e.g. `ws-subscribers.ts`; its params are in k6-scripts.ts. */
   script: z.enum(K6_SCRIPT_NAMES, { error: `expected one of the harness's k6 scripts: ${K6_SCRIPT_NAMES.join(', ')} (in scenarios/load/)` }),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   vus: z.int().positive().default(1),
   durationS: positive,
+  /** The VUs and arrival rate split over this many k6 processes (execution segments). */
+  instances: k6InstancesSchema,
   /** Sockets that leave and come back (ws-subscribers.ts reads it as CHURN_* parameters). */
   churn: churnSchema.optional(),
 });
@@ -147,7 +158,7 @@ export const loadSchema = z.strictObject({
    * `ratePerS: 0` only names the channel pool.
    */
   publish: z
-    .object({ ratePerS: z.number().nonnegative(), payloadBytes: z.int().positive(), channels: z.int().positive().default(1) })
+    .object({ ratePerS: z.number().nonnegative(), payloadBytes: z.int().positive(), channels: z.int().positive().default(1), instances: k6InstancesSchema })
     .optional(),
   ramp: z.strictObject({ upS: seconds.default(5), holdS: seconds.optional(), downS: seconds.default(0) }).default({ upS: 5, downS: 0 }),
   /** Node clients that behave like pusher-js: WebSocket first, back off, fall back to HTTP. */

@@ -18,6 +18,7 @@ import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 import { fitToServer } from '../../plan/server-fit.ts';
+import { parseLoadInstances, withLoadInstances } from '../../plan/k6-runs.ts';
 import { writeServerMatrix, type MatrixCell } from '../../report/server-matrix.ts';
 import { makeRunId } from '../../run/run-variant.ts';
 import { prepareServer, type PreparedServer } from '../../servers/prepare.ts';
@@ -40,6 +41,7 @@ interface RunOpts {
   minMargin?: string;
   marginAxis?: string;
   server: string;
+  loadInstances?: string;
 }
 
 /** One variant on one server: the plan to run (fitted to the server), or why it does not apply. */
@@ -65,6 +67,7 @@ export function registerRun(program: Command): void {
     .option('--fail-on-drift', 'with --compare-to: exit 1 when any SLO drifted (otherwise drift only warns)')
     .option('--min-margin <k>', 'also run each variant once at factor k of its stress axes (incidents at 1/k): it must still meet its expectation there')
     .option('--margin-axis <name>', 'with --min-margin: only this axis')
+    .option('--load-instances <n>', 'run every k6 load (load.k6[], load.publish) as n k6 processes with execution segments: the same total load, each process with its own open-file limit')
     .option('--server <names>', 'the server(s) the pods run, comma-separated: sut (ours), sockudo (docs/servers.md); with more than one, reports/out/matrix.md compares them', 'sut')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
       if (!opts.all && names.length === 0) {
@@ -85,7 +88,8 @@ export function registerRun(program: Command): void {
       const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
-      const selected: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant));
+      const loadInstances = parseLoadInstances(opts.loadInstances);
+      const selected: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant)).map((v) => (loadInstances === undefined ? v : withLoadInstances(v, loadInstances)));
       const servers = parseServerList(opts.server);
       await phaseHook('plan');
       const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
