@@ -9,7 +9,8 @@ export const CAPACITY_SCHEMA_VERSION = 1;
 const nullableNum = z.number().nullable();
 
 /** none: the run reached its bound (connections or rate) without breaking. */
-export const breakKindSchema = z.enum(['oom-killed', 'exited', 'refusal', 'slo', 'none']);
+/** cpu-target: a message run's pod passed the planned CPU utilisation (slo.maxCpuUtilisation): what the run measures. */
+export const breakKindSchema = z.enum(['oom-killed', 'exited', 'refusal', 'slo', 'cpu-target', 'none']);
 export type BreakKind = z.infer<typeof breakKindSchema>;
 
 export const breakSchema = z.strictObject({
@@ -55,6 +56,10 @@ export type ConnectionRunResult = z.infer<typeof connectionRunResultSchema>;
 export const messageStepSchema = z.strictObject({
   atS: z.number(),
   offeredRatePerS: z.number(),
+  /** Which repeat of its rate (0-based); absent in runs made before rate steps were repeated. */
+  repeat: z.int().nonnegative().optional(),
+  /** Seconds of pod counters the step's rates (deliveredPerS, cpuCores) were measured over. */
+  windowS: z.number().optional(),
   publishes: z.number(),
   publishP99Ms: nullableNum,
   unexpected: z.number(),
@@ -90,6 +95,8 @@ export const predictionSchema = z.strictObject({
   measured: z.number().nullable(),
   /** (predicted - measured) / measured; null when the run did not break the way the model predicts. */
   error: z.number().nullable(),
+  /** When `measured` is the median of several steps: their least and greatest value and how many. */
+  spread: z.strictObject({ min: z.number(), max: z.number(), n: z.int().positive() }).optional(),
   note: z.string(),
 });
 export type Prediction = z.infer<typeof predictionSchema>;
@@ -111,8 +118,14 @@ export const messageModelSchema = z.strictObject({
   messagesPerSPerCore: z.number(),
   /** publish p99 (ms) = l0 / (1 - utilisation), and where that curve reaches the SLO (reported, not planned on). */
   latency: z.strictObject({ l0: z.number(), n: z.number(), rmse: z.number(), utilisationAtSlo: z.number() }),
-  /** The highest CPU utilisation the fit runs held their SLOs at (the least over the runs): what the plan uses. */
+  /**
+   * What the plan and the predictions load a pod's CPU to, before headroom. basis `cpu-utilisation`:
+   * slo.maxCpuUtilisation, a policy; the runs measure the delivery rate at which each pod reaches it.
+   * basis `latency-slo` (models measured before December 2026): the highest utilisation the fit runs
+   * held their publish-latency SLO at.
+   */
   utilisationAtSlo: z.number(),
+  basis: z.enum(['latency-slo', 'cpu-utilisation']).default('latency-slo'),
   predictions: z.array(predictionSchema),
 });
 export type MessageModel = z.infer<typeof messageModelSchema>;
@@ -172,7 +185,7 @@ export const capacityReportSchema = z.strictObject({
   runId: z.string(),
   profile: z.strictObject({ file: z.string(), name: z.string() }),
   machine: z.strictObject({ cpus: z.number(), node: z.string() }),
-  slo: z.strictObject({ connectP99Ms: z.number(), publishP99Ms: z.number(), minDeliveredRatio: z.number() }),
+  slo: z.strictObject({ connectP99Ms: z.number(), publishP99Ms: z.number(), minDeliveredRatio: z.number(), maxCpuUtilisation: z.number().optional() }),
   target: z.unknown(),
   connectionRuns: z.array(connectionRunResultSchema),
   messageRuns: z.array(messageRunResultSchema),

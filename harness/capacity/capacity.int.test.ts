@@ -33,7 +33,7 @@ describe('capacity model against real pods', () => {
       runId: teardown.runId,
       teardown,
       retainedBytesPerConnection: model.model.retainedBytesPerConnection,
-      slo: { connectP99Ms: 1000, publishP99Ms: 250, minDeliveredRatio: 0.95 },
+      slo: { connectP99Ms: 1000, publishP99Ms: 250, minDeliveredRatio: 0.95, maxCpuUtilisation: 0.6 },
       sampleMs: 500,
       log: () => undefined,
     };

@@ -11,12 +11,13 @@ export function sampleModel(over: Partial<CapacityModel> = {}): CapacityModel {
       { role: 'ws', baseMb: 20, perConnectionKb: 1024, fit, predictions: [] },
       { role: 'fallback', baseMb: 20, perConnectionKb: 2048, fit, predictions: [] },
     ],
-    // 0.1 core idle + 1 core per 10,000 delivered/s, SLOs held up to 60% CPU.
+    // 0.1 core idle + 1 core per 10,000 delivered/s, planned up to 60% CPU.
     messages: {
       cpuFit: { ...fit, slope: 1e-4, intercept: 0.1 },
       messagesPerSPerCore: 10_000,
       latency: { l0: 20, n: 5, rmse: 1, utilisationAtSlo: 0.8 },
       utilisationAtSlo: 0.6,
+      basis: 'cpu-utilisation',
       predictions: [],
     },
     heldOutError: { memory: 0.05, messages: null },

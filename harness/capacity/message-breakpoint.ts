@@ -7,8 +7,9 @@ import type { BreakInfo, MessageRunResult, MessageStep } from './capacity-schema
 import { startCapacityPod } from './capacity-pod.ts';
 import { runLabel, type BreakpointContext } from './connection-breakpoint.ts';
 import { percentile } from './fit.ts';
-import { readPod } from './pod-probe.ts';
-import { MAX_RUN_S, type MessageRun } from './profile-schema.ts';
+import { readPod, readPodCounters, type PodCounters } from './pod-probe.ts';
+import type { StartedPod } from '../topology/pod.ts';
+import { MAX_MESSAGE_RUN_S, type MessageRun } from './profile-schema.ts';
 
 const SUBSCRIBER_VUS = 10;
 const WARM_UP_MS = 1000;
@@ -20,12 +21,94 @@ export function rateSteps(run: Pick<MessageRun, 'startRatePerS' | 'stepRatePerS'
   return rates;
 }
 
+/** Pod counters are read this often during a step: its rates come from the readings inside the publishing. */
+const STEP_SAMPLE_MS = 500;
+
+/** Rates of a counter pair between two readings, per second of the readings' own timestamps. */
+function ratesBetween(a: PodCounters, b: PodCounters) {
+  const s = (b.at - a.at) / 1000;
+  return { windowS: s, cpuCores: (b.cpuSeconds - a.cpuSeconds) / s, deliveredPerS: (b.messagesOut - a.messagesOut) / s };
+}
+
+/**
+ * One k6 run of `stepS` at `rate` publishes/s. The pod's counters are read every STEP_SAMPLE_MS;
+ * CPU and deliveries are rates between the first reading after k6's warm-up and the last one
+ * before its last publish, divided by the time between them (k6's start-up and graceful stop are
+ * outside the publishing, and a busy pod answers /metrics late: its readings carry their own time).
+ */
+async function publishStep(args: { pod: StartedPod; run: MessageRun; rate: number; repeat: number; fanOut: number; t0: number; signal: AbortSignal }) {
+  const { pod, run, rate } = args;
+  const before = await readPod(pod);
+  const durations: { at: number; ms: number }[] = [];
+  let publishes = 0;
+  let unexpected = 0;
+  let dropped = 0;
+  const readings: PodCounters[] = [];
+  let publishing = true;
+  const sampler = (async () => {
+    while (publishing) {
+      const c = await readPodCounters(pod);
+      if (c) readings.push(c);
+      await sleep(STEP_SAMPLE_MS);
+    }
+  })();
+  await runK6({
+    script: k6ScriptPath('rest-publish.ts'),
+    env: k6Env(
+      'rest-publish.ts',
+      // Enough VUs to keep the rate with requests taking up to a second (a throttled pod stalls in bursts).
+      { port: pod.spec.port, app: APP, vus: Math.min(400, rate + 20), durationS: run.stepS },
+      { RATE_PER_S: rate, CHANNELS: run.channels, PAYLOAD_BYTES: run.payloadBytes },
+    ),
+    maxDurationS: run.stepS + 15,
+    signal: args.signal,
+    onPoint: (p) => {
+      if (p.metric === 'http_req_duration') durations.push({ at: p.time, ms: p.value });
+      else if (p.metric === 'pusher_publish_results' && p.tags.status === '200') publishes += p.value;
+      else if (p.metric === 'pusher_publish_unexpected') unexpected += p.value;
+      else if (p.metric === 'dropped_iterations') dropped += p.value;
+    },
+  }).finally(() => {
+    publishing = false;
+  });
+  await sampler;
+  const after = await readPod(pod);
+  // The first second of each k6 run is its own start-up (script compile, new keep-alive connections), not the pod.
+  const from = Math.min(...durations.map((d) => d.at)) + WARM_UP_MS;
+  const to = Math.max(...durations.map((d) => d.at));
+  const first = readings.find((r) => r.at >= from);
+  const last = readings.findLast((r) => r.at <= to);
+  const whole = after.metrics && before.metrics ? ratesBetween(before.metrics, after.metrics) : undefined;
+  const windowed = first && last && last.at - first.at >= 1000 ? ratesBetween(first, last) : whole;
+  const delivered = whole ? whole.deliveredPerS * whole.windowS : 0;
+  const cpuCores = windowed?.cpuCores ?? 0;
+  const p99 = percentile(durations.filter((d) => d.at >= from).map((d) => d.ms), 99);
+  const step: MessageStep = {
+    atS: (after.at - args.t0) / 1000,
+    offeredRatePerS: rate,
+    repeat: args.repeat,
+    windowS: windowed?.windowS ?? 0,
+    publishes,
+    publishP99Ms: p99 ?? null,
+    unexpected,
+    dropped,
+    deliveredPerS: windowed?.deliveredPerS ?? 0,
+    // Totals over the whole step: every accepted publish's deliveries, however late.
+    deliveredRatio: publishes > 0 ? delivered / (publishes * args.fanOut) : null,
+    cpuCores,
+    utilisation: cpuCores / run.cpus,
+    memoryMb: after.memoryMb,
+  };
+  return { step, pod: after };
+}
+
 /**
  * Messages per second on one pod (roles ws + rest, as one pod of the service publishes and
  * delivers): k6 holds `subscribers` WebSocket subscribers over `channels` channels, then k6
- * publishes through REST at rising rates, one k6 run per rate step, until the pod breaks (publish
- * p99 SLO, delivered < published × fan-out, a non-200, OOM) or the last rate. The pod's own
- * counters give the messages delivered and the CPU they cost.
+ * publishes through REST at rising rates, one k6 run per rate step and `repeats` runs per rate,
+ * until the pod's CPU passes the planned utilisation (slo.maxCpuUtilisation) or it breaks
+ * (delivered < published × fan-out, a non-200, OOM) or the last rate. The pod's own counters give the messages delivered and the
+ * CPU they cost; publish latency is recorded.
  */
 export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointContext): Promise<MessageRunResult> {
   const id = runLabel('messages', run.memoryMb, run.cpus);
@@ -38,10 +121,10 @@ export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointConte
     script: k6ScriptPath('ws-subscribers.ts'),
     env: k6Env(
       'ws-subscribers.ts',
-      { port: pod.spec.port, app: APP, vus: SUBSCRIBER_VUS, durationS: MAX_RUN_S, maxConnections: perVu * SUBSCRIBER_VUS },
+      { port: pod.spec.port, app: APP, vus: SUBSCRIBER_VUS, durationS: MAX_MESSAGE_RUN_S, maxConnections: perVu * SUBSCRIBER_VUS },
       { SOCKETS_PER_VU: perVu, CHANNELS: run.channels, RAMP_S: 2, RECONNECT: false },
     ),
-    maxDurationS: MAX_RUN_S + 15,
+    maxDurationS: MAX_MESSAGE_RUN_S + 15,
     signal: abort.signal,
   });
   const rates = rateSteps(run);
@@ -57,56 +140,22 @@ export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointConte
   await sleep(1000); // subscriptions follow the handshakes
   const steps: MessageStep[] = [];
   let brk: BreakInfo | undefined;
-  for (const rate of rates) {
-    if (Date.now() - t0 > MAX_RUN_S * 1000) {
-      brk = { kind: 'none', atS: (Date.now() - t0) / 1000, value: steps[steps.length - 1]?.offeredRatePerS ?? 0, reason: `no break within the run's ${MAX_RUN_S} s bound` };
-      break;
+  rates: for (const rate of rates) {
+    const repeats: MessageStep[] = [];
+    for (let repeat = 0; repeat < run.repeats; repeat++) {
+      if (Date.now() - t0 > MAX_MESSAGE_RUN_S * 1000) {
+        brk = { kind: 'none', atS: (Date.now() - t0) / 1000, value: steps[steps.length - 1]?.offeredRatePerS ?? 0, reason: `no break within the run's ${MAX_MESSAGE_RUN_S} s bound` };
+        break rates;
+      }
+      const { step, pod: after } = await publishStep({ pod, run, rate, repeat, fanOut, t0, signal: abort.signal });
+      steps.push(step);
+      repeats.push(step);
+      ctx.log(
+        `    ${rate}/s #${repeat + 1}: delivered ${Math.round(step.deliveredPerS)}/s (${step.deliveredRatio === null ? '—' : (step.deliveredRatio * 100).toFixed(1)}%), cpu ${step.cpuCores.toFixed(3)} (${(step.utilisation * 100).toFixed(0)}%) over ${step.windowS?.toFixed(1)} s, publish p99 ${step.publishP99Ms?.toFixed(1) ?? '—'} ms`,
+      );
+      if (!after.running) break;
     }
-    const before = await readPod(pod);
-    const durations: { at: number; ms: number }[] = [];
-    let publishes = 0;
-    let unexpected = 0;
-    let dropped = 0;
-    await runK6({
-      script: k6ScriptPath('rest-publish.ts'),
-      env: k6Env(
-        'rest-publish.ts',
-        // Enough VUs to keep the rate with requests taking up to half a second.
-        { port: pod.spec.port, app: APP, vus: Math.min(400, Math.ceil(rate / 2) + 10), durationS: run.stepS },
-        { RATE_PER_S: rate, CHANNELS: run.channels, PAYLOAD_BYTES: run.payloadBytes },
-      ),
-      maxDurationS: run.stepS + 15,
-      signal: abort.signal,
-      onPoint: (p) => {
-        if (p.metric === 'http_req_duration') durations.push({ at: p.time, ms: p.value });
-        else if (p.metric === 'pusher_publish_results' && p.tags.status === '200') publishes += p.value;
-        else if (p.metric === 'pusher_publish_unexpected') unexpected += p.value;
-        else if (p.metric === 'dropped_iterations') dropped += p.value;
-      },
-    });
-    const after = await readPod(pod);
-    const out = (r: typeof after) => r.metrics?.messagesOut;
-    const delivered = out(after) !== undefined && out(before) !== undefined ? out(after)! - out(before)! : 0;
-    const cpuCores = after.metrics && before.metrics ? (after.metrics.cpuSeconds - before.metrics.cpuSeconds) / run.stepS : 0;
-    // The first second of each k6 run is its own start-up (script compile, new keep-alive connections), not the pod.
-    const from = Math.min(...durations.map((d) => d.at)) + WARM_UP_MS;
-    const p99 = percentile(durations.filter((d) => d.at >= from).map((d) => d.ms), 99);
-    const step: MessageStep = {
-      atS: (after.at - t0) / 1000,
-      offeredRatePerS: rate,
-      publishes,
-      publishP99Ms: p99 ?? null,
-      unexpected,
-      dropped,
-      deliveredPerS: delivered / run.stepS,
-      deliveredRatio: publishes > 0 ? delivered / (publishes * fanOut) : null,
-      cpuCores,
-      utilisation: cpuCores / run.cpus,
-      memoryMb: after.memoryMb,
-    };
-    steps.push(step);
-    ctx.log(`    ${rate}/s: delivered ${Math.round(step.deliveredPerS)}/s (${step.deliveredRatio === null ? '—' : (step.deliveredRatio * 100).toFixed(1)}%), publish p99 ${p99?.toFixed(1) ?? '—'} ms, cpu ${cpuCores.toFixed(2)}`);
-    brk = messageBreak({ step, previous: steps[steps.length - 2], pod: after, slo: ctx.slo, memoryMb: run.memoryMb });
+    brk = messageBreak({ repeats, pod: await readPod(pod), slo: ctx.slo, memoryMb: run.memoryMb });
     if (brk) break;
   }
   brk ??= { kind: 'none', atS: steps[steps.length - 1]?.atS ?? 0, value: rates[rates.length - 1] ?? 0, reason: `held the last rate step (${rates[rates.length - 1]}/s): the bound of this run` };

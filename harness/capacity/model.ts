@@ -1,5 +1,6 @@
-import type { CapacityModel, ConnectionRunResult, MemoryModel, MessageModel, MessageRunResult, Prediction } from './capacity-schema.ts';
-import { FitError, linearFit, queueFit, utilisationAt } from './fit.ts';
+import type { CapacityModel, ConnectionRunResult, MemoryModel, MessageModel, MessageRunResult, MessageStep, Prediction } from './capacity-schema.ts';
+import { medianUtilisation } from './break-rules.ts';
+import { FitError, linearFit, percentile, queueFit, utilisationAt } from './fit.ts';
 import { CONNECTION_ROLES, type CapacitySlo, type ConnectionRole } from './profile-schema.ts';
 
 // The capacity model, fitted from the breakpoint runs marked `fit` and checked against every run
@@ -40,11 +41,58 @@ export function fitMemoryModel(role: ConnectionRole, runs: readonly ConnectionRu
   return { role, ...model, fit, predictions };
 }
 
-/** The fastest delivery a pod of `cpus` sustains while its publish p99 stays under the SLO, by the model. */
+/** The delivery rate at which a pod of `cpus` reaches the planned CPU utilisation, by the model. */
 export function predictedMaxDelivered(m: Pick<MessageModel, 'cpuFit' | 'utilisationAtSlo'>, cpus: number): number {
   return Math.max(0, (cpus * m.utilisationAtSlo - m.cpuFit.intercept) / m.cpuFit.slope);
 }
 
+/** A run's rate steps in order, each with its repeats (runs from before repeats: one each). */
+function byRate(run: MessageRunResult): MessageStep[][] {
+  const rates = new Map<number, MessageStep[]>();
+  for (const s of run.steps) rates.set(s.offeredRatePerS, [...(rates.get(s.offeredRatePerS) ?? []), s]);
+  return [...rates.values()];
+}
+
+/**
+ * Delivered/s where the points (delivered/s, utilisation), in rate order, first reach `u`: linear
+ * between the last point below and the first at or above. Undefined when the first point is there
+ * already (nothing below to start from) or none reaches it.
+ */
+export function deliveredAtUtilisation(points: readonly { delivered: number; utilisation: number }[], u: number): number | undefined {
+  const i = points.findIndex((p) => p.utilisation >= u);
+  if (i <= 0) return undefined;
+  const a = points[i - 1]!;
+  const b = points[i]!;
+  return a.delivered + ((u - a.utilisation) * (b.delivered - a.delivered)) / (b.utilisation - a.utilisation);
+}
+
+/**
+ * What a run measured: the delivery rate at which its pod reached utilisation `u`, from the median
+ * of each rate's repeats; the spread is the same crossing in each repeat taken alone.
+ */
+export function measuredAtUtilisation(run: MessageRunResult, u: number): { value: number; spread?: { min: number; max: number; n: number } } | undefined {
+  const rates = byRate(run);
+  const median = (xs: number[]) => percentile(xs, 50)!;
+  const value = deliveredAtUtilisation(
+    rates.map((r) => ({ delivered: median(r.map((s) => s.deliveredPerS)), utilisation: median(r.map((s) => s.utilisation)) })),
+    u,
+  );
+  if (value === undefined) return undefined;
+  const repeats = Math.max(...rates.map((r) => r.length));
+  const each = Array.from({ length: repeats }, (_, k) =>
+    deliveredAtUtilisation(
+      rates.flatMap((r) => (r[k] ? [{ delivered: r[k].deliveredPerS, utilisation: r[k].utilisation }] : [])),
+      u,
+    ),
+  ).filter((x): x is number => x !== undefined);
+  return { value, ...(each.length > 1 ? { spread: { min: Math.min(...each), max: Math.max(...each), n: each.length } } : {}) };
+}
+
+/**
+ * CPU per delivered message, and the delivery rate a pod of C cpus carries at the planned
+ * utilisation U (slo.maxCpuUtilisation): (C × U − idle) / cost. Measured on CPU time, not latency:
+ * every run ramps until its pod passes U, and what it measured is the delivery rate at which it did.
+ */
 export function fitMessageModel(runs: readonly MessageRunResult[], slo: CapacitySlo): MessageModel {
   const fitRuns = runs.filter((r) => r.use === 'fit');
   // CPU against delivered messages, on the steps where the pod kept up (delivered what was published).
@@ -54,29 +102,31 @@ export function fitMessageModel(runs: readonly MessageRunResult[], slo: Capacity
   const latencyPoints = fitRuns.flatMap((r) => r.steps.filter((s) => s.publishP99Ms !== null).map((s) => ({ x: s.utilisation, y: s.publishP99Ms! })));
   const fitted = queueFit(latencyPoints);
   const latency = { ...fitted, utilisationAtSlo: utilisationAt(fitted, slo.publishP99Ms) };
-  // The plan uses what was measured to hold: the highest utilisation a fit run reached on a step
-  // before its break (the least of these over the fit runs). On a shared machine the latency curve
-  // is noisy; it is reported with its error, not trusted to extrapolate.
-  const held = fitRuns.map((r) => Math.max(0, ...r.steps.filter((s) => s.atS < r.break.atS || r.break.kind === 'none').map((s) => s.utilisation)));
-  const partial = { cpuFit, utilisationAtSlo: Math.min(...held) };
+  const partial = { cpuFit, utilisationAtSlo: slo.maxCpuUtilisation };
   if (!(predictedMaxDelivered(partial, Math.min(...fitRuns.map((r) => r.cpus))) > 0)) {
-    throw new FitError('no fit run held its SLO above idle CPU: lower startRatePerS so the first steps hold');
+    throw new FitError(`the smallest fit pod is idle above ${Math.round(slo.maxCpuUtilisation * 100)}% of its CPU: give it more CPU or raise slo.maxCpuUtilisation`);
   }
   const predictions: Prediction[] = runs.map((r) => {
     const predicted = predictedMaxDelivered(partial, r.cpus);
-    // What the run held: the delivery rate of its last step before the break.
-    const held = r.break.kind === 'none' ? undefined : r.steps.filter((s) => s.atS < r.break.atS).at(-1);
+    const measured = measuredAtUtilisation(r, slo.maxCpuUtilisation);
+    const first = byRate(r)[0];
+    const why = !first
+      ? 'broke on its first step'
+      : medianUtilisation(first) >= slo.maxCpuUtilisation
+        ? `already past ${Math.round(slo.maxCpuUtilisation * 100)}% CPU at its first rate: lower startRatePerS`
+        : `never reached ${Math.round(slo.maxCpuUtilisation * 100)}% CPU (${r.break.reason})`;
     return {
       run: r.id,
       use: r.use,
       size: `${r.cpus} CPU`,
       predicted,
-      measured: held ? held.deliveredPerS : null,
-      error: held ? relError(predicted, held.deliveredPerS) : null,
-      note: held ? `highest delivered rate held before the break (${r.break.reason})` : r.break.kind === 'none' ? 'did not break within its bound' : 'broke on its first step',
+      measured: measured?.value ?? null,
+      error: measured ? relError(predicted, measured.value) : null,
+      ...(measured?.spread ? { spread: measured.spread } : {}),
+      note: measured ? `delivered/s at ${Math.round(slo.maxCpuUtilisation * 100)}% CPU, between the rates either side (median of each rate's repeats)` : why,
     };
   });
-  return { cpuFit, messagesPerSPerCore: 1 / cpuFit.slope, latency, utilisationAtSlo: partial.utilisationAtSlo, predictions };
+  return { cpuFit, messagesPerSPerCore: 1 / cpuFit.slope, latency, utilisationAtSlo: partial.utilisationAtSlo, basis: 'cpu-utilisation', predictions };
 }
 
 function worstHeldOut(predictions: readonly Prediction[]): number | null {

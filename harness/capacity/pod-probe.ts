@@ -13,6 +13,8 @@ export interface PodReading {
   memoryMb: number | null;
   /** Absent when /metrics did not answer in time (a pod near its limit may stall). */
   metrics?: {
+    /** ms since the epoch when /metrics answered: when its counters were read, for rates over time. */
+    at: number;
     connections: number;
     refused: number;
     cpuSeconds: number;
@@ -20,14 +22,26 @@ export interface PodReading {
   };
 }
 
-async function metricsText(pod: StartedPod, timeoutMs: number): Promise<string | undefined> {
+export type PodCounters = NonNullable<PodReading['metrics']>;
+
+/** The pod's own counters alone (no Docker calls): light enough to sample during a step. */
+export async function readPodCounters(pod: StartedPod, timeoutMs = 1000): Promise<PodCounters | undefined> {
   const res = await podGet(`${pod.url}/metrics`, timeoutMs);
-  return res?.status === 200 ? res.body : undefined;
+  if (res?.status !== 200) return undefined;
+  const at = Date.now();
+  const text = res.body;
+  return {
+    at,
+    connections: Object.values(metricByLabel(text, 'sut_connections', 'transport')).reduce((a, b) => a + b, 0),
+    refused: metricSum(text, 'sut_connections_refused_total'),
+    cpuSeconds: metricSum(text, 'sut_process_cpu_seconds_total'),
+    messagesOut: metricSum(text, 'sut_messages_out_total'),
+  };
 }
 
 export async function readPod(pod: StartedPod, timeoutMs = 1000): Promise<PodReading> {
   const at = Date.now();
-  const [state, memoryMb, text] = await Promise.all([pod.state().catch(() => undefined), podMemoryMb(pod.id), metricsText(pod, timeoutMs)]);
+  const [state, memoryMb, counters] = await Promise.all([pod.state().catch(() => undefined), podMemoryMb(pod.id), readPodCounters(pod, timeoutMs)]);
   const running = state?.running ?? false;
   const reading: PodReading = {
     at,
@@ -36,13 +50,6 @@ export async function readPod(pod: StartedPod, timeoutMs = 1000): Promise<PodRea
     exitCode: state && !running ? state.exitCode : null,
     memoryMb: running && memoryMb !== undefined ? memoryMb : null,
   };
-  if (text !== undefined) {
-    reading.metrics = {
-      connections: Object.values(metricByLabel(text, 'sut_connections', 'transport')).reduce((a, b) => a + b, 0),
-      refused: metricSum(text, 'sut_connections_refused_total'),
-      cpuSeconds: metricSum(text, 'sut_process_cpu_seconds_total'),
-      messagesOut: metricSum(text, 'sut_messages_out_total'),
-    };
-  }
+  if (counters !== undefined) reading.metrics = counters;
   return reading;
 }

@@ -17,8 +17,10 @@ export const K6_SOCKETS_PER_PROCESS = 6000;
 export const MAX_FALLBACK_SESSIONS_PER_RUN = 4000;
 /** Message-run subscribers are held by one k6 process. */
 export const MAX_SUBSCRIBERS_PER_RUN = 4000;
-/** Every run ends by this, whatever the load does. */
+/** Every connection run ends by this, whatever the load does. */
 export const MAX_RUN_S = 120;
+/** Every message run ends by this: its rate steps are repeated, so it runs longer. */
+export const MAX_MESSAGE_RUN_S = 240;
 
 export const CONNECTION_ROLES = ['ws', 'fallback'] as const;
 export type ConnectionRole = (typeof CONNECTION_ROLES)[number];
@@ -50,6 +52,8 @@ export const messageRunSchema = z.strictObject({
   maxRatePerS: positive.max(5000),
   /** Publishing time per rate step (one k6 run each). */
   stepS: z.number().min(2).max(20).default(4),
+  /** Each rate step is run this many times: the spread of the repeats is the measurement's noise. */
+  repeats: z.int().min(1).max(5).default(1),
   payloadBytes: z.int().min(16).max(10_240).default(100),
 });
 
@@ -60,6 +64,12 @@ export const sloSchema = z.strictObject({
   publishP99Ms: positive.default(100),
   /** Messages delivered / (publishes accepted × fan-out) below this means the pod fell behind. */
   minDeliveredRatio: share.default(0.95),
+  /**
+   * A pod is planned up to this CPU utilisation (before headroom); message runs ramp until they
+   * pass it. A policy, like headroom: near its CPU limit a pod's quota is throttled in bursts and
+   * latency turns erratic, so capacity is measured on CPU time at this utilisation, not at a limit.
+   */
+  maxCpuUtilisation: share.min(0.1).max(0.95).default(0.6),
 });
 
 export const targetSchema = z.strictObject({
@@ -92,7 +102,7 @@ export const profileSchema = z.strictObject({
   sampleMs: z.int().min(200).max(5000).default(500),
   connectionRuns: z.array(connectionRunSchema).default([]),
   messageRuns: z.array(messageRunSchema).default([]),
-  slo: sloSchema.default({ connectP99Ms: 1000, publishP99Ms: 100, minDeliveredRatio: 0.95 }),
+  slo: sloSchema.default({ connectP99Ms: 1000, publishP99Ms: 100, minDeliveredRatio: 0.95, maxCpuUtilisation: 0.6 }),
   target: targetSchema,
 });
 
