@@ -1,6 +1,7 @@
 import type { CapacityReport, ConnectionRunResult, MessageRunResult } from './capacity-schema.ts';
 import type { ChartSpec } from '../report/html-page.ts';
 import { MAX_UTILISATION } from './fit.ts';
+import { utilisationBasis } from './model.ts';
 
 // Chart data for capacity-report.html: one chart per breakpoint run with its break marked, and the
 // fitted curves drawn over the measured points. Pure; the page's script only draws.
@@ -45,6 +46,7 @@ function messageRunChart(run: MessageRunResult): CapacityChart {
       { label: 'delivered/s', values: run.steps.map((s) => Math.round(s.deliveredPerS)), scale: 'y', spanGaps: true },
       { label: 'publish p99', values: run.steps.map((s) => (s.publishP99Ms === null ? null : round(s.publishP99Ms, 1))), scale: 'y2', spanGaps: true },
     ],
+    // Repeated rates share an x: each repeat is its own point.
     marks: run.break.kind === 'none' ? [] : [{ x: run.break.value, label: `break: ${run.break.kind}`, kind: 'break' }],
     lines: [],
   };
@@ -110,7 +112,7 @@ export function buildCapacityCharts(report: CapacityReport): CapacityChart[] {
       {
         id: 'fit-latency',
         title: `Publish p99 against CPU utilisation: l0 / (1 − u), l0 = ${mm.latency.l0.toFixed(1)} ms`,
-        hint: `By the curve the SLO (${report.slo.publishP99Ms} ms) is reached at ${(mm.latency.utilisationAtSlo * 100).toFixed(0)}% utilisation (RMSE ${mm.latency.rmse.toFixed(1)} ms); the runs held it up to ${(mm.utilisationAtSlo * 100).toFixed(0)}%, which the plan uses.`,
+        hint: `By the curve the SLO (${report.slo.publishP99Ms} ms) is reached at ${(mm.latency.utilisationAtSlo * 100).toFixed(0)}% utilisation (RMSE ${mm.latency.rmse.toFixed(1)} ms), reported, not planned on: ${utilisationBasis(mm)}.`,
         xLabel: 'CPU utilisation (of the pod limit)',
         yLabel: 'ms',
         marks: [],

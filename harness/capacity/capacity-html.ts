@@ -1,6 +1,7 @@
 import { chartFigure, esc, htmlPage, ZOOM_HINT } from '../report/html-page.ts';
 import { buildCapacityCharts } from './capacity-charts.ts';
 import type { CapacityReport, Prediction } from './capacity-schema.ts';
+import { utilisationBasis } from './model.ts';
 
 // capacity-report.html: in the report's one page frame (html-page.ts: uPlot and the shared chart
 // client inlined, data embedded as JSON), readable without scripts: the plan, the model and every
@@ -14,7 +15,7 @@ const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('e
 
 function predictionRows(ps: readonly Prediction[], unit: string): string {
   return ps
-    .map((p) => `<tr><td class="mono">${esc(p.run)}</td><td>${p.use}</td><td>${esc(p.size)}</td><td class="num">${int(p.predicted)} ${unit}</td><td class="num">${p.measured === null ? '—' : `${int(p.measured)} ${unit}`}</td><td class="num">${pct(p.error)}</td><td>${esc(p.note)}</td></tr>`)
+    .map((p) => `<tr><td class="mono">${esc(p.run)}</td><td>${p.use}</td><td>${esc(p.size)}</td><td class="num">${int(p.predicted)} ${unit}</td><td class="num">${p.measured === null ? '—' : `${int(p.measured)} ${unit}`}</td><td class="num">${pct(p.error)}</td><td>${esc(p.note)}${p.spread ? ` (${p.spread.n} repeats alone: ${int(p.spread.min)}..${int(p.spread.max)})` : ''}</td></tr>`)
     .join('');
 }
 
@@ -53,7 +54,7 @@ function modelSection(r: CapacityReport): string {
   return `<h2>The model</h2>
 <p>Measured with <code>RETAINED_BYTES_PER_CONNECTION=${m.retainedBytesPerConnection}</code>. Worst error on held-out sizes: memory <strong>${abs(m.heldOutError.memory)}</strong>, messages <strong>${abs(m.heldOutError.messages)}</strong>.</p>
 <table><thead><tr><th>role</th><th>base</th><th>per connection</th><th>samples</th><th>R²</th><th>RMSE</th><th>max residual</th></tr></thead><tbody>${mem}</tbody></table>
-<p>Messages: CPU = ${mm.cpuFit.intercept.toFixed(3)} + ${(mm.cpuFit.slope * 1000).toFixed(4)} × (delivered/s ÷ 1000) cores → <strong>${int(mm.messagesPerSPerCore)} delivered messages/s per core</strong> (R² ${mm.cpuFit.r2.toFixed(3)}, RMSE ${mm.cpuFit.rmse.toFixed(3)} cores, ${mm.cpuFit.n} steps). Publish p99 = ${mm.latency.l0.toFixed(1)} ms / (1 − u) (RMSE ${mm.latency.rmse.toFixed(1)} ms) reaches the ${r.slo.publishP99Ms} ms SLO at ${(mm.latency.utilisationAtSlo * 100).toFixed(0)}% CPU; the runs held their SLOs up to <strong>${(mm.utilisationAtSlo * 100).toFixed(0)}%</strong> of their CPU limit, and the plan uses that.</p>
+<p>Messages: CPU = ${mm.cpuFit.intercept.toFixed(3)} + ${(mm.cpuFit.slope * 1000).toFixed(4)} × (delivered/s ÷ 1000) cores → <strong>${int(mm.messagesPerSPerCore)} delivered messages/s per core</strong> (R² ${mm.cpuFit.r2.toFixed(3)}, RMSE ${mm.cpuFit.rmse.toFixed(3)} cores, ${mm.cpuFit.n} steps). Publish p99 = ${mm.latency.l0.toFixed(1)} ms / (1 − u) (RMSE ${mm.latency.rmse.toFixed(1)} ms) reaches the ${r.slo.publishP99Ms} ms SLO at ${(mm.latency.utilisationAtSlo * 100).toFixed(0)}% CPU (reported, not planned on); <strong>${esc(utilisationBasis(mm))}</strong>.</p>
 <h3>Predictions against measurements</h3>
 <table><thead><tr><th>run</th><th>use</th><th>size</th><th>predicted</th><th>measured</th><th>error</th><th>what</th></tr></thead><tbody>${m.memory.map((x) => predictionRows(x.predictions, 'conn.')).join('')}${predictionRows(mm.predictions, 'msg/s')}</tbody></table>`;
 }

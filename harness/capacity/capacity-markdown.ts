@@ -1,5 +1,6 @@
 import { FLEET } from './capacity-html.ts';
 import type { CapacityReport } from './capacity-schema.ts';
+import { utilisationBasis } from './model.ts';
 
 // capacity-summary.md for CI job pages: the plan, the breaks, the model and its held-out error.
 
@@ -20,7 +21,7 @@ export function renderCapacityMarkdown(r: CapacityReport): string {
   for (const x of r.messageRuns) out.push(`| ${x.id} | ${x.use} | ${x.break.kind} | ${int(x.break.value)} publishes/s | ${x.break.reason.replace(/\|/g, '\\|')} |`);
   out.push('');
   for (const m of r.model.memory) out.push(`- ${m.role}: ${m.perConnectionKb.toFixed(2)} KiB per connection on ${m.baseMb.toFixed(1)} MiB (R² ${m.fit.r2.toFixed(4)}, RMSE ${m.fit.rmse.toFixed(2)} MiB)`);
-  out.push(`- messages: ${int(r.model.messages.messagesPerSPerCore)} delivered/s per core (R² ${r.model.messages.cpuFit.r2.toFixed(3)}); SLOs held up to ${(r.model.messages.utilisationAtSlo * 100).toFixed(0)}% CPU`);
+  out.push(`- messages: ${int(r.model.messages.messagesPerSPerCore)} delivered/s per core (R² ${r.model.messages.cpuFit.r2.toFixed(3)}); ${utilisationBasis(r.model.messages)}`);
   out.push(`- held-out error: memory ${abs(r.model.heldOutError.memory)}, messages ${abs(r.model.heldOutError.messages)}`, '', 'Full report: capacity-report.html; data: capacity.json.', '');
   return out.join('\n');
 }

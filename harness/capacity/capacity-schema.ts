@@ -47,6 +47,8 @@ export const connectionRunResultSchema = z.strictObject({
   rampPerS: z.number(),
   maxConnections: z.number(),
   client: z.enum(['k6', 'node']),
+  /** Client processes that held the connections (absent in runs made before k6 was split). */
+  clientProcesses: z.int().positive().optional(),
   steps: z.array(connectionStepSchema),
   break: breakSchema,
   pod: podEnd,

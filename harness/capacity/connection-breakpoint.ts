@@ -67,6 +67,7 @@ export async function runConnectionBreakpoint(run: ConnectionRun, ctx: Breakpoin
   ctx.teardown.add(`stop ${id} clients`, () => abort.abort());
   const start = run.role === 'ws' ? startK6WsDriver : startNodeFallbackDriver;
   const driver = start({ port: pod.spec.port, rampPerS: run.rampPerS, maxConnections: run.maxConnections, maxDurationS: Math.ceil(boundS) + 5, signal: abort.signal });
+  if (driver.processes > 1) ctx.log(`  ${id}: ${driver.processes} k6 processes, one execution segment each`);
   const clients = driver.log;
 
   let brk: BreakInfo | undefined;
@@ -110,6 +111,7 @@ export async function runConnectionBreakpoint(run: ConnectionRun, ctx: Breakpoin
     rampPerS: run.rampPerS,
     maxConnections: run.maxConnections,
     client: driver.client,
+    clientProcesses: driver.processes,
     steps,
     break: brk,
     pod: { oomKilled: end?.oomKilled ?? false, exitCode: end && !end.running ? end.exitCode : null, running: end?.running ?? false },

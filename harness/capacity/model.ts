@@ -129,6 +129,14 @@ export function fitMessageModel(runs: readonly MessageRunResult[], slo: Capacity
   return { cpuFit, messagesPerSPerCore: 1 / cpuFit.slope, latency, utilisationAtSlo: partial.utilisationAtSlo, basis: 'cpu-utilisation', predictions };
 }
 
+/** Where the message model's planned utilisation comes from, in words (reports and charts). */
+export function utilisationBasis(m: Pick<MessageModel, 'basis' | 'utilisationAtSlo'>): string {
+  const u = `${Math.round(m.utilisationAtSlo * 100)}%`;
+  return m.basis === 'cpu-utilisation'
+    ? `pods are planned up to ${u} of their CPU limit (slo.maxCpuUtilisation), measured on CPU time`
+    : `the runs held their publish-latency SLO up to ${u} of their CPU limit, and the plan uses that`;
+}
+
 function worstHeldOut(predictions: readonly Prediction[]): number | null {
   const errors = predictions.filter((p) => p.use === 'holdout' && p.error !== null).map((p) => Math.abs(p.error!));
   return errors.length ? Math.max(...errors) : null;

@@ -48,6 +48,7 @@ export function startNodeFallbackDriver(opts: { port: number; rampPerS: number; 
   });
   return {
     client: 'node',
+    processes: 1,
     log,
     stop: async () => {
       await ticker;

@@ -57,6 +57,14 @@ describe('planCapacity', () => {
     expect(q.failover.fleets[2]).toMatchObject({ largestAbsorbableSurge: 500, survives: true });
   });
 
+  it('warns when the latency fit puts the publish SLO below the planned CPU utilisation', () => {
+    // The sample model plans to 60% CPU; its latency curve reaches the SLO at 80%: no warning.
+    expect(plan.notes.join(' ')).not.toMatch(/latency fit/);
+    const m = sampleModel();
+    const p = planCapacity({ ...m, messages: { ...m.messages, latency: { ...m.messages.latency, utilisationAtSlo: 0.3 } } }, target);
+    expect(p.notes.join(' ')).toMatch(/By the latency fit \(RMSE 1 ms\) publish p99 passes its SLO at 30% CPU, below the planned 60%/);
+  });
+
   it('warns when the held-out error is larger than the headroom', () => {
     const p = planCapacity(sampleModel({ heldOutError: { memory: 0.3, messages: null } }), target);
     expect(p.notes.join(' ')).toMatch(/held-out error \(30\.0%\) is larger than the headroom/);

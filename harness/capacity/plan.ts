@@ -96,6 +96,12 @@ export function planCapacity(model: CapacityModel, target: CapacityTarget): Capa
     `The fallback is sized for its steady ${fb} sessions plus the surge when the primary fails: ${Math.round(target.fallbackShareOnPrimaryFailure * 100)}% of ${ws} WebSocket clients = ${surge} sessions.`,
     `CPU per delivered message was measured on one pod with roles ws+rest (publishes included) at the message runs' fan-out; the fallback's delivery CPU is assumed equal (not measured).`,
   ];
+  const mm = model.messages;
+  if (mm.basis === 'cpu-utilisation' && mm.latency.utilisationAtSlo < mm.utilisationAtSlo) {
+    notes.push(
+      `By the latency fit (RMSE ${Math.round(mm.latency.rmse)} ms) publish p99 passes its SLO at ${Math.round(mm.latency.utilisationAtSlo * 100)}% CPU, below the planned ${Math.round(mm.utilisationAtSlo * 100)}%: measured on a shared machine, where latency follows the other processes; re-measure on a quiet one before a plan bound by CPU.`,
+    );
+  }
   if (model.heldOutError.memory !== null && model.heldOutError.memory > h) {
     notes.push(`The memory model's held-out error (${(model.heldOutError.memory * 100).toFixed(1)}%) is larger than the headroom: raise the headroom.`);
   }
