@@ -12,18 +12,17 @@ import { Teardown } from '../platform/teardown.ts';
 import { capacityReportSchema } from './capacity-schema.ts';
 import { runConnectionBreakpoint, type BreakpointContext } from './connection-breakpoint.ts';
 import { QUICK_PROFILE } from './load-profile.ts';
-import { readCommittedModel, sizePodMemoryMb } from './sizing.ts';
+import { committedModelFor, sizePodMemoryMb } from './sizing.ts';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-// The model must predict reality: a pod sized by the committed model (capacity/model.json) for N
-// connections holds them; the same pod 30% smaller is OOM-killed by the kernel on the way to N.
-describe('capacity model against real pods', () => {
+// The models must predict reality: a pod sized by a committed model (capacity/model.json, 1 MiB
+// retained per connection; capacity/model-natural.json, none) for N connections holds them; the
+// same pod 30% smaller is OOM-killed by the kernel on the way to N.
+describe('capacity models against real pods', () => {
   const teardown = new Teardown(`capacity-validate-${Date.now()}`);
   let ctx: BreakpointContext;
-  const model = readCommittedModel();
-  const PLANNED = 120;
 
   beforeAll(async () => {
     applyHarnessEnv();
@@ -32,7 +31,7 @@ describe('capacity model against real pods', () => {
       image: images.node,
       runId: teardown.runId,
       teardown,
-      retainedBytesPerConnection: model.model.retainedBytesPerConnection,
+      retainedBytesPerConnection: 0,
       slo: { connectP99Ms: 1000, publishP99Ms: 250, minDeliveredRatio: 0.95, maxCpuUtilisation: 0.6 },
       sampleMs: 500,
       log: () => undefined,
@@ -42,25 +41,29 @@ describe('capacity model against real pods', () => {
     await teardown.run();
   });
 
-  const run = (memoryMb: number) =>
-    runConnectionBreakpoint({ role: 'ws', memoryMb, cpus: 0.5, use: 'holdout', rampPerS: 40, maxConnections: PLANNED, holdS: 3 }, ctx);
-
-  it('a pod sized by the model holds its planned connections; 30% under, the kernel OOM-kills it', async () => {
-    const sized = sizePodMemoryMb({ role: 'ws', connections: PLANNED, retainedBytesPerConnection: model.model.retainedBytesPerConnection });
+  const cases = [
+    { model: 'padded', retained: 1024 * 1024, planned: 120, rampPerS: 40 },
+    { model: 'natural', retained: 0, planned: 2000, rampPerS: 400 },
+  ];
+  it.each(cases)('$model: a pod sized by the model holds its planned $planned connections; 30% under, the kernel OOM-kills it', async ({ retained, planned, rampPerS }) => {
+    expect(committedModelFor(retained).committed.model.retainedBytesPerConnection).toBe(retained);
+    const run = (memoryMb: number) =>
+      runConnectionBreakpoint({ role: 'ws', memoryMb, cpus: 0.5, use: 'holdout', rampPerS, maxConnections: planned, holdS: 3 }, { ...ctx, retainedBytesPerConnection: retained });
+    const sized = sizePodMemoryMb({ role: 'ws', connections: planned, retainedBytesPerConnection: retained });
     const held = await run(sized);
     expect(held.break.kind, held.break.reason).toBe('none');
-    expect(held.break.value).toBe(PLANNED);
+    expect(held.break.value).toBe(planned);
     expect(held.pod).toMatchObject({ running: true, oomKilled: false });
 
     const under = Math.floor(sized * 0.7);
     const killed = await run(under);
     expect(killed.break.kind, killed.break.reason).toBe('oom-killed');
     expect(killed.pod.oomKilled).toBe(true);
-    expect(killed.break.value).toBeLessThan(PLANNED);
+    expect(killed.break.value).toBeLessThan(planned);
   });
 
-  it('refuses to size for a per-connection memory it was not measured with', () => {
-    expect(() => sizePodMemoryMb({ role: 'ws', connections: 10, retainedBytesPerConnection: 12345 })).toThrow(/measured with RETAINED_BYTES_PER_CONNECTION=/);
+  it('refuses to size for a per-connection memory no model was measured with', () => {
+    expect(() => sizePodMemoryMb({ role: 'ws', connections: 10, retainedBytesPerConnection: 12345 })).toThrow(/no capacity model was measured with RETAINED_BYTES_PER_CONNECTION=12345/);
   });
 });
 
@@ -73,7 +76,13 @@ describe('harness capacity (quick profile, real CLI)', () => {
 
     const report = capacityReportSchema.parse(JSON.parse(await readFile(path.join(line.runDir, 'capacity.json'), 'utf8')));
     // Every connection run of the quick profile ends at a real OOM kill within its bound.
+    expect(report.connectionRuns.length).toBeGreaterThan(0);
     for (const r of report.connectionRuns) expect(r.break.kind, `${r.id}: ${r.break.reason}`).toBe('oom-killed');
+    // The message run ramps until its pod passes the planned CPU utilisation, and measures where it did.
+    const [messages] = report.messageRuns;
+    expect(messages?.break.kind, messages?.break.reason).toBe('cpu-target');
+    expect(report.model.messages.basis).toBe('cpu-utilisation');
+    expect(report.model.messages.predictions[0]?.measured).toBeGreaterThan(0);
     expect(report.model.memory.map((m) => m.role)).toEqual(['ws', 'fallback']);
     expect(report.plan.roles.every((r) => r.pods >= 2)).toBe(true);
 
