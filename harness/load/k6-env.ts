@@ -10,10 +10,8 @@ export function k6ScriptPath(script: K6ScriptName): string {
   return resolve(LOAD_SCRIPTS_DIR, script);
 }
 
-/** What the harness itself gives every script: where to send load, as whom, how much and for how long. */
-export interface K6RunBase {
-  /** The loopback port the script targets: EDGE_HTTP and EDGE_WS. */
-  port: number;
+/** What the harness itself gives every script but the target: as whom, how much and for how long. */
+export interface K6LoadBase {
   app: App;
   vus: number;
   durationS: number;
@@ -21,6 +19,12 @@ export interface K6RunBase {
   seed?: number;
   /** Sockets that leave and come back, as CHURN_* (only for a script in K6_CHURN_SCRIPTS). */
   churn?: K6ChurnParams;
+}
+
+/** What the harness itself gives every script: where to send load, as whom, how much and for how long. */
+export interface K6RunBase extends K6LoadBase {
+  /** The loopback port the script targets: EDGE_HTTP and EDGE_WS. */
+  port: number;
 }
 
 /** Throws naming the script and the problems, pointing at the table. */
@@ -36,14 +40,20 @@ function parsed(script: K6ScriptName, result: ZodSafeParseResult<unknown>): Reco
  * silently becoming the script's default). Values as k6 reads them: strings, booleans as true/false.
  */
 export function k6Env<S extends K6ScriptName>(script: S, base: K6RunBase, params: K6ScriptParams<S>): Record<string, string> {
+  return { EDGE_HTTP: `http://127.0.0.1:${base.port}`, EDGE_WS: `ws://127.0.0.1:${base.port}`, ...k6LoadEnv(script, base, params) };
+}
+
+/**
+ * The env of k6Env without the target (EDGE_HTTP, EDGE_WS): what a script receives wherever it
+ * runs, here against the loopback edge or exported to a cluster (harness/export/) against its edge.
+ */
+export function k6LoadEnv<S extends K6ScriptName>(script: S, base: K6LoadBase, params: K6ScriptParams<S>): Record<string, string> {
   const own = parsed(script, K6_SCRIPT_PARAMS[script].safeParse(params));
   if (base.churn !== undefined && !K6_CHURN_SCRIPTS.includes(script)) {
     throw new Error(`k6 ${script}: does not churn its sockets; churn is read by ${K6_CHURN_SCRIPTS.join(', ')} (harness/scenario/k6-scripts.ts)`);
   }
   const churn = base.churn === undefined ? {} : parsed(script, K6_CHURN_PARAMS.safeParse(base.churn));
-  const harness: Partial<Record<HarnessK6Param, string | number>> = {
-    EDGE_HTTP: `http://127.0.0.1:${base.port}`,
-    EDGE_WS: `ws://127.0.0.1:${base.port}`,
+  const harness: Partial<Record<Exclude<HarnessK6Param, 'EDGE_HTTP' | 'EDGE_WS'>, string | number>> = {
     APP_ID: base.app.id,
     APP_KEY: base.app.key,
     APP_SECRET: base.app.secret,

@@ -16,6 +16,12 @@ export interface K6Point {
   tags: Record<string, string>;
 }
 
+/**
+ * The system tags every harness k6 run keeps on its samples: fewer than k6's default (no url, proto,
+ * group…); the custom tags the scripts set remain. The TestRuns `harness export` writes keep the same.
+ */
+export const K6_SYSTEM_TAGS = 'status,method,name,scenario,expected_response,error_code';
+
 /** k6's documented exit codes that the harness distinguishes. */
 export const K6_EXIT = {
   ok: 0,
@@ -61,8 +67,7 @@ function outcomeOf(code: number | null, killed: boolean): K6Outcome {
 export function runK6(opts: K6RunOptions): Promise<K6Result> {
   const k6 = toolPath('k6');
   if (!existsSync(k6)) return Promise.reject(new K6MissingError(k6));
-  // Fewer system tags on every JSON point (no url, proto, group…): the custom tags scripts set remain.
-  const args = ['run', '--quiet', '--summary-mode', 'disabled', '--out', 'json=-', '--system-tags', 'status,method,name,scenario,expected_response,error_code'];
+  const args = ['run', '--quiet', '--summary-mode', 'disabled', '--out', 'json=-', '--system-tags', K6_SYSTEM_TAGS];
   for (const [key, value] of Object.entries(opts.env ?? {})) args.push('-e', `${key}=${value}`);
   args.push(...(opts.args ?? []), opts.script);
 

@@ -4,7 +4,8 @@ import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6Segmented, type K6SegmentedResult } from '../load/k6-segments.ts';
 import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
 import { k6Runs } from '../plan/k6-runs.ts';
-import type { K6ChurnParams, K6ScriptParams } from '../scenario/k6-scripts.ts';
+import type { K6ScriptParams } from '../scenario/k6-scripts.ts';
+import { scenarioK6Load, type ScenarioK6Script } from '../load/scenario-k6.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { StartedTopology } from '../topology/topology.ts';
 import { freePort } from '../platform/ports.ts';
@@ -44,26 +45,9 @@ export const K6_DROPPED_METRICS = new Set([
   'iterations',
 ]);
 
-/** A scenario's k6 run as the env the script receives (its params were checked when the scenario loaded). */
-export function scenarioK6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ResolvedScenario['load']['k6'][number], seed: number): Record<string, string> {
-  return k6Env(
-    script.script,
-    {
-      port: topology.edgePorts.get(PUBLIC_LISTENER)!,
-      app: APP,
-      vus: script.vus,
-      durationS: Math.min(script.durationS, scenario.load.maxDurationS),
-      maxConnections: scenario.load.maxConnections,
-      seed,
-      ...(script.churn ? { churn: churnParams(script.churn, scenario.load.ramp.upS, scenario.durationS) } : {}),
-    },
-    script.params as K6ScriptParams<typeof script.script>,
-  );
-}
-
-/** A k6 script's churn as the CHURN_* parameters; defaults as the Node population's. */
-function churnParams(churn: NonNullable<ResolvedScenario['load']['k6'][number]['churn']>, rampUpS: number, durationS: number): K6ChurnParams {
-  return { CHURN_SHARE_PER_S: churn.sharePerS, CHURN_FROM_S: churn.fromS ?? rampUpS, CHURN_TO_S: churn.toS ?? durationS, CHURN_AWAY_MS: churn.awayMs };
+/** A scenario's k6 run as the env the script receives, aimed at the replay's edge. */
+export function scenarioK6Env(scenario: ResolvedScenario, topology: StartedTopology, script: ScenarioK6Script, seed: number): Record<string, string> {
+  return k6Env(script.script, { port: topology.edgePorts.get(PUBLIC_LISTENER)!, ...scenarioK6Load(scenario, script, seed) }, script.params as K6ScriptParams<typeof script.script>);
 }
 
 /** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
