@@ -47,6 +47,20 @@ module.exports = {
       to: { path: '^harness/conformance/' },
     },
     {
+      name: 'export-only-from-cli',
+      severity: 'error',
+      comment: 'export/ (harness export: a variant written out for another runner, e.g. k6-operator) is a command of its own: only cli/ imports it.',
+      from: { path: '^harness/', pathNot: ['^harness/(export|cli)/', TESTS] },
+      to: { path: '^harness/export/' },
+    },
+    {
+      name: 'export-runs-nothing',
+      severity: 'error',
+      comment: 'export/ reads a resolved scenario and the k6 runs it makes (load/scenario-k6.ts) and writes files: it starts, judges and reports nothing.',
+      from: { path: '^harness/export/', pathNot: TESTS },
+      to: { path: '^harness/(run|capacity|margin|topology|faults|probes|servers|verdict|report|mutation|conformance|peer-bench)/' },
+    },
+    {
       name: 'peer-bench-only-from-scripts',
       severity: 'error',
       comment: 'peer-bench/ (npm run bench:peers: our server and its peers under the same load) is run by scripts/bench-peers.ts only.',

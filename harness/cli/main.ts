@@ -7,6 +7,7 @@ import { registerCapacity } from './commands/capacity.ts';
 import { registerConformance } from './commands/conformance.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerDown } from './commands/down.ts';
+import { registerExport } from './commands/export.ts';
 import { registerImages } from './commands/images.ts';
 import { registerList } from './commands/list.ts';
 import { registerMargin } from './commands/margin.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerDown(program);
   registerImages(program);
+  registerExport(program);
   // Crash-only recovery: what a dead run left is removed before a command that starts, judges or
   // removes things does anything else; commands that start things register themselves first.
   program.hook('preAction', async (_program, action) => {

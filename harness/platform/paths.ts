@@ -22,6 +22,15 @@ export function toolPath(tool: ToolName): string {
 
 export const SETUP_COMMAND = 'npm run setup';
 
+/**
+ * The TestRun CRD of k6-operator (its Go module's config/crd/bases/k6.io_testruns.yaml), which set-up
+ * extracts into the tool cache; `harness export k6-operator`'s output is checked against it in a test.
+ * HARNESS_K6_OPERATOR_CRD names another copy (e.g. `kubectl get crd testruns.k6.io -o yaml` of a cluster).
+ */
+export function k6OperatorCrdPath(): string {
+  return process.env.HARNESS_K6_OPERATOR_CRD || join(cacheDir(), 'tools', `k6-operator-${versions.k6Operator}`, 'k6.io_testruns.yaml');
+}
+
 export class K6MissingError extends Error {
   readonly code = 'K6_MISSING';
   constructor(path: string) {

@@ -8,9 +8,23 @@ export function num(name: string, fallback: number): number {
   return v;
 }
 
-/** Load goes to this machine only: a wrong parameter must never aim it anywhere else. */
+/**
+ * True only in the bundle `harness export k6-operator` writes for a team's own cluster (an esbuild
+ * `define`, harness/export/k6-bundle.ts); k6 running these files from here never has it.
+ */
+declare const HARNESS_EXPORTED_FOR_CLUSTER: boolean | undefined;
+const FOR_CLUSTER = typeof HARNESS_EXPORTED_FOR_CLUSTER !== 'undefined' && HARNESS_EXPORTED_FOR_CLUSTER;
+
+/**
+ * Load goes to this machine only: a wrong parameter must never aim it anywhere else. The exported
+ * bundle aims at the cluster's edge the user named: any host, with or without TLS, no path.
+ */
 export function loopbackUrl(name: string, scheme: 'http' | 'ws'): string {
   const url = __ENV[name] || '';
+  if (FOR_CLUSTER) {
+    if (!new RegExp(`^${scheme}s?://[A-Za-z0-9.-]+(:\\d+)?$`).test(url)) throw new Error(`${name}=${url}: expected ${scheme}[s]://<host>[:<port>], the cluster's edge`);
+    return url;
+  }
   if (!new RegExp(`^${scheme}://127\\.0\\.0\\.1:\\d+$`).test(url)) throw new Error(`${name}=${url}: expected ${scheme}://127.0.0.1:<port>`);
   return url;
 }
