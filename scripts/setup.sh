@@ -106,6 +106,37 @@ else
   fi
 fi
 
+# 4a. The TestRun CRD of k6-operator: the test of `harness export k6-operator` checks the exported
+# TestRuns against its schema. Only that one file of the Go module, fetched through the Go module
+# proxy (go mod download checks it against the checksum database), into the tool cache: third-party
+# text stays out of the checkout. Not needed to run anything, so a refusal does not stop set-up: it
+# is written beside the CRD's path, where the test reads it and reports the check as not run.
+begin
+K6_OPERATOR_VERSION=$(version_of k6Operator)
+K6_OPERATOR_CRD="$CACHE/tools/k6-operator-$K6_OPERATOR_VERSION/k6.io_testruns.yaml"
+if [ -s "$K6_OPERATOR_CRD" ]; then
+  ok "k6-operator CRD" "already there: $K6_OPERATOR_CRD"
+elif [ -s "$K6_OPERATOR_CRD.unavailable" ]; then
+  # Asked once: a refusal is not asked again on every set-up (remove the note to ask again).
+  printf '– %-22s %s (%s)\n' "k6-operator CRD" "not available ($(head -c 300 "$K6_OPERATOR_CRD.unavailable")); the export's CRD test reports itself not run; remove $K6_OPERATOR_CRD.unavailable to ask the proxy again" "$(elapsed)"
+else
+  mkdir -p "$(dirname "$K6_OPERATOR_CRD")"
+  download=$(cd "$(dirname "$K6_OPERATOR_CRD")" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "github.com/grafana/k6-operator@$K6_OPERATOR_VERSION" 2>>"$LOGS/k6-operator-crd.log")
+  printf '%s\n' "$download" >>"$LOGS/k6-operator-crd.log"
+  module_dir=$(printf '%s' "$download" | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{try{const j=JSON.parse(s);console.log(j.Error?"":j.Dir||"")}catch{console.log("")}})')
+  refusal=$(printf '%s' "$download" | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{try{const e=JSON.parse(s).Error||"";console.log(/\b(403|404|410)\b|not available|not found/i.test(e)?e.replace(/\s+/g," "):"")}catch{console.log("")}})')
+  if [ -n "$module_dir" ] && [ -s "$module_dir/config/crd/bases/k6.io_testruns.yaml" ]; then
+    cp "$module_dir/config/crd/bases/k6.io_testruns.yaml" "$K6_OPERATOR_CRD.tmp" && mv -f "$K6_OPERATOR_CRD.tmp" "$K6_OPERATOR_CRD"
+    rm -f "$K6_OPERATOR_CRD.unavailable"
+    ok "k6-operator CRD" "done: $K6_OPERATOR_CRD (github.com/grafana/k6-operator@$K6_OPERATOR_VERSION)"
+  elif [ -n "$refusal" ]; then
+    printf '%s (%s)\n' "$refusal" "$(date -u +%F)" >"$K6_OPERATOR_CRD.unavailable"
+    printf '– %-22s %s (%s)\n' "k6-operator CRD" "not available: the Go module proxy refused github.com/grafana/k6-operator@$K6_OPERATOR_VERSION; the export's CRD test reports itself not run until the CRD is at $K6_OPERATOR_CRD or HARNESS_K6_OPERATOR_CRD names one (kubectl get crd testruns.k6.io -o yaml), see $LOGS/k6-operator-crd.log" "$(elapsed)"
+  else
+    printf '– %-22s %s (%s)\n' "k6-operator CRD" "not fetched (see $LOGS/k6-operator-crd.log); only the export's CRD test needs it, and fails saying so; run set-up again" "$(elapsed)"
+  fi
+fi
+
 # 4b. sockudo, the peer server (docs/servers.md): `cargo install` takes 12-15 minutes on 2 cores, so
 # it runs in the background at the lowest CPU priority while the rest of set-up and the tests go on;
 # what needs it waits for it (harness/servers/sockudo-binary.ts). HARNESS_SKIP_SOCKUDO=1 skips it.
