@@ -1,5 +1,5 @@
 import type { Labels } from '../scenario/conditions.ts';
-import { newHistogram, recordMs, type Histogram } from './histogram.ts';
+import { addEncoded, newHistogram, recordMs, type Histogram } from './histogram.ts';
 
 // Per-second series keyed by metric + labels (Prometheus-style). Second s covers [s, s+1) of replay
 // time. Queries sum every series whose labels match a filter, which is what gives the merged view
@@ -68,6 +68,14 @@ export class SeriesStore {
     let h = s.values[second];
     if (!h) s.values[second] = h = newHistogram();
     recordMs(h, ms);
+  }
+
+  /** Adds a second's worth of values recorded elsewhere (histogram.ts encoding), as if each had been recorded here. */
+  recordEncoded(metric: string, labels: Labels, second: number, encoded: { hdr: string; min: number; max: number }): void {
+    const s = this.series(this.trends, metric, labels, second);
+    let h = s.values[second];
+    if (!h) s.values[second] = h = newHistogram();
+    addEncoded(h, encoded.hdr, encoded.min, encoded.max);
   }
 
   /** Per-second sum of every matching counter series. */
