@@ -9,6 +9,14 @@ export function newHistogram(): Histogram {
   return hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
 }
 
+/**
+ * The same buckets in a plain array: for the short-lived merges of a query (a window, a trailing
+ * alert window). Adding into and reading a packed histogram costs a lookup per bucket; this does not.
+ */
+export function newMergeHistogram(): Histogram {
+  return hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+}
+
 /** The value a millisecond reading is recorded as. */
 const toUs = (ms: number): number => Math.max(1, Math.round(ms * 1000));
 
