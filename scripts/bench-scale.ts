@@ -33,6 +33,7 @@ interface Row {
   events: number;
   byType: Record<string, number>;
   judgeS: number;
+  judgeCpuS: number;
   replayWallS: number;
 }
 
@@ -76,11 +77,18 @@ async function benchOne(connections: number): Promise<Row> {
     const { events, byType } = await historyCounts(history);
     const obs = await observe(readHistoryFile(history));
     const peakOpen = Math.max(0, ...obs.metrics.gauge('connections').map((v) => v ?? 0));
-    // Judging as a person re-judging the run does it: a fresh `harness report` process, wall time.
+    // Judging as a person re-judging the run does it: a fresh `harness report` process. Its wall time
+    // moves with whatever else the machine runs; its CPU time much less.
+    const judgeUsageFile = join(out, 'judge-usage.json');
     const judgeStarted = performance.now();
-    const report = await promisify(execFile)(process.execPath, [BIN, 'report', summary.runDir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch((e: { code?: number; stdout?: string }) => e);
+    const report = await promisify(execFile)(process.execPath, ['--import', USAGE_HOOK, BIN, 'report', summary.runDir], {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_SCALE_USAGE_FILE: judgeUsageFile },
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((e: { code?: number; stdout?: string }) => e);
     const judgeS = (performance.now() - judgeStarted) / 1000;
     if (!report.stdout?.includes('bench-scale/remediated')) throw new Error(`harness report ${summary.runDir} failed: ${JSON.stringify(report).slice(0, 500)}`);
+    const judgeUsage = JSON.parse(await readFile(judgeUsageFile, 'utf8')) as NodeJS.ResourceUsage;
     return {
       connections,
       peakOpen,
@@ -91,6 +99,7 @@ async function benchOne(connections: number): Promise<Row> {
       events,
       byType,
       judgeS,
+      judgeCpuS: (judgeUsage.userCPUTime + judgeUsage.systemCPUTime) / 1e6,
       replayWallS,
     };
   } finally {
@@ -107,10 +116,10 @@ for (const n of sizes) {
   console.error(`  ${JSON.stringify(row)}`);
 }
 const f = (n: number, d = 1) => n.toFixed(d);
-console.log('| connections | open at peak (pods) | verdict | harness RSS peak (MB) | harness CPU (s) | history (MB) | history events | judging (s) | replay wall (s) |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| connections | open at peak (pods) | verdict | harness RSS peak (MB) | harness CPU (s) | history (MB) | history events | judging wall (s) | judging CPU (s) | replay wall (s) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.connections} | ${r.peakOpen} | ${r.verdict} | ${f(r.rssMb, 0)} | ${f(r.cpuS)} | ${f(r.historyMb, 2)} | ${r.events} | ${f(r.judgeS)} | ${f(r.replayWallS, 0)} |`);
+  console.log(`| ${r.connections} | ${r.peakOpen} | ${r.verdict} | ${f(r.rssMb, 0)} | ${f(r.cpuS)} | ${f(r.historyMb, 2)} | ${r.events} | ${f(r.judgeS)} | ${f(r.judgeCpuS)} | ${f(r.replayWallS, 0)} |`);
 }
 for (const r of rows) console.log(`events at ${r.connections}: ${Object.entries(r.byType).sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} ${n}`).join(', ')}`);
 
