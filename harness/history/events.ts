@@ -108,7 +108,36 @@ const schemas = [
     /** Connections open on this pod, per transport. */
     connections: z.partialRecord(transportSchema, z.int().nonnegative()).default({}),
   }),
+  /** One k6 sample. Histories before k6.aggregate recorded every sample so; they still judge alike. */
   z.object({ type: z.literal('k6.point'), t, metric: z.string(), value: z.number(), tags: z.record(z.string(), z.string()).default({}) }),
+  /**
+   * The k6 samples that arrived in one second of history time, per metric and tag set, written once
+   * the second has closed. Its size grows with seconds x series, not with connections: at 10,000
+   * sockets one event per sample would be most of the history.
+   */
+  z.object({
+    type: z.literal('k6.aggregate'),
+    t,
+    /** The samples arrived in [second, second + 1) s of history time. */
+    second: z.int().nonnegative(),
+    /** History time of the first and the last sample aggregated (the k6 stream was heard from then). */
+    firstMs: t,
+    lastMs: t,
+    series: z
+      .array(
+        z.object({
+          metric: z.string(),
+          tags: z.record(z.string(), z.string()).default({}),
+          count: z.int().positive(),
+          sum: z.number(),
+          min: z.number(),
+          max: z.number(),
+          /** Trends only: the values' HDR histogram (metrics/histogram.ts layout), compressed base64. */
+          hdr: z.string().optional(),
+        }),
+      )
+      .min(1),
+  }),
   z.object({ type: z.literal('probe.sent'), t, probe: z.string(), transport: transportSchema, ...where, seq: z.int().nonnegative() }),
   z.object({
     type: z.literal('probe.received'),

@@ -21,6 +21,8 @@ export interface K6Point {
  * group…); the custom tags the scripts set remain. The TestRuns `harness export` writes keep the same.
  */
 export const K6_SYSTEM_TAGS = 'status,method,name,scenario,expected_response,error_code';
+/** How each sample line of k6's JSON output starts: its metric's name follows. */
+const SAMPLE_PREFIX = '{"metric":"';
 
 /** k6's documented exit codes that the harness distinguishes. */
 export const K6_EXIT = {
@@ -48,6 +50,8 @@ export interface K6RunOptions {
   /** Further `k6 run` flags, placed before the script (e.g. an execution segment: k6-segments.ts). */
   args?: readonly string[];
   onPoint?: (point: K6Point) => void;
+  /** Metrics whose samples are skipped before parsing (k6 cannot switch its built-ins off; a sample per message adds up). */
+  skipMetrics?: ReadonlySet<string>;
   /** Hard bound: k6 is killed if it runs longer than this, whatever the script says. */
   maxDurationS: number;
   signal?: AbortSignal;
@@ -87,7 +91,8 @@ export function runK6(opts: K6RunOptions): Promise<K6Result> {
   const stderrTail: string[] = [];
 
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{"metric"')) return; // metric declarations carry no sample
+    if (!line.startsWith(SAMPLE_PREFIX)) return; // metric declarations carry no sample
+    if (opts.skipMetrics?.has(line.slice(SAMPLE_PREFIX.length, line.indexOf('"', SAMPLE_PREFIX.length)))) return;
     let parsed: { metric: string; data: { time: string; value: number; tags?: Record<string, string> } };
     try {
       parsed = JSON.parse(line) as typeof parsed;

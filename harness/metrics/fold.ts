@@ -2,6 +2,7 @@ import type { EventMatcher } from '../scenario/conditions.ts';
 import type { EventOf, HistoryEvent } from '../history/events.ts';
 import { reasonKey } from '../history/events.ts';
 import { matcherKey, matchesEvent } from '../history/event-matcher.ts';
+import { isK6Trend } from '../scenario/metric-names.ts';
 import { DeliveryChecker, type DeliveryStreamSummary } from './delivery-checker.ts';
 import { EDGE, labels, secondOf } from './labels.ts';
 import { RestChecker, type RestSummary } from './rest-checker.ts';
@@ -94,7 +95,6 @@ export interface FoldOptions {
 }
 
 const WEBHOOK_PROBE_CLIENT = /^(.+)\/wh-\d+$/;
-const K6_TREND = /(_duration|_connecting|_waiting|_sending|_receiving|_blocked|_handshaking|latency)$/;
 
 export class MetricsFold {
   private readonly store = new SeriesStore();
@@ -125,10 +125,12 @@ export class MetricsFold {
   add(e: HistoryEvent): void {
     if (this.finished) throw new Error('MetricsFold: add() after finish()');
     this.count++;
-    if (e.t > this.endMs) this.endMs = e.t;
+    // An aggregate is written after the second it covers: what it saw happened from firstMs to lastMs.
+    const lastMs = e.type === 'k6.aggregate' ? e.lastMs : e.t;
+    if (lastMs > this.endMs) this.endMs = lastMs;
     for (const m of this.options.matchers ?? []) {
       const key = matcherKey(m);
-      if (this.firstMatch[key] === undefined && matchesEvent(e, m)) this.firstMatch[key] = e.t;
+      if (this.firstMatch[key] === undefined && matchesEvent(e, m)) this.firstMatch[key] = e.type === 'k6.aggregate' ? e.firstMs : e.t;
     }
     const sec = secondOf(e.t);
     switch (e.type) {
@@ -188,13 +190,24 @@ export class MetricsFold {
         this.podSample(e, sec);
         break;
       case 'k6.point': {
-        const l = labels({ deployment: e.tags.deployment, pod: e.tags.pod, transport: e.tags.transport });
+        const l = k6Labels(e.tags);
         this.sources.seen('k6', 'k6', {}, e.t);
         this.store.add('k6.points', {}, sec);
         this.store.add(`k6.${e.metric}`, l, sec, e.value);
-        if (K6_TREND.test(e.metric)) this.store.record(`k6.${e.metric}`, l, sec, e.value);
+        if (isK6Trend(e.metric)) this.store.record(`k6.${e.metric}`, l, sec, e.value);
         break;
       }
+      case 'k6.aggregate':
+        // The same series as its samples one by one would make (k6.point above).
+        this.sources.seen('k6', 'k6', {}, e.firstMs);
+        this.sources.seen('k6', 'k6', {}, e.lastMs);
+        for (const s of e.series) {
+          const l = k6Labels(s.tags);
+          this.store.add('k6.points', {}, e.second, s.count);
+          this.store.add(`k6.${s.metric}`, l, e.second, s.sum);
+          if (isK6Trend(s.metric) && s.hdr !== undefined) this.store.recordEncoded(`k6.${s.metric}`, l, e.second, { hdr: s.hdr, min: s.min, max: s.max });
+        }
+        break;
       case 'probe.sent':
         this.sources.seen('probe', e.probe, labels({ probe: e.probe, transport: e.transport, deployment: e.deployment }), e.t);
         this.delivery.sentEvent(e);
@@ -328,6 +341,9 @@ export class MetricsFold {
     for (const [transport, n] of Object.entries(connections)) this.store.set('connections', { ...l, transport }, sec, n ?? 0);
   }
 }
+
+/** The labels a k6 series is judged by: of its tags, where it ran and how. */
+const k6Labels = (tags: Record<string, string>) => labels({ deployment: tags.deployment, pod: tags.pod, transport: tags.transport });
 
 /** Fold a whole history (array, generator or NDJSON stream). */
 export async function observe(events: Iterable<HistoryEvent> | AsyncIterable<HistoryEvent>, options: FoldOptions = {}): Promise<Observation> {

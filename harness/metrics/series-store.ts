@@ -1,5 +1,5 @@
 import type { Labels } from '../scenario/conditions.ts';
-import { newHistogram, recordMs, type Histogram } from './histogram.ts';
+import { addEncoded, newHistogram, newMergeHistogram, recordMs, type Histogram } from './histogram.ts';
 
 // Per-second series keyed by metric + labels (Prometheus-style). Second s covers [s, s+1) of replay
 // time. Queries sum every series whose labels match a filter, which is what gives the merged view
@@ -70,6 +70,14 @@ export class SeriesStore {
     recordMs(h, ms);
   }
 
+  /** Adds a second's worth of values recorded elsewhere (histogram.ts encoding), as if each had been recorded here. */
+  recordEncoded(metric: string, labels: Labels, second: number, encoded: { hdr: string; min: number; max: number }): void {
+    const s = this.series(this.trends, metric, labels, second);
+    let h = s.values[second];
+    if (!h) s.values[second] = h = newHistogram();
+    addEncoded(h, encoded.hdr, encoded.min, encoded.max);
+  }
+
   /** Per-second sum of every matching counter series. */
   counter(metric: string, where?: Labels): number[] {
     const out = new Array<number>(this.durationS).fill(0);
@@ -121,11 +129,23 @@ export class SeriesStore {
       for (let i = a; i <= b; i++) {
         const h = s.values[i];
         if (!h) continue;
-        merged ??= newHistogram();
+        merged ??= newMergeHistogram();
         merged.add(h);
       }
     }
     return merged;
+  }
+
+  /** Per second, one merged histogram over the matching series (undefined: nothing recorded that second). */
+  trendPerSecond(metric: string, where?: Labels): (Histogram | undefined)[] {
+    const out = new Array<Histogram | undefined>(this.durationS).fill(undefined);
+    for (const s of this.matching(this.trends, metric, where)) {
+      s.values.forEach((h, i) => {
+        if (!h || i >= out.length) return;
+        (out[i] ??= newMergeHistogram()).add(h);
+      });
+    }
+    return out;
   }
 
   /** Distinct values of a label among a metric's series, e.g. every deployment that had connections. */

@@ -1,6 +1,6 @@
 import type { Labels } from '../scenario/conditions.ts';
 import { metricKind } from '../scenario/metric-names.ts';
-import { percentileMs } from './histogram.ts';
+import { newMergeHistogram, percentileMs } from './histogram.ts';
 import type { SeriesStore } from './series-store.ts';
 
 // Trailing-window statistics for alert rules, evaluated second by second over the metrics view.
@@ -31,9 +31,16 @@ export function trailingStat(store: SeriesStore, metric: string, where: Labels |
   const out: (number | null)[] = [];
   if (stat.startsWith('p')) {
     const p = Number(stat.slice(1));
+    // One running histogram slides over the seconds (add the second entering, subtract the one
+    // leaving): each second's histograms are read twice, not once per window they fall in.
+    const seconds = store.trendPerSecond(metric, where);
+    const running = newMergeHistogram();
     for (let s = 0; s < store.durationS; s++) {
-      const h = store.trend(metric, where, { from: s - windowS + 1, to: s + 1 });
-      out.push(h ? percentileMs(h, p) : null);
+      const entering = seconds[s];
+      const leaving = s - windowS >= 0 ? seconds[s - windowS] : undefined;
+      if (entering) running.add(entering);
+      if (leaving) running.subtract(leaving);
+      out.push(running.totalCount > 0 ? percentileMs(running, p) : null);
     }
     return out;
   }

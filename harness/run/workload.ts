@@ -1,5 +1,6 @@
 import type { History } from '../history/history.ts';
 import { APP } from '../load/app.ts';
+import { K6Aggregator } from '../load/k6-aggregator.ts';
 import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6Segmented, type K6SegmentedResult } from '../load/k6-segments.ts';
 import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
@@ -107,6 +108,8 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           channelPool: scenario.load.publish?.channels,
         });
       }
+      // Every k6 process feeds one aggregator: one k6.aggregate event per second for all of them.
+      const k6Samples = new K6Aggregator(history);
       const k6Started: Promise<K6SegmentedResult>[] = k6Runs(scenario).map((script) =>
         runK6Segmented({
           script: k6ScriptPath(script.script),
@@ -115,9 +118,8 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           // The hard bound: a script can never outlive the replay (plus a grace for its own teardown).
           maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
           signal,
-          onPoint: (p) => {
-            if (!K6_DROPPED_METRICS.has(p.metric)) history.record({ type: 'k6.point', metric: p.metric, value: p.value, tags: p.tags });
-          },
+          skipMetrics: K6_DROPPED_METRICS,
+          onPoint: (p) => k6Samples.add(p),
         }).then((r) => {
           r.instances.forEach((one, i) => {
             const which = r.instances.length > 1 ? ` (instance ${i + 1}/${r.instances.length})` : '';
@@ -137,6 +139,7 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
         stop: async () => {
           await stopClientsAndProbes();
           await Promise.allSettled(k6Started);
+          k6Samples.close();
         },
       };
     },

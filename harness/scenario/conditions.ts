@@ -12,10 +12,16 @@ export const labelsSchema = z.record(z.string(), z.string());
 export type Labels = z.infer<typeof labelsSchema>;
 
 /** The first history event of a type whose fields equal `where` (dotted paths allowed). */
-export const eventMatcherSchema = z.strictObject({
-  type: z.enum(HISTORY_EVENT_TYPES),
-  where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
+export const eventMatcherSchema = z
+  .strictObject({
+    type: z.enum(HISTORY_EVENT_TYPES),
+    where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  // The runtime writes k6 samples as per-second k6.aggregate events: a matcher on single samples would never match.
+  .refine((m) => m.type !== 'k6.point', {
+    path: ['type'],
+    message: 'k6 samples are recorded per second as k6.aggregate events, never as k6.point: use a metric condition over k6.<metric> instead',
+  });
 export type EventMatcher = z.infer<typeof eventMatcherSchema>;
 
 export const conditionSchema = z.discriminatedUnion('kind', [

@@ -62,6 +62,13 @@ export function metricKind(name: string): MetricKind | undefined {
   return undefined;
 }
 
+const K6_TREND = /(_duration|_connecting|_waiting|_sending|_receiving|_blocked|_handshaking|latency)$/;
+
+/** k6 metrics (by their k6 name) whose values are also kept as a distribution: timings. */
+export function isK6Trend(k6Metric: string): boolean {
+  return K6_TREND.test(k6Metric);
+}
+
 export function isTrendLike(name: string): boolean {
   return (TRENDS as readonly string[]).includes(name) || /^k6\.[\w.]+$/.test(name);
 }

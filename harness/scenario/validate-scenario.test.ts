@@ -228,6 +228,14 @@ describe('validateScenario: references inside conditions and filters', () => {
     expect(validationMessage(s)).toMatch(/^scenarios\/x\.ts: timeline\[2\]\.params\.condition\.metric: expected a known metric name/);
   });
 
+  it('wait.until on single k6 samples, which the runtime records per second', () => {
+    const s = base();
+    s.timeline.push({ at: 20, type: 'wait.until', target: 'edge', params: { condition: { kind: 'event', match: { type: 'k6.point', where: { metric: 'pusher_connected' } } }, timeoutS: 5 } });
+    expect(validationMessage(s)).toBe(
+      'scenarios/x.ts: timeline[2].params.condition.match.type: k6 samples are recorded per second as k6.aggregate events, never as k6.point: use a metric condition over k6.<metric> instead',
+    );
+  });
+
   it('a percentile alert stat on a counter', () => {
     const s = base();
     s.alerts.push({ id: 'p99-of-counter', title: 'x', rule: { kind: 'threshold', metric: 'connect.failures', stat: 'p99', op: '>', value: 1 } });

@@ -39,6 +39,7 @@ export const HISTORY_EVENT_TYPES = [
   'client.churned',
   'pod.sample',
   'k6.point',
+  'k6.aggregate',
   'probe.sent',
   'probe.received',
   'probe.rejoined',
