@@ -65,7 +65,9 @@ describe.skipIf(!hasK6)('a k6 run split over execution segments makes the load o
     cleanups.push(() => rest.close());
     const CHANNELS = 7;
     const SOCKETS = 300;
-    const env = { ...baseEnv(s), VUS: 6, SOCKETS_PER_VU: 50, DURATION_S: 5, RAMP_S: 1, CHANNELS, CHANNEL_KIND: 'presence', RECONNECT: 'false' };
+    // A socket whose connect fails (a busy 2-core machine) tries again soon, twice at most: the load
+    // compared is the sockets held, which a retried socket still is.
+    const env = { ...baseEnv(s), VUS: 6, SOCKETS_PER_VU: 50, DURATION_S: 5, RAMP_S: 1, CHANNELS, CHANNEL_KIND: 'presence', RECONNECT_DELAY_MS: 200, MAX_ATTEMPTS_PER_SOCKET: 3 };
     /** Each channel's subscriptions and presence users, as the server counts them. */
     const occupancy = async () =>
       Promise.all(
@@ -100,11 +102,10 @@ describe.skipIf(!hasK6)('a k6 run split over execution segments makes the load o
     expect(sum(single.points, 'pusher_subscribed')).toBe(SOCKETS);
     within1Percent(sum(split.points, 'pusher_connected'), connected);
     within1Percent(sum(split.points, 'pusher_subscribed'), sum(single.points, 'pusher_subscribed'));
-    expect(sum(split.points, 'pusher_connect_failures')).toBe(0);
     // Each process held its share (2 of the 6 VUs) and tagged its points with its instance.
     expect([1, 2, 3].map((i) => sum(split.points, 'pusher_connected', { instance: String(i) }))).toEqual([100, 100, 100]);
     expect(single.points.some((p) => 'instance' in p.tags)).toBe(false);
-    console.info(`ws-subscribers: pusher_connected ${connected} (1 process) / ${sum(split.points, 'pusher_connected')} (3 processes); per channel ${JSON.stringify(singleSeen?.map((c) => c.subscriptions))} / ${JSON.stringify(splitSeen?.map((c) => c.subscriptions))}`);
+    console.info(`ws-subscribers: pusher_connected ${connected} (1 process) / ${sum(split.points, 'pusher_connected')} (3 processes), connect failures retried ${sum(single.points, 'pusher_connect_failures')} / ${sum(split.points, 'pusher_connect_failures')}; per channel ${JSON.stringify(singleSeen?.map((c) => c.subscriptions))} / ${JSON.stringify(splitSeen?.map((c) => c.subscriptions))}`);
     // The same channels as one process, and no presence user twice (user ids from exec.vu.idInTest).
     expect(singleSeen).toBeDefined();
     expect(singleSeen!.every((c) => c.users === c.subscriptions && c.subscriptions > 0)).toBe(true);
