@@ -35,7 +35,8 @@ export const deploymentScale = defineAction({
     const edgeServers = edge
       ? await pollUntil(
           () => edge.serversOf(deployment),
-          (servers) => added.filter((a) => a.outcome === 'up').every((a) => servers.some((s) => s.server === a.pod && s.status.startsWith('UP'))),
+          // Up on every edge process, each with its own health checks.
+          (servers) => added.filter((a) => a.outcome === 'up').every((a) => edge.processes.every((p) => servers.some((s) => s.process === p.name && s.server === a.pod && s.status.startsWith('UP')))),
           10_000,
           ctx.signal,
         )
@@ -46,7 +47,7 @@ export const deploymentScale = defineAction({
       after: names,
       added,
       removed,
-      edgeServers: edgeServers.map((s) => ({ backend: s.backend, server: s.server, status: s.status })),
+      edgeServers: edgeServers.map((s) => ({ ...(edge!.processes.length > 1 ? { process: s.process } : {}), backend: s.backend, server: s.server, status: s.status })),
     };
   },
 });

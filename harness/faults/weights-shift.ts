@@ -1,10 +1,27 @@
 import { z } from 'zod';
+import type { PerEdgeProcess } from '../topology/edge.ts';
 import type { EdgeRoute } from '../topology/haproxy-config.ts';
 import { idSchema } from '../scenario/vocabulary.ts';
 import { defineAction, FaultError } from './fault.ts';
 import { gateConditions, gateSchema, passGate } from './gate.ts';
 
-/** Sets the edge weights (the reports' weighted DNS) and reads them back from HAProxy's live maps. */
+/**
+ * The read-back as evidence: `listener/route` → weights for a one-process edge; with several
+ * processes one entry per process and route (`edge-2 public/ws`), so each process's maps are shown.
+ */
+function readBackEntries(key: string, perProcess: PerEdgeProcess<Record<string, number>>, into: Record<string, Record<string, number>>): void {
+  const names = Object.keys(perProcess);
+  for (const name of names) into[names.length === 1 ? key : `${name} ${key}`] = perProcess[name]!;
+}
+
+/** Processes whose read-back differs from the first process's: an edge split in two minds. */
+function disagreeing(perProcess: PerEdgeProcess<Record<string, number>>): string[] {
+  const [first, ...rest] = Object.entries(perProcess);
+  const same = (a: Record<string, number>, b: Record<string, number>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  return rest.filter(([, w]) => !same(w, first![1])).map(([name]) => name);
+}
+
+/** Sets the edge weights (the reports' weighted DNS) on every edge process and reads them back from each one's live maps. */
 export const weightsShift = defineAction({
   type: 'weights.shift',
   target: 'edge',
@@ -25,7 +42,7 @@ export const weightsShift = defineAction({
     if (gate && !gate.passed) {
       const kept: Record<string, Record<string, number>> = {};
       for (const l of edge.spec.listeners) {
-        for (const route of Object.keys(l.routes) as EdgeRoute[]) kept[`${l.name}/${route}`] = await edge.readWeights(l.name, route);
+        for (const route of Object.keys(l.routes) as EdgeRoute[]) readBackEntries(`${l.name}/${route}`, await edge.readWeights(l.name, route), kept);
       }
       return { requested: params.weights, shifted: false, gate, readBack: kept };
     }
@@ -36,10 +53,13 @@ export const weightsShift = defineAction({
         // Only deployments already serving this route take part; others keep their place.
         const next = Object.fromEntries(Object.keys(current).map((d) => [d, params.weights[d] ?? current[d]!]));
         if (Object.values(next).every((w) => w === 0)) continue;
-        readBack[`${listener.name}/${route}`] = await edge.setWeights(listener.name, route, next);
+        const perProcess = await edge.setWeights(listener.name, route, next);
+        readBackEntries(`${listener.name}/${route}`, perProcess, readBack);
+        const split = disagreeing(perProcess);
+        if (split.length > 0) throw new FaultError(`edge processes ${split.join(', ')} read back other ${listener.name}/${route} weights than ${edge.processes[0]!.name}: ${JSON.stringify(perProcess)}`);
         ctx.state.setWeights(listener.name, route, next);
       }
     }
-    return { requested: params.weights, shifted: true, ...(gate ? { gate } : {}), readBack };
+    return { requested: params.weights, shifted: true, ...(gate ? { gate } : {}), ...(edge.processes.length > 1 ? { edgeProcesses: edge.processes.length } : {}), readBack };
   },
 });

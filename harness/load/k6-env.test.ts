@@ -20,6 +20,12 @@ describe('k6Env', () => {
     });
   });
 
+  it('gives one URL per edge process, comma-separated, when the edge has several', () => {
+    const env = k6Env('ws-subscribers.ts', { port: [4100, 4102, 4104], app: APP, vus: 1, durationS: 1 }, {});
+    expect(env.EDGE_WS).toBe('ws://127.0.0.1:4100,ws://127.0.0.1:4102,ws://127.0.0.1:4104');
+    expect(env.EDGE_HTTP).toBe('http://127.0.0.1:4100,http://127.0.0.1:4102,http://127.0.0.1:4104');
+  });
+
   it('refuses a parameter the script does not declare, naming it', () => {
     const misspelt = { RATE_PR_S: 5 } as unknown as K6ScriptParams<'rest-publish.ts'>;
     expect(() => k6Env('rest-publish.ts', { port: 1, app: APP, vus: 1, durationS: 1 }, misspelt)).toThrow(/k6 rest-publish\.ts: .*RATE_PR_S/);

@@ -23,8 +23,12 @@ export interface K6LoadBase {
 
 /** What the harness itself gives every script: where to send load, as whom, how much and for how long. */
 export interface K6RunBase extends K6LoadBase {
-  /** The loopback port the script targets: EDGE_HTTP and EDGE_WS. */
-  port: number;
+  /** The loopback port the script targets (EDGE_HTTP and EDGE_WS), or one per edge process (comma-separated lists). */
+  port: number | readonly number[];
+}
+
+function edgeUrls(scheme: 'http' | 'ws', port: number | readonly number[]): string {
+  return (typeof port === 'number' ? [port] : port).map((p) => `${scheme}://127.0.0.1:${p}`).join(',');
 }
 
 /** Throws naming the script and the problems, pointing at the table. */
@@ -40,7 +44,7 @@ function parsed(script: K6ScriptName, result: ZodSafeParseResult<unknown>): Reco
  * silently becoming the script's default). Values as k6 reads them: strings, booleans as true/false.
  */
 export function k6Env<S extends K6ScriptName>(script: S, base: K6RunBase, params: K6ScriptParams<S>): Record<string, string> {
-  return { EDGE_HTTP: `http://127.0.0.1:${base.port}`, EDGE_WS: `ws://127.0.0.1:${base.port}`, ...k6LoadEnv(script, base, params) };
+  return { EDGE_HTTP: edgeUrls('http', base.port), EDGE_WS: edgeUrls('ws', base.port), ...k6LoadEnv(script, base, params) };
 }
 
 /**

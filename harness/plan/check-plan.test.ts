@@ -98,6 +98,49 @@ describe('checkPlan', () => {
     expect(problems(malformed(() => {}))).toEqual([expect.stringMatching(/needs 24200 descriptors, two per proxied connection, over 20000 per process/)]);
   });
 
+  it('counts ws-subscribers.ts sockets per VU, not one per VU, and spreads clients and k6 over the edge processes', () => {
+    const bulk = malformed((s) => {
+      s.load.maxConnections = 20_000;
+      s.load.k6 = [{ script: 'ws-subscribers.ts', vus: 20, durationS: 10, params: { SOCKETS_PER_VU: 500 } }];
+      s.topology.edge.processes = 3;
+    });
+    const plan = planRun(variants(bulk)[0]!, 8000);
+    expect(plan.k6Connections).toBe(10_000);
+    expect(plan.edgeConnections).toBe(40 + 2 + 10_000);
+    // ceil(40 / 3) client sockets + ceil(10,000 / 3) k6 sockets + both probe connections on the first process.
+    expect(plan.edgeConnectionsPerProcess).toBe(14 + 3334 + 2);
+    const edges = plan.processes.filter((p) => p.kind === 'edge');
+    expect(edges.map((p) => p.name)).toEqual(['edge-1 (HAProxy)', 'edge-2 (HAProxy)', 'edge-3 (HAProxy)']);
+    expect(edges.every((p) => p.fds === 2 * 8000 + 200)).toBe(true);
+    expect(plan.containers.find((c) => c.name === 'edge (HAProxy)')?.count).toBe(3);
+    expect(plan.processes.find((p) => p.kind === 'k6')?.fds).toBe(10_000 + 20 + 200);
+    expect(problems(bulk)).toEqual([]);
+  });
+
+  it('refuses a plan that puts more than maxconn into one edge process, naming how many processes it needs', () => {
+    const bulk = (processes: number) =>
+      malformed((s) => {
+        s.load.maxConnections = 20_000;
+        s.load.k6 = [{ script: 'ws-subscribers.ts', vus: 20, durationS: 10, params: { SOCKETS_PER_VU: 600 } }];
+        s.topology.edge.processes = processes;
+      });
+    expect(problems(bulk(1))).toEqual([
+      'topology.edge.processes: 12042 connections through the edge at the peak (12042 in all: 20 clients × 2 socket(s), 2 probe connections, 12000 k6 sockets) are over one process\'s maxconn 8000: raise topology.edge.processes to 2 (one HAProxy process holds at most 8000), or lower the load',
+    ]);
+    expect(problems(bulk(2))).toEqual([]);
+    // Beyond what any number of processes can carry, the fix is the load or the bound.
+    const huge = malformed((s) => {
+      s.load.maxConnections = 100_000;
+      s.load.k6 = [{ script: 'ws-subscribers.ts', vus: 100, durationS: 10, params: { SOCKETS_PER_VU: 1000 } }];
+    });
+    expect(problems(huge)).toEqual(expect.arrayContaining([expect.stringMatching(/^load: 100042 connections through the edge .*HARNESS_MAX_EDGE_MAXCONN/)]));
+  });
+
+  it('refuses an edge.processes out of range with the range', () => {
+    expect(() => variants(malformed((s) => { s.topology.edge.processes = 0; }))).toThrow(/topology\.edge\.processes/);
+    expect(() => variants(malformed((s) => { s.topology.edge.processes = 9; }))).toThrow(/topology\.edge\.processes/);
+  });
+
   it('rejects a bound variable that is not a positive number', () => {
     vi.stubEnv('HARNESS_MAX_PODS', 'lots');
     expect(() => readBounds()).toThrow('HARNESS_MAX_PODS="lots": expected a positive number');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ScenarioIssue } from '../scenario/errors.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { MAX_EDGE_PROCESSES } from '../scenario/schema.ts';
 import { raiseHint, type Bound, type Bounds } from './bounds.ts';
 import { k6RunLoad, k6Runs } from './k6-runs.ts';
 import { FD_RESERVE, type RunPlan } from './run-plan.ts';
@@ -63,8 +64,11 @@ export function checkPlan(s: ResolvedScenario, plan: RunPlan, bounds: Bounds): S
   if (plan.edgeMaxconn * 2 + FD_RESERVE > bounds.fdsPerProcess.value) {
     add('topology.edge', `the edge's maxconn ${plan.edgeMaxconn} (${bounds.edgeMaxconn.env}) needs ${plan.edgeMaxconn * 2 + FD_RESERVE} descriptors, two per proxied connection, over ${bounds.fdsPerProcess.value} per process (${bounds.fdsPerProcess.env}): lower ${bounds.edgeMaxconn.env}`);
   }
-  if (plan.edgeConnections > plan.edgeMaxconn) {
-    add('load', `${plan.edgeConnections} connections through the edge at the peak (${plan.clients} clients × ${plan.socketsPerClient} socket(s), ${plan.probeConnections} probe connections, ${plan.k6Connections} k6 connections) are over its maxconn: ${raiseHint(bounds.edgeMaxconn)}, or lower load.clients.count`);
+  if (plan.edgeConnectionsPerProcess > plan.edgeMaxconn) {
+    const needed = edgeProcessesNeeded(plan);
+    const where = plan.edgeProcesses === 1 ? 'through the edge' : `through the busiest of ${plan.edgeProcesses} edge processes`;
+    const fix = needed === undefined ? `${raiseHint(bounds.edgeMaxconn)}, or lower load.clients.count` : `raise topology.edge.processes to ${needed} (one HAProxy process holds at most ${plan.edgeMaxconn}), or lower the load`;
+    add(plan.edgeProcesses === 1 && needed === undefined ? 'load' : 'topology.edge.processes', `${plan.edgeConnectionsPerProcess} connections ${where} at the peak (${plan.edgeConnections} in all: ${plan.clients} clients × ${plan.socketsPerClient} socket(s), ${plan.probeConnections} probe connections, ${plan.k6Connections} k6 connections) are over one process's maxconn ${plan.edgeMaxconn}: ${fix}`);
   }
   // The edge's descriptors follow from its maxconn, checked just above; k6's are checked per process.
   for (const p of plan.processes.filter((x) => x.kind !== 'edge' && x.kind !== 'k6')) {
@@ -114,6 +118,15 @@ function checkK6Processes(s: ResolvedScenario, plan: RunPlan, bounds: Bounds, ad
       `${p.name}${run.instances > 1 ? `, each of its ${run.instances} processes,` : ''} would need ${p.fds} file descriptors (${p.why}), over ${bounds.fdsPerProcess.value} per process (${bounds.fdsPerProcess.env}): ${split}`,
     );
   }
+}
+
+/** The fewest edge processes under which the busiest one stays within maxconn, if any within MAX_EDGE_PROCESSES. */
+export function edgeProcessesNeeded(plan: RunPlan): number | undefined {
+  const clientSockets = plan.clients * plan.socketsPerClient;
+  for (let n = 1; n <= MAX_EDGE_PROCESSES; n++) {
+    if (Math.ceil(clientSockets / n) + Math.ceil(plan.k6Connections / n) + plan.probeConnections <= plan.edgeMaxconn) return n;
+  }
+  return undefined;
 }
 
 function checkReferences(s: ResolvedScenario, add: (path: string, message: string) => void): void {

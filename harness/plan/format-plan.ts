@@ -10,7 +10,7 @@ export function formatPlan(plan: RunPlan, bounds: Bounds): string[] {
     `  pods          ${plan.pods.map((p) => `${p.deployment}/${p.index}`).join(', ') || '(none)'}; at the most ${vs(plan.peakPods, bounds.pods)}`,
     `  containers    ${plan.containers.map((c) => `${c.name} ×${c.count}${c.memoryMb ? ` (${c.memoryMb} MB)` : ''}`).join(', ')}; ${vs(plan.containerCount, bounds.containers)}`,
     `  memory        ${vs(plan.memoryMb, bounds.memoryMb)} MB of container limits`,
-    `  connections   ${plan.clients} clients × ${plan.socketsPerClient} socket(s) + ${plan.probeConnections} probe + ${plan.k6Connections} k6 (${plan.k6Vus} VUs) = ${plan.edgeConnections} through the edge; maxconn ${vs(plan.edgeMaxconn, bounds.edgeMaxconn)}${plan.limitCheckConnections > 0 ? `; ${plan.limitCheckConnections} more straight to pods from the limit checks` : ''}`,
+    `  connections   ${plan.clients} clients × ${plan.socketsPerClient} socket(s) + ${plan.probeConnections} probe + ${plan.k6Connections} k6 (${plan.k6Vus} VUs) = ${plan.edgeConnections} through the edge${plan.edgeProcesses > 1 ? ` over ${plan.edgeProcesses} processes, ${plan.edgeConnectionsPerProcess} on the busiest` : ''}; maxconn ${vs(plan.edgeMaxconn, bounds.edgeMaxconn)} per process${plan.limitCheckConnections > 0 ? `; ${plan.limitCheckConnections} more straight to pods from the limit checks` : ''}`,
     `  ports         ${plan.ports} on 127.0.0.1`,
     `  descriptors   per process, bound ${bounds.fdsPerProcess.value} (${bounds.fdsPerProcess.env}):`,
     ...plan.processes.map((p) => `                  ${p.name}${p.count !== undefined && p.count > 1 ? ` ×${p.count}` : ''}: ${p.fds}${p.count !== undefined && p.count > 1 ? ' each' : ''} (${p.why})`),

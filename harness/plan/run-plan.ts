@@ -47,6 +47,10 @@ export interface RunPlan {
   k6Connections: number;
   /** Connections through the edge at the peak: clients' sockets, probes and k6 connections. */
   edgeConnections: number;
+  /** HAProxy processes (topology.edge.processes): clients and k6 sockets spread over them in turn. */
+  edgeProcesses: number;
+  /** Connections the busiest edge process holds at the peak: the first, which also takes every probe. */
+  edgeConnectionsPerProcess: number;
   edgeMaxconn: number;
   processes: PlannedProcess[];
   /** Ports the run binds on 127.0.0.1: one per pod, edge listener and admin, Redis, Toxiproxy, receiver. */
@@ -102,7 +106,7 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
   const peakPods = Object.values(peak).reduce((a, b) => a + b, 0);
   const containers: RunPlan['containers'] = [
     ...t.deployments.map((d) => ({ name: `pods of ${d.name}`, count: peak[d.name]!, memoryMb: d.memoryMb })),
-    { name: 'edge (HAProxy)', count: 1, memoryMb: undefined },
+    { name: 'edge (HAProxy)', count: t.edge.processes, memoryMb: undefined },
   ];
   // Redis runs without a memory limit (the schema refuses topology.redis.memoryMb), so it is not counted.
   if (t.redis.enabled) containers.push({ name: 'Redis', count: 1, memoryMb: undefined });
@@ -120,6 +124,9 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
   const k6Connections = k6.reduce((sum, k) => sum + k.load.connections, 0);
   const clientSockets = clients * socketsPerClient;
   const edgeConnections = clientSockets + probes + k6Connections;
+  // Clients and k6 connections take the edge processes in turn; the probes all enter through the first.
+  const edgeProcesses = t.edge.processes;
+  const edgeConnectionsPerProcess = Math.ceil(clientSockets / edgeProcesses) + Math.ceil(k6Connections / edgeProcesses) + probes;
   // A pod may end up with every connection of the run (the others killed); its own cap bounds that.
   // A limit check's connections reach its own deployment's pod besides; a cap still bounds the total.
   const podPeak = (deployment: string, cap: number | undefined) => {
@@ -133,7 +140,12 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
       fds: clientSockets + probes + directTotal + FD_RESERVE,
       why: `${clients} clients × ${socketsPerClient} socket(s) + ${probes} probe connections${directTotal > 0 ? ` + ${directTotal} limit-check connections straight to pods` : ''}`,
     },
-    { kind: 'edge', name: 'edge (HAProxy)', fds: 2 * edgeMaxconn + FD_RESERVE, why: `maxconn ${edgeMaxconn} × 2 (client side and server side)` },
+    ...Array.from({ length: edgeProcesses }, (_, i): PlannedProcess => ({
+      kind: 'edge',
+      name: edgeProcesses === 1 ? 'edge (HAProxy)' : `edge-${i + 1} (HAProxy)`,
+      fds: 2 * edgeMaxconn + FD_RESERVE,
+      why: `maxconn ${edgeMaxconn} × 2 (client side and server side)${edgeProcesses > 1 ? `; ${i === 0 ? edgeConnectionsPerProcess : edgeConnectionsPerProcess - probes} connections at the peak` : ''}`,
+    })),
     ...t.deployments.map((d): PlannedProcess => ({
       kind: 'pod',
       name: `pod of ${d.name}`,
@@ -173,8 +185,10 @@ export function planRun(s: ResolvedScenario, edgeMaxconn: number): RunPlan {
     k6Vus: vus,
     k6Connections,
     edgeConnections,
+    edgeProcesses,
+    edgeConnectionsPerProcess,
     edgeMaxconn,
     processes,
-    ports: peakPods + 2 + (t.redis.enabled ? 1 : 0) + (t.links.length > 0 ? 1 + t.links.length : 0) + (t.webhooks.enabled ? 1 : 0),
+    ports: peakPods + 2 * edgeProcesses + (t.redis.enabled ? 1 : 0) + (t.links.length > 0 ? 1 + t.links.length : 0) + (t.webhooks.enabled ? 1 : 0),
   };
 }

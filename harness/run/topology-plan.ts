@@ -77,6 +77,7 @@ export function planTopology(
       healthCheck: { enabled: true, intervalMs: Math.round(t.edge.healthCheck.intervalS * 1000), fall: t.edge.healthCheck.fall, rise: t.edge.healthCheck.rise },
       // Checked against the descriptor budget before start (harness/plan/check-plan.ts).
       maxconn: readBounds().edgeMaxconn.value,
+      processes: t.edge.processes,
     },
     webhookUrl: ctx.webhookUrl,
     links: { redis: t.links.some((l) => l.upstream === 'redis') },

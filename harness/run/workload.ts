@@ -53,7 +53,8 @@ export function scenarioK6Env(scenario: ResolvedScenario, topology: StartedTopol
 
 /** Probe targets: the edge for unpinned probes, a pod of the deployment for pinned ones. */
 export function probeTargets(topology: StartedTopology): ProbeTargets {
-  const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)! };
+  // Probes are few: they enter through the first edge process (the load spreads over all of them).
+  const edge = { port: topology.edgePorts.get(PUBLIC_LISTENER)![0]! };
   // Prefer a pod that answered ready at start; a dead one still yields its endpoint (refusals are data).
   const pinned = (deployment: string) => {
     const pods = topology.pods(deployment);
@@ -98,7 +99,7 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
         population = startClientPopulation({
           history,
           app: APP,
-          target: { port: topology.edgePorts.get(PUBLIC_LISTENER)! },
+          target: topology.edgePorts.get(PUBLIC_LISTENER)!.map((port) => ({ port })),
           // Churn lasts to the end of the replay unless the scenario says otherwise, never into tear-down.
           clients: clients.churn ? { ...clients, churn: { ...clients.churn, toS: clients.churn.toS ?? scenario.durationS } } : clients,
           seed: opts.seed,

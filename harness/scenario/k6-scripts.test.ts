@@ -8,10 +8,10 @@ import { HARNESS_K6_PARAMS, K6_CHURN_PARAM_NAMES, K6_CHURN_SCRIPTS, K6_SCRIPT_NA
 
 const LOAD_DIR = resolve(import.meta.dirname, '../../scenarios/load');
 
-/** The env names a k6 source file reads: `__ENV.NAME`, `num('NAME', …)`, `loopbackUrl('NAME', …)`. */
+/** The env names a k6 source file reads: `__ENV.NAME`, `num('NAME', …)`, `loopbackUrls('NAME', …)`. */
 function envReads(source: string): Set<string> {
   const names = new Set<string>();
-  for (const m of source.matchAll(/__ENV\.([A-Z0-9_]+)|\b(?:num|loopbackUrl)\('([A-Z0-9_]+)'/g)) names.add((m[1] ?? m[2])!);
+  for (const m of source.matchAll(/__ENV\.([A-Z0-9_]+)|\b(?:num|loopbackUrls)\('([A-Z0-9_]+)'/g)) names.add((m[1] ?? m[2])!);
   return names;
 }
 

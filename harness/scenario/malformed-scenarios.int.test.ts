@@ -33,7 +33,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'churn-share-percent': { field: 'load.clients.churn.sharePerS', fix: /at most 0\.2 .*a share is a fraction: 5% is 0\.05, got 10/ },
   'clients-million': { field: 'load.clients.count', fix: /set HARNESS_MAX_CLIENTS to raise it/ },
   'clients-over-max-connections': { field: 'load.clients.count', fix: /lower the count or raise load\.maxConnections/ },
-  'connections-over-edge-maxconn': { field: 'load', fix: /HARNESS_MAX_EDGE_MAXCONN to raise it.*or lower load\.clients\.count/ },
+  'connections-over-edge-maxconn': { field: 'topology.edge.processes', fix: /raise topology\.edge\.processes to 2/ },
   'detection-alert-unknown': { field: 'slos[2].alert', fix: /expected an alert id \("pod-down"\)/ },
   'duplicate-deployment-name': { field: 'topology.deployments[1].name', fix: /expected a unique name/ },
   'duplicate-scenario-id': { field: 'id', fix: /_base\.ts: id: "malformed-base" is also the id of harness\/scenario\/fixtures\/malformed\/duplicate-scenario-id\.ts: give each scenario file its own id/, args: ['harness/scenario/fixtures/malformed/_base.ts'] },

@@ -52,6 +52,9 @@ export const deploymentSchema = z.strictObject({
     .optional(),
 });
 
+/** Edge processes per variant at the most: each is a container with its own health checks on every pod. */
+export const MAX_EDGE_PROCESSES = 8;
+
 export const edgeSchema = z.strictObject({
   /** `true`: http-keep-alive towards clients and servers; `false`: close after each response. */
   keepAlive: z.boolean().default(true),
@@ -60,6 +63,12 @@ export const edgeSchema = z.strictObject({
   healthCheck: z
     .object({ intervalS: positive.default(1), fall: z.int().positive().default(2), rise: z.int().positive().default(2) })
     .default({ intervalS: 1, fall: 2, rise: 2 }),
+  /**
+   * HAProxy processes, each with the same backends, weights and health checks on its own port;
+   * clients spread over them (as weighted DNS spread clients over load balancers). One process
+   * holds at most its maxconn (two descriptors per proxied connection, 20,000 per process).
+   */
+  processes: z.int({ error: `expected a whole number of edge processes in [1, ${MAX_EDGE_PROCESSES}]` }).min(1).max(MAX_EDGE_PROCESSES).default(1),
 });
 
 export const linkSchema = z.strictObject({

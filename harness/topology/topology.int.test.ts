@@ -84,7 +84,7 @@ describe('a started topology', () => {
   });
 
   it('sends new connections by the edge weights, and follows a live weight shift', async () => {
-    const port = topo.edgePorts.get('public')!;
+    const port = topo.edgePorts.get('public')![0]!;
     for (let i = 0; i < 6; i++) await connectThroughEdge(port);
     // Connections close right away, so count what each pod served via its own metrics is not possible;
     // instead hold sockets open and read the pods' connection gauges.
@@ -101,7 +101,7 @@ describe('a started topology', () => {
     expect(await podsCountOf('new')).toBe(0);
 
     const readBack = await topo.edge!.setWeights('public', 'ws', { old: 0, new: 100 });
-    expect(readBack).toEqual({ new: 100 });
+    expect(readBack).toEqual({ edge: { new: 100 } });
     await hold(10);
     expect(await podsCountOf('old')).toBe(10);
     expect(await podsCountOf('new')).toBe(10);
@@ -110,7 +110,7 @@ describe('a started topology', () => {
 
   it('keeps each HTTP-fallback session on one pod of a two-pod fallback deployment', async () => {
     // Stream, sends and polls of one session must reach the pod holding it, or subscribing fails.
-    const port = topo.edgePorts.get('public')!;
+    const port = topo.edgePorts.get('public')![0]!;
     const conns = await Promise.all(
       Array.from({ length: 6 }, () => connect({ endpoint: { port }, app: { key: 'harness-key', secret: 'harness-secret' }, transport: 'xhr_streaming', timeoutMs: 5000 })),
     );

@@ -39,6 +39,8 @@ export interface TopologySpec {
     listeners: { name: string; mode: EdgeMode; routes: Partial<Record<EdgeRoute, Record<string, number>>> }[];
     healthCheck: { enabled: boolean; intervalMs: number; fall: number; rise: number };
     maxconn: number;
+    /** HAProxy processes with the same backends and weights, each on its own ports (default 1). */
+    processes?: number;
   };
   /** Where the webhook dispatcher POSTs; the run layer starts the receiver first. */
   webhookUrl?: string;
@@ -61,7 +63,8 @@ export interface StartedTopology {
   podRedisUrl?: string;
   deployments: Map<string, StartedDeployment>;
   edge?: StartedEdge;
-  edgePorts: Map<string, number>;
+  /** Listener name → its port on each edge process, in process order. */
+  edgePorts: Map<string, number[]>;
   /** The pods of a deployment, or every pod. */
   pods(deployment?: string): StartedPod[];
   /** Starts a pod of a deployment from `spec`, or else its started spec. */
@@ -209,14 +212,18 @@ export async function startTopology(spec: TopologySpec): Promise<StartedTopology
       topo.deployments.set(dep.name, { spec: dep, pods });
     }
     if (spec.edge) {
-      const listeners = await Promise.all(spec.edge.listeners.map(async (l) => ({ ...l, port: await freePort() })));
-      for (const l of listeners) topo.edgePorts.set(l.name, l.port);
+      const ports: Record<string, number>[] = [];
+      for (let i = 0; i < (spec.edge.processes ?? 1); i++) {
+        ports.push(Object.fromEntries(await Promise.all(spec.edge.listeners.map(async (l) => [l.name, await freePort()] as const))));
+      }
+      for (const l of spec.edge.listeners) topo.edgePorts.set(l.name, ports.map((p) => p[l.name]!));
       topo.edge = await startEdge({
         image: spec.images.haproxy,
         runId: spec.runId,
         workDir: join(spec.workDir, 'edge'),
+        ports,
         spec: {
-          listeners,
+          listeners: spec.edge.listeners,
           deployments: spec.deployments.map((d) => ({
             name: d.name,
             pods: topo.pods(d.name).map((p) => ({ name: p.spec.name, port: p.spec.port })),

@@ -2,7 +2,8 @@
 // the bulk of the publishing load. Every OVERSIZED_EVERY-th request carries event data over the
 // 10 KB limit (413 expected). Outcomes are counted per VU and flushed once per REPORT_EVERY_MS.
 //
-// Parameters (__ENV): EDGE_HTTP (http://127.0.0.1:port, required), APP_ID, APP_KEY, APP_SECRET,
+// Parameters (__ENV): EDGE_HTTP (http://127.0.0.1:port, or several comma-separated: one per edge
+// process, each VU keeps one), APP_ID, APP_KEY, APP_SECRET,
 // VUS, DURATION_S, RATE_PER_S, PAYLOAD_BYTES, CHANNELS, CHANNEL_KIND, EVENT, OVERSIZED_EVERY,
 // KEEP_ALIVE (true|false), REPORT_EVERY_MS.
 import http from 'k6/http';
@@ -10,9 +11,11 @@ import crypto from 'k6/crypto';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { APP_KEY, APP_SECRET, loopbackUrl, num } from './lib/params.ts';
+import { APP_KEY, APP_SECRET, loopbackUrls, num } from './lib/params.ts';
 
-const EDGE_HTTP = loopbackUrl('EDGE_HTTP', 'http');
+const EDGES_HTTP = loopbackUrls('EDGE_HTTP', 'http');
+// Init code runs once per VU (__VU from 1): each VU keeps its keep-alive connections on one edge process.
+const EDGE_HTTP = EDGES_HTTP[__VU % EDGES_HTTP.length]!;
 const APP_ID = __ENV.APP_ID || '1';
 const VUS = Math.max(1, Math.floor(num('VUS', 1)));
 const DURATION_S = Math.max(1, num('DURATION_S', 30));

@@ -3,7 +3,8 @@
 // received events, and record connect failures and closes as tagged custom metrics. Message counts
 // are flushed once per REPORT_EVERY_MS per VU, never one sample per message.
 //
-// Parameters (__ENV): EDGE_WS (ws://127.0.0.1:port, required), APP_KEY, APP_SECRET, VUS,
+// Parameters (__ENV): EDGE_WS (ws://127.0.0.1:port, or several comma-separated: one per edge
+// process, each socket's attempts take them in turn), APP_KEY, APP_SECRET, VUS,
 // DURATION_S, SOCKETS_PER_VU, MAX_CONNECTIONS, CHANNELS, CHANNEL_KIND (public|private|presence),
 // RAMP_S, RECONNECT (true|false), RECONNECT_DELAY_MS, REPORT_EVERY_MS; churn (load.k6[].churn):
 // CHURN_SHARE_PER_S (0 = none; at most 0.2), CHURN_FROM_S, CHURN_TO_S, CHURN_AWAY_MS, SEED.
@@ -16,9 +17,9 @@ import { clearInterval, setInterval, setTimeout } from 'k6/timers';
 import crypto from 'k6/crypto';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { APP_KEY, APP_SECRET, loopbackUrl, num } from './lib/params.ts';
+import { APP_KEY, APP_SECRET, loopbackUrls, num } from './lib/params.ts';
 
-const EDGE_WS = loopbackUrl('EDGE_WS', 'ws');
+const EDGES_WS = loopbackUrls('EDGE_WS', 'ws');
 const VUS = Math.max(1, Math.floor(num('VUS', 1)));
 const DURATION_S = num('DURATION_S', 30);
 const MAX_CONNECTIONS = Math.max(1, Math.floor(num('MAX_CONNECTIONS', 5000)));
@@ -128,7 +129,9 @@ export default function (): void {
     if (stopping || Date.now() >= endAt || attempt >= MAX_ATTEMPTS_PER_SOCKET) return;
     attempts.add(1, TAGS);
     const started = Date.now();
-    const ws = new WebSocket(`${EDGE_WS}/app/${APP_KEY}?protocol=7&client=k6&version=8.4.0`);
+    // Round-robin over the edge processes, by socket and attempt: a retry tries the next edge.
+    const edge = EDGES_WS[((__VU - 1) * SOCKETS_PER_VU + slot + attempt) % EDGES_WS.length];
+    const ws = new WebSocket(`${edge}/app/${APP_KEY}?protocol=7&client=k6&version=8.4.0`);
     sockets[slot] = ws;
     let established = false;
     let lastError = '';

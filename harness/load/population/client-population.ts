@@ -17,8 +17,11 @@ export type ClientsSpec = NonNullable<Load['clients']>;
 export interface ClientPopulationOptions {
   history: History;
   app: AppCredentials;
-  /** Where clients connect: the edge (WebSocket and fallback routes on one listener). */
-  target: Endpoint;
+  /**
+   * Where clients connect: the edge (WebSocket and fallback routes on one listener), or one endpoint
+   * per edge process, each client's attempts taking them in turn from its own place in the list.
+   */
+  target: Endpoint | readonly Endpoint[];
   clients: ClientsSpec;
   seed: number;
   /** Starts are spread over this (the scenario's `load.ramp.upS`). */
@@ -52,7 +55,9 @@ export class PopulationBoundsError extends Error {
 }
 
 export function startClientPopulation(o: ClientPopulationOptions): StartedClientPopulation {
-  assertLoopback(o.target);
+  const targets: readonly Endpoint[] = Array.isArray(o.target) ? o.target : [o.target as Endpoint];
+  if (targets.length === 0) throw new PopulationBoundsError('target: expected at least one endpoint (an edge process)');
+  targets.forEach(assertLoopback);
   if (o.clients.count > o.maxConnections) {
     throw new PopulationBoundsError(`load.clients.count ${o.clients.count} is above load.maxConnections ${o.maxConnections}`);
   }
@@ -85,7 +90,7 @@ export function startClientPopulation(o: ClientPopulationOptions): StartedClient
       new PopulationClient(p, {
         history: o.history,
         app: o.app,
-        target: o.target,
+        targets,
         policy: o.clients.reconnect,
         signal: abort.signal,
         deadline: performance.now() + o.maxDurationS * 1000,

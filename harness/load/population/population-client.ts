@@ -41,7 +41,8 @@ export function emptyStats(clients: number): PopulationStats {
 export interface ClientEnv {
   history: History;
   app: AppCredentials;
-  target: Endpoint;
+  /** One per edge process; attempt n of client i goes to targets[(i + n) % length]. */
+  targets: readonly Endpoint[];
   policy: ReconnectPolicy;
   signal: AbortSignal;
   /** performance.now() after which no new attempt starts. */
@@ -89,7 +90,7 @@ export class PopulationClient {
       let conn: PusherConnection;
       try {
         conn = await connectRecorded(env.history, { client: plan.id, source: 'client' }, {
-          endpoint: env.target,
+          endpoint: env.targets[(plan.index + attempt) % env.targets.length]!,
           app: env.app,
           transport,
           timeoutMs: env.connectTimeoutMs,

@@ -9,6 +9,7 @@ export function num(name: string, fallback: number): number {
 }
 
 /**
+/**
  * True only in the bundle `harness export k6-operator` writes for a team's own cluster (an esbuild
  * `define`, harness/export/k6-bundle.ts); k6 running these files from here never has it.
  */
@@ -18,15 +19,20 @@ const FOR_CLUSTER = typeof HARNESS_EXPORTED_FOR_CLUSTER !== 'undefined' && HARNE
 /**
  * Load goes to this machine only: a wrong parameter must never aim it anywhere else. The exported
  * bundle aims at the cluster's edge the user named: any host, with or without TLS, no path.
+ * A comma-separated list (one URL per edge process): clients spread over them as weighted DNS spread
+ * clients over load balancers.
  */
-export function loopbackUrl(name: string, scheme: 'http' | 'ws'): string {
-  const url = __ENV[name] || '';
-  if (FOR_CLUSTER) {
-    if (!new RegExp(`^${scheme}s?://[A-Za-z0-9.-]+(:\\d+)?$`).test(url)) throw new Error(`${name}=${url}: expected ${scheme}[s]://<host>[:<port>], the cluster's edge`);
-    return url;
+export function loopbackUrls(name: string, scheme: 'http' | 'ws'): string[] {
+  const raw = __ENV[name] || '';
+  const urls = raw.split(',');
+  for (const url of urls) {
+    if (FOR_CLUSTER) {
+      if (!new RegExp(`^${scheme}s?://[A-Za-z0-9.-]+(:\\d+)?$`).test(url)) throw new Error(`${name}=${raw}: expected ${scheme}[s]://<host>[:<port>], the cluster's edge, or several separated by commas`);
+    } else if (!new RegExp(`^${scheme}://127\\.0\\.0\\.1:\\d+$`).test(url)) {
+      throw new Error(`${name}=${raw}: expected ${scheme}://127.0.0.1:<port>, or several separated by commas`);
+    }
   }
-  if (!new RegExp(`^${scheme}://127\\.0\\.0\\.1:\\d+$`).test(url)) throw new Error(`${name}=${url}: expected ${scheme}://127.0.0.1:<port>`);
-  return url;
+  return urls;
 }
 
 export const APP_KEY = __ENV.APP_KEY || 'app-key';
