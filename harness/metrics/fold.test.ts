@@ -146,6 +146,19 @@ describe('metrics fold', () => {
   });
 });
 
+describe('k6 outcome tags', () => {
+  it('keeps why a k6 connect failed or a socket closed, so an SLO can select on it', () => {
+    const m = observeSync([
+      { type: 'k6.point', t: 0, metric: 'pusher_connect_failures', value: 1, tags: { transport: 'ws', reason: 'http', code: '503', ignored: 'x' } },
+      { type: 'k6.point', t: 5, metric: 'pusher_closes', value: 1, tags: { transport: 'ws', abnormal: 'true', reason: 'close', code: '1006' } },
+      { type: 'k6.point', t: 9, metric: 'pusher_closes', value: 1, tags: { transport: 'ws', abnormal: 'false', reason: 'churn', code: '1000' } },
+    ]).metrics;
+    expect(m.counterTotal('k6.pusher_connect_failures', { reason: 'http', code: '503' })).toBe(1);
+    expect(m.counterTotal('k6.pusher_closes', { abnormal: 'true' })).toBe(1);
+    expect(m.counterTotal('k6.pusher_closes')).toBe(2);
+  });
+});
+
 describe('dropped connections', () => {
   it('counts only abnormal closes as drops, labelled like connect failures', () => {
     const m = observeSync([

@@ -343,7 +343,13 @@ export class MetricsFold {
 }
 
 /** The labels a k6 series is judged by: of its tags, where it ran and how. */
-const k6Labels = (tags: Record<string, string>) => labels({ deployment: tags.deployment, pod: tags.pod, transport: tags.transport });
+/**
+ * A k6 point's labels: where it went, and what the project's scripts tag an outcome with (why a
+ * connect failed or a socket closed, an answer's status), so an SLO can judge k6's clients as it
+ * judges the Node ones.
+ */
+const k6Labels = (tags: Record<string, string>) =>
+  labels({ deployment: tags.deployment, pod: tags.pod, transport: tags.transport, reason: tags.reason, code: tags.code, abnormal: tags.abnormal, status: tags.status });
 
 /** Fold a whole history (array, generator or NDJSON stream). */
 export async function observe(events: Iterable<HistoryEvent> | AsyncIterable<HistoryEvent>, options: FoldOptions = {}): Promise<Observation> {

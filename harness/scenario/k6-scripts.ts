@@ -46,7 +46,12 @@ export const K6_SCRIPT_PARAMS = {
     RAMP_S: z.number().nonnegative().optional(),
     /** Reopen a socket after it closed. Default true. */
     RECONNECT: z.boolean().optional(),
+    /** Delay before a socket reopens; with RECONNECT_MAX_DELAY_MS it doubles per failure in a row up to that. Default 1000. */
     RECONNECT_DELAY_MS: count.optional(),
+    /** The backoff's ceiling. Default RECONNECT_DELAY_MS (no growth). */
+    RECONNECT_MAX_DELAY_MS: count.optional(),
+    /** Each delay drawn uniformly below its ceiling (pusher-js-style jitter). Default false. */
+    RECONNECT_JITTER: z.boolean().optional(),
     /** Connection attempts per socket, the first included. Default 1000. */
     MAX_ATTEMPTS_PER_SOCKET: positiveInt.optional(),
     /** How often message counts are flushed. Default 1000. */

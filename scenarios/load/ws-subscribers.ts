@@ -6,7 +6,8 @@
 // Parameters (__ENV): EDGE_WS (ws://127.0.0.1:port, or several comma-separated: one per edge
 // process, each socket's attempts take them in turn), APP_KEY, APP_SECRET, VUS,
 // DURATION_S, SOCKETS_PER_VU, MAX_CONNECTIONS, CHANNELS, CHANNEL_KIND (public|private|presence),
-// RAMP_S, RECONNECT (true|false), RECONNECT_DELAY_MS, REPORT_EVERY_MS; churn (load.k6[].churn):
+// RAMP_S, RECONNECT (true|false), RECONNECT_DELAY_MS, RECONNECT_MAX_DELAY_MS, RECONNECT_JITTER
+// (true|false), REPORT_EVERY_MS; churn (load.k6[].churn):
 // CHURN_SHARE_PER_S (0 = none; at most 0.2), CHURN_FROM_S, CHURN_TO_S, CHURN_AWAY_MS, SEED.
 // Churn: each second of [CHURN_FROM_S, CHURN_TO_S) a seeded share of each VU's open sockets closes
 // cleanly (a user leaving) and reconnects CHURN_AWAY_MS later; counted as pusher_churned and as a
@@ -31,6 +32,11 @@ if (!['public', 'private', 'presence'].includes(CHANNEL_KIND)) throw new Error(`
 const RAMP_MS = num('RAMP_S', 0) * 1000;
 const RECONNECT = (__ENV.RECONNECT || 'true') === 'true';
 const RECONNECT_DELAY_MS = num('RECONNECT_DELAY_MS', 1000);
+// Backoff as pusher-js and the Node population's `backoff` strategy: the delay doubles with each
+// failure in a row up to RECONNECT_MAX_DELAY_MS (default: no growth), drawn uniformly below it with
+// jitter. An established connection starts the count over.
+const RECONNECT_MAX_DELAY_MS = Math.max(RECONNECT_DELAY_MS, num('RECONNECT_MAX_DELAY_MS', RECONNECT_DELAY_MS));
+const RECONNECT_JITTER = (__ENV.RECONNECT_JITTER || 'false') === 'true';
 const REPORT_EVERY_MS = Math.max(100, num('REPORT_EVERY_MS', 1000));
 const MAX_ATTEMPTS_PER_SOCKET = Math.max(1, Math.floor(num('MAX_ATTEMPTS_PER_SOCKET', 1000)));
 const CHURN_SHARE_PER_S = num('CHURN_SHARE_PER_S', 0);
@@ -120,6 +126,8 @@ export default function (): void {
   const sockets: (WebSocket | undefined)[] = [];
   /** Slots whose next close is churn: counted apart and reconnected after CHURN_AWAY_MS. */
   const leaving: boolean[] = [];
+  /** Failed attempts in a row per slot (the backoff's exponent). */
+  const failedInRow: number[] = [];
   const random = seededRandom(SEED * 7919 + vu);
   const startedAt = Date.now();
   let messages = 0;
@@ -130,7 +138,7 @@ export default function (): void {
     attempts.add(1, TAGS);
     const started = Date.now();
     // Round-robin over the edge processes, by socket and attempt: a retry tries the next edge.
-    const edge = EDGES_WS[((__VU - 1) * SOCKETS_PER_VU + slot + attempt) % EDGES_WS.length];
+    const edge = EDGES_WS[((vu - 1) * SOCKETS_PER_VU + slot + attempt) % EDGES_WS.length];
     const ws = new WebSocket(`${edge}/app/${APP_KEY}?protocol=7&client=k6&version=8.4.0`);
     sockets[slot] = ws;
     let established = false;
@@ -145,6 +153,7 @@ export default function (): void {
       const frame = JSON.parse(text) as { event?: string; data?: unknown };
       if (frame.event === 'pusher:connection_established' && !established) {
         established = true;
+        failedInRow[slot] = 0;
         connected.add(1, TAGS);
         connectTime.add(Date.now() - started, TAGS);
         const data = JSON.parse(String(frame.data)) as { socket_id: string };
@@ -170,7 +179,11 @@ export default function (): void {
       if (sockets[slot] === ws) sockets[slot] = undefined;
       // A user who left comes back as a new session (attempts start over).
       if (churn && !stopping) setTimeout(() => open(slot, 0), CHURN_AWAY_MS);
-      else if (RECONNECT && !stopping) setTimeout(() => open(slot, attempt + 1), RECONNECT_DELAY_MS);
+      else if (RECONNECT && !stopping) {
+        if (!established) failedInRow[slot] = (failedInRow[slot] ?? 0) + 1;
+        const ceiling = Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_DELAY_MS * 2 ** Math.max(0, (failedInRow[slot] ?? 0) - 1));
+        setTimeout(() => open(slot, attempt + 1), RECONNECT_JITTER ? Math.floor(random() * ceiling) : ceiling);
+      }
     });
   };
 
