@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/index.ts';
+import { defineScenario, type ScenarioBody } from '../harness/index.ts';
 
 // 2021-09, EU: a gradual roll-out to a new deployment whose pods refuse WebSocket connections over a
 // small per-pod cap. Refused clients retry, land on the old deployment or fall back to the HTTP
@@ -63,6 +63,111 @@ const FALLBACK_COST_MS = '200';
  * that the queue's boundary can be checked on one that no pinned probe uses.
  */
 const FALLBACK_FIXED = { maxConcurrent: 8, queueLimit: 40, costMs: Number(FALLBACK_COST_MS) };
+
+// ---------------------------------------------------------------------------------------------------
+// At scale (`harness run connection-limit --variant at-scale`): the same roll-out with 10,000+
+// connections. The bulk is k6 (ws-subscribers.ts, many sockets per VU, retrying with pusher-js's
+// backoff); the Node population keeps the 560 clients whose behaviour the SLOs judge (backoff, HTTP
+// fallback after two failures, which is what saturates the fallback). Memory is the server's natural
+// cost (this scenario never padded it). Two edge processes: one HAProxy cannot proxy 10,000
+// connections within 20,000 descriptors (docs/scaling-this-machine.md).
+
+const AT_SCALE = {
+  nodeClients: CLIENTS,
+  /** k6: 20 VUs × 500 sockets, each VU opening its sockets evenly over the arrival period. */
+  k6Vus: 20,
+  socketsPerVu: 500,
+};
+const AT_SCALE_K6_SOCKETS = AT_SCALE.k6Vus * AT_SCALE.socketsPerVu;
+const AT_SCALE_CLIENTS = AT_SCALE.nodeClients + AT_SCALE_K6_SOCKETS;
+/** 10,560 / 560: caps scale with the clients, so each step of the roll-out meets them as in the base. */
+const AT_SCALE_FACTOR = AT_SCALE_CLIENTS / CLIENTS;
+/**
+ * The defect at scale: 4 × 18.9 ≈ 76 per pod. The first 10% step brings 10% of 151 arrivals/s to
+ * new: its 2 × 76 are full within about 10 s, as the base's 2 × 4 at 0.8/s.
+ */
+const NEW_POD_CAP_AT_SCALE = Math.ceil(NEW_POD_CAP * AT_SCALE_FACTOR);
+/**
+ * Fixed at scale: the whole region on the 2 new pods is 5,280 each; 6,000 keeps 14% headroom and
+ * stays well inside the 20,000 descriptors a pod's process may open (the base's 1,000 for 280 each
+ * would be 19,000 at this scale: over what one process can hold).
+ */
+const NEW_POD_CAP_FIXED_AT_SCALE = 6000;
+/** HAProxy processes: 10,000 k6 sockets + 560 clients × 2 sockets spread over 2 → about 5,570 each (maxconn 8,000). */
+const AT_SCALE_EDGE = { processes: 2 };
+/** The load's own bound (not a pod's cap): every client and socket of the run, with room for the probes. */
+const AT_SCALE_MAX_CONNECTIONS = 12_000;
+/** Replay length at scale: the roll-out and the arrivals (70 s) plus 5 s, as the base incident. */
+const AT_SCALE_DURATION_S = 75;
+
+/** The k6 bulk: arrivals as the Node clients', reconnecting as pusher-js does (the Node clients' backoff). */
+const AT_SCALE_K6 = [
+  {
+    script: 'ws-subscribers.ts' as const,
+    vus: AT_SCALE.k6Vus,
+    durationS: AT_SCALE_DURATION_S,
+    params: {
+      SOCKETS_PER_VU: AT_SCALE.socketsPerVu,
+      CHANNELS: 100,
+      RAMP_S: ARRIVALS_S,
+      RECONNECT: true,
+      RECONNECT_DELAY_MS: 300,
+      RECONNECT_MAX_DELAY_MS: 3000,
+      RECONNECT_JITTER: true,
+    },
+  },
+];
+
+/** The remediation's alerts: the merged view of old + new + fallback, and one per fallback probe. */
+const REMEDIATED_ALERTS: ScenarioBody['alerts'] = [
+  {
+    id: 'merged-connect-failures',
+    title: 'Client connection failures > 5%, old + new + fallback together',
+    rule: {
+      kind: 'ratio',
+      numerator: { metric: 'connect.failures', where: { source: 'client' } },
+      denominator: { metric: 'connect.attempts', where: { source: 'client' } },
+      op: '>',
+      value: 0.05,
+      windowS: 5,
+    },
+    forS: 2,
+  },
+  {
+    id: 'fallback-polling-latency',
+    title: 'Fallback probe (xhr_polling) latency p99 > 1.5 s',
+    rule: { kind: 'threshold', metric: 'delivery.latency', where: { probe: 'fallback-polling' }, stat: 'p99', op: '>', value: 1500, windowS: 5 },
+    forS: 2,
+  },
+  {
+    id: 'fallback-streaming-latency',
+    title: 'Fallback probe (xhr_streaming) latency p99 > 1 s',
+    rule: { kind: 'threshold', metric: 'delivery.latency', where: { probe: 'fallback-streaming' }, stat: 'p99', op: '>', value: 1000, windowS: 5 },
+    forS: 2,
+  },
+];
+
+/** The bulk judged like the Node clients, on its own k6.pusher_* counters. */
+const AT_SCALE_K6_SLOS = [
+  {
+    id: 'k6-conn-success',
+    title: 'k6 connection attempts (the bulk) that succeeded',
+    why: 'As `conn-success`, for the 10,000 k6 sockets: a healthy region connects nearly every attempt at the first try; 95% leaves room for the odd timeout. Refused over the cap, a socket retries and fails again while the weights send it to new.',
+    kind: 'ratio' as const,
+    numerator: { metric: 'k6.pusher_connected' },
+    denominator: { metric: 'k6.pusher_connect_attempts' },
+    threshold: 'rate>=0.95',
+  },
+  {
+    id: 'k6-drops',
+    title: 'Share of established k6 connections that were dropped',
+    why: 'A cap refuses new connections; it must never drop established ones. 1% allows a stray error.',
+    kind: 'ratio' as const,
+    numerator: { metric: 'k6.pusher_closes', where: { abnormal: 'true' } },
+    denominator: { metric: 'k6.pusher_connected' },
+    threshold: 'rate<=0.01',
+  },
+];
 
 export default defineScenario({
   id: 'connection-limit',
@@ -244,6 +349,58 @@ export default defineScenario({
         'new deployment’s own metrics, and no alert reads the fallback probes.',
       expect: { breach: ['conn-success', 'fallback-latency', 'detection'] },
     },
+    'incident-at-scale': {
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${AT_SCALE.nodeClients} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes; new pods capped at ${NEW_POD_CAP_AT_SCALE} WebSocket connections each (the base's 4, scaled with the clients); the fallback and the alert as in the incident.`,
+      expect: { breach: ['conn-success', 'fallback-latency', 'detection', 'k6-conn-success'] },
+      topology: {
+        deployments: [{ name: 'new', maxConnections: NEW_POD_CAP_AT_SCALE }],
+        edge: AT_SCALE_EDGE,
+      },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_K6 },
+      slos: AT_SCALE_K6_SLOS,
+    },
+    'remediated-at-scale': {
+      expect: { hold: 'all' },
+      description: `At scale, the remediation: the cap sized for the region (${NEW_POD_CAP_FIXED_AT_SCALE.toLocaleString('en')} per new pod), the fallback eight at a time on two pods with its bounded queue, the merged-view and per-fallback-probe alerts. No churn and no cap fill (docs/scenarios/connection-limit.md, "At scale").`,
+      topology: {
+        deployments: [
+          { name: 'new', maxConnections: NEW_POD_CAP_FIXED_AT_SCALE },
+          {
+            name: 'fallback',
+            replicas: 2,
+            env: {
+              FALLBACK_MAX_CONCURRENT: String(FALLBACK_FIXED.maxConcurrent),
+              FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS,
+              FALLBACK_QUEUE_LIMIT: String(FALLBACK_FIXED.queueLimit),
+            },
+          },
+        ],
+        edge: AT_SCALE_EDGE,
+      },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_K6 },
+      // The fallback queue's boundary is checked as in the remediation (48 requests: cheap at any
+      // scale), and the new pods' subscriber rejoins its channel every 3 s. The cap fill is left out:
+      // at 6,000 it would put 6,000 more sockets into the harness's own process, which at scale holds
+      // only the behaviour clients; the cap's enforcement is the same code at 1,000 (remediated).
+      probes: [
+        { kind: 'fallback-queue', id: 'fallback-queue', deployment: 'fallback', ...FALLBACK_FIXED, atS: 15 },
+        { kind: 'delivery', id: 'new-ws', transport: 'ws', deployment: 'new', ratePerS: 5, rejoinEveryS: 3 },
+      ],
+      slos: [
+        { id: 'detection', alert: 'merged-connect-failures' },
+        {
+          id: 'fallback-queue-boundary',
+          title: 'A fallback pod admits 8 served + 40 waiting requests, refuses the next with 503, and serves its queue in arrival order',
+          why: 'As in the remediation: the surge is absorbed by serving eight at once and queueing a bounded number; checked exactly at the value, refused as HTTP 503 (fallback_queue).',
+          kind: 'limit',
+          probe: 'fallback-queue',
+          refusal: 'http:503',
+          threshold: 'value<=0',
+        },
+        ...AT_SCALE_K6_SLOS,
+      ],
+      alerts: REMEDIATED_ALERTS,
+    },
     remediated: {
       description:
         'The cap sized for the whole region; the fallback serves eight requests at once per pod on two pods, with a queue bounded ' +
@@ -328,33 +485,7 @@ export default defineScenario({
           },
         ],
       },
-      alerts: [
-        {
-          id: 'merged-connect-failures',
-          title: 'Client connection failures > 5%, old + new + fallback together',
-          rule: {
-            kind: 'ratio',
-            numerator: { metric: 'connect.failures', where: { source: 'client' } },
-            denominator: { metric: 'connect.attempts', where: { source: 'client' } },
-            op: '>',
-            value: 0.05,
-            windowS: 5,
-          },
-          forS: 2,
-        },
-        {
-          id: 'fallback-polling-latency',
-          title: 'Fallback probe (xhr_polling) latency p99 > 1.5 s',
-          rule: { kind: 'threshold', metric: 'delivery.latency', where: { probe: 'fallback-polling' }, stat: 'p99', op: '>', value: 1500, windowS: 5 },
-          forS: 2,
-        },
-        {
-          id: 'fallback-streaming-latency',
-          title: 'Fallback probe (xhr_streaming) latency p99 > 1 s',
-          rule: { kind: 'threshold', metric: 'delivery.latency', where: { probe: 'fallback-streaming' }, stat: 'p99', op: '>', value: 1000, windowS: 5 },
-          forS: 2,
-        },
-      ],
+      alerts: REMEDIATED_ALERTS,
     },
   },
 });

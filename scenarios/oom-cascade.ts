@@ -1,3 +1,4 @@
+import { memoryLimitMb } from '../harness/capacity/plan.ts';
 import { podMemoryFit, sizePodMemoryMb } from '../harness/capacity/sizing.ts';
 import { defineScenario } from '../harness/index.ts';
 
@@ -64,6 +65,92 @@ const MEMORY_WINDOW = { from: 60, to: REMEDIATED_DURATION_S };
  */
 const LIVE_HEAP_ENV = { LIVE_HEAP_SAMPLE_MS: '2000' };
 const LIVE_HEAP_MIN_SAMPLES = 12;
+
+// ---------------------------------------------------------------------------------------------------
+// At scale (`harness run oom-cascade --variant at-scale`): the same story with 10,000+ connections
+// and the server's natural per-connection memory (no RETAINED_BYTES_PER_CONNECTION padding), so the
+// cascade happens because real connections filled real pods. The bulk is k6 (ws-subscribers.ts, many
+// sockets per VU); the Node population keeps the 450 clients whose behaviour the SLOs judge
+// (immediate retries, fallback after 7 failures). Two edge processes: one HAProxy cannot proxy
+// 10,000 connections within 20,000 descriptors (docs/scaling-this-machine.md).
+
+/**
+ * NATURAL FIT, MEASURED HERE; NOT YET A COMMITTED MODEL. One pod (0.5 CPU, no padding), k6 sockets
+ * straight to it, each subscribed to one public channel, no messages; the pod sampler's working set
+ * against its connection gauge, 0 → 6,000 connections over 30 s, then held (docs/scenarios/oom-cascade.md,
+ * "At scale"). Replace with the natural capacity model (a model file beside capacity/model.json)
+ * through podMemoryFit/sizePodMemoryMb once it is committed.
+ */
+const NATURAL_WS_FIT = { baseMb: 24, perConnectionKb: 7 };
+
+const AT_SCALE = {
+  /** The Node clients whose reconnect and fallback behaviour the SLOs judge (as in the base). */
+  nodeClients: CLIENTS,
+  /** k6: 20 VUs × 500 sockets, each VU opening its sockets evenly over the arrival period. */
+  k6Vus: 20,
+  socketsPerVu: 500,
+};
+const AT_SCALE_K6_SOCKETS = AT_SCALE.k6Vus * AT_SCALE.socketsPerVu;
+const AT_SCALE_CLIENTS = AT_SCALE.nodeClients + AT_SCALE_K6_SOCKETS;
+
+/**
+ * The new pods' share, arrivals spread evenly over ARRIVALS_S: 20% of those before the 70% shift,
+ * 70% of those after, over 3 pods. At T.shift70 + 24 s (where the base's pods died) that is
+ * (0.2 × 10/45 + 0.7 × 24/45) × 10,450 / 3 ≈ 1,450 connections per pod, and 2,050 once all have
+ * arrived. The defect at scale: a limit that holds about 1,450 connections of natural cost,
+ * 24 MiB + 1,450 × 7 KiB ≈ 34 MiB, rounded to 36 MiB (about 1,700 connections): the pods pass it
+ * between about 34 s and the end of the arrivals, and each kill moves its clients onto the survivors.
+ */
+const NEW_POD_MEMORY_MB_AT_SCALE = 36;
+/**
+ * Remediated, sized as the base's: N+1, 70% of all clients on the 2 new pods left when one is lost,
+ * with the model's 20% headroom: 24 + 3,658 / 0.8 × 7 KiB ≈ 55.3 → 56 MiB.
+ */
+const NEW_POD_PLANNED_CONNECTIONS_AT_SCALE = Math.ceil((0.7 * AT_SCALE_CLIENTS) / 2);
+const NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE = memoryLimitMb(NATURAL_WS_FIT, NEW_POD_PLANNED_CONNECTIONS_AT_SCALE, 0.2);
+/** No padding: every pod's memory is what its connections really cost. */
+const NATURAL_ENV = { RETAINED_BYTES_PER_CONNECTION: '0' };
+/** HAProxy processes: 10,000 k6 sockets + 450 clients × 2 sockets spread over 2 → about 5,500 each (maxconn 8,000). */
+const AT_SCALE_EDGE = { processes: 2 };
+/** The load's own bound (not a pod's cap): every client and socket of the run, with room for the probes. */
+const AT_SCALE_MAX_CONNECTIONS = 12_000;
+
+/** The k6 bulk: arrivals as the Node clients', churn-free, reconnecting as `reconnect` says. */
+function atScaleK6(reconnect: { RECONNECT_DELAY_MS: number; RECONNECT_MAX_DELAY_MS?: number; RECONNECT_JITTER?: boolean }, durationS: number) {
+  return [
+    {
+      script: 'ws-subscribers.ts' as const,
+      vus: AT_SCALE.k6Vus,
+      durationS,
+      params: { SOCKETS_PER_VU: AT_SCALE.socketsPerVu, CHANNELS: 100, RAMP_S: ARRIVALS_S, RECONNECT: true, ...reconnect },
+    },
+  ];
+}
+
+/**
+ * What the k6 bulk must show, judged like the Node clients (its own k6.pusher_* counters): the
+ * incident drops and refuses them too, the remediation neither.
+ */
+const AT_SCALE_K6_SLOS = [
+  {
+    id: 'k6-drops',
+    title: 'Share of established k6 connections (the bulk) that were dropped',
+    why: 'As `drops`, for the 10,000 k6 sockets: a healthy deployment closes none; 1% allows a stray error. An OOM kill drops every socket of its pod.',
+    kind: 'ratio' as const,
+    numerator: { metric: 'k6.pusher_closes', where: { abnormal: 'true' } },
+    denominator: { metric: 'k6.pusher_connected' },
+    threshold: 'rate<=0.01',
+  },
+  {
+    id: 'k6-connect-failures',
+    title: 'Share of k6 connection attempts that failed (503 from the edge, refused, dropped before established)',
+    why: 'As `edge-503`, for the bulk: with every new pod dead the edge answers 503 to 70% of new connections; 1% allows a pod restarting under its health check.',
+    kind: 'ratio' as const,
+    numerator: { metric: 'k6.pusher_connect_failures' },
+    denominator: { metric: 'k6.pusher_connect_attempts' },
+    threshold: 'rate<=0.01',
+  },
+];
 
 export default defineScenario({
   id: 'oom-cascade',
@@ -252,6 +339,77 @@ export default defineScenario({
     incident: {
       description: 'New pods limited to 80 MB (about 60 connections each), no liveness probe, no restart; clients retry immediately; the weights move back only when someone notices.',
       expect: { breach: ['drops', 'edge-503', 'detection'] },
+    },
+    'incident-at-scale': {
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${AT_SCALE.nodeClients} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (about 1,700 connections each), no liveness probe, no restart; every client retries at once.`,
+      expect: { breach: ['drops', 'edge-503', 'detection', 'k6-drops', 'k6-connect-failures'] },
+      topology: {
+        deployments: [
+          { name: 'old', env: NATURAL_ENV },
+          { name: 'new', memoryMb: NEW_POD_MEMORY_MB_AT_SCALE, env: NATURAL_ENV },
+          { name: 'fallback', env: NATURAL_ENV },
+        ],
+        edge: AT_SCALE_EDGE,
+      },
+      // "Re-tried immediately": the k6 sockets reopen 100 ms after a close, the Node clients' floor.
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: atScaleK6({ RECONNECT_DELAY_MS: 100 }, 70) },
+      slos: AT_SCALE_K6_SLOS,
+    },
+    'remediated-at-scale': {
+      expect: { hold: 'all' },
+      description: `At scale, the remediation: new pods sized ${NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE} MB from the natural per-connection cost (${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections, N+1, 20% headroom), liveness probe and restart, paged on any unhealthy pod; Node and k6 clients back off with jitter.`,
+      topology: {
+        deployments: [
+          { name: 'old', env: NATURAL_ENV },
+          { name: 'new', memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE, restartPolicy: 'always', livenessProbe: { periodS: 1, failureThreshold: 3 }, env: NATURAL_ENV },
+          { name: 'fallback', env: NATURAL_ENV },
+        ],
+        edge: AT_SCALE_EDGE,
+      },
+      // No churn and no memory-under-churn window: 10% of 10,450 clients leaving and coming back
+      // each second is 1,000 reconnects per second on 2 cores, for 40 more seconds of run.
+      load: {
+        maxConnections: AT_SCALE_MAX_CONNECTIONS,
+        clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } },
+        k6: atScaleK6({ RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true }, 70),
+      },
+      timeline: [
+        { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
+        { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
+      ],
+      alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
+      // The natural size reached on purpose, as in the base: one new pod filled to the connections it
+      // was sized for before the roll-out sends it much, held 3 s, let go.
+      probes: [
+        {
+          kind: 'memory-headroom',
+          id: 'new-memory',
+          deployment: 'new',
+          connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE,
+          memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE,
+          baseMb: NATURAL_WS_FIT.baseMb,
+          perConnectionMb: NATURAL_WS_FIT.perConnectionKb / 1024,
+          atS: 0,
+          holdS: 3,
+          batch: 100,
+        },
+      ],
+      slos: [
+        { id: 'detection', alert: 'pods-unhealthy' },
+        {
+          id: 'new-memory-headroom',
+          title: 'A new pod holds the connections it was sized for at natural cost, without an OOM kill and with the planned headroom free',
+          why:
+            `Sized from the natural fit: ${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections (N+1) with 20% headroom. ` +
+            'Filled to exactly that, the pod must not be killed and its peak working set must stay near the fit\'s prediction. The ' +
+            'fit\'s largest residual over its 6,000-connection ramp was 3 MiB; 6 MiB allows that and a garbage-collection peak caught ' +
+            'by the 1 s sampler, inside the ~7 MiB the size keeps free.',
+          kind: 'limit',
+          probe: 'new-memory',
+          threshold: 'value<=6',
+        },
+        ...AT_SCALE_K6_SLOS,
+      ],
     },
     remediated: {
       description: 'New pods sized from the measured per-connection cost with headroom, restarted by a liveness probe, paged on unhealthy pods of any deployment within 10 s; clients back off with jitter.',

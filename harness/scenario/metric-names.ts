@@ -48,7 +48,7 @@ export type GaugeName = (typeof GAUGES)[number];
 export type MetricKind = 'counter' | 'trend' | 'gauge';
 
 /** Labels a series may carry; `where` filters in SLOs and alerts use these keys. */
-export const LABELS = ['deployment', 'pod', 'transport', 'reason', 'source', 'probe', 'event', 'status', 'kind', 'tag'] as const;
+export const LABELS = ['deployment', 'pod', 'transport', 'reason', 'source', 'probe', 'event', 'status', 'kind', 'tag', 'code', 'abnormal'] as const;
 
 /**
  * k6 metrics pass through as `k6.<name>`: counted as a counter (sum of values) and, for trends, also

@@ -79,9 +79,20 @@ export function resolveVariant(scenario: ValidatedScenario, variant: string): Re
   return r;
 }
 
-/** `both` means incident then remediated; a name means that variant alone. */
+/** The variants `--variant at-scale` runs: benchmark-sized replays (10,000+ connections), never part of `all`. */
+export const AT_SCALE_VARIANTS = ['incident-at-scale', 'remediated-at-scale'] as const;
+
+export function isAtScaleVariant(name: string): boolean {
+  return (AT_SCALE_VARIANTS as readonly string[]).includes(name);
+}
+
+/**
+ * `both` means incident then remediated; `at-scale` their at-scale pair; `all` every variant but the
+ * at-scale ones (minutes each at full machine load: run them on purpose); a name means that variant alone.
+ */
 export function selectVariants(scenario: ValidatedScenario, request: string): ResolvedScenario[] {
   if (request === 'both') return [resolveVariant(scenario, 'incident'), resolveVariant(scenario, 'remediated')];
-  if (request === 'all') return scenario.variants.map((v) => resolveVariant(scenario, v));
+  if (request === 'at-scale') return AT_SCALE_VARIANTS.map((v) => resolveVariant(scenario, v));
+  if (request === 'all') return scenario.variants.filter((v) => !isAtScaleVariant(v)).map((v) => resolveVariant(scenario, v));
   return [resolveVariant(scenario, request)];
 }

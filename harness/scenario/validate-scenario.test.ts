@@ -213,7 +213,7 @@ describe('validateScenario: references inside conditions and filters', () => {
   it('a misspelt label key in a filter', () => {
     const s = base();
     s.slos[0].numerator.where = { deploy: 'new' };
-    expect(validationMessage(s)).toBe('scenarios/x.ts: slos[0].numerator.where.deploy: expected a label among deployment, pod, transport, reason, source, probe, event, status, kind, tag, got "deploy"');
+    expect(validationMessage(s)).toBe('scenarios/x.ts: slos[0].numerator.where.deploy: expected a label among deployment, pod, transport, reason, source, probe, event, status, kind, tag, code, abnormal, got "deploy"');
   });
 
   it('a roll-out gate waiting on an alert that does not exist', () => {

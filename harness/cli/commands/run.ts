@@ -57,7 +57,7 @@ export function registerRun(program: Command): void {
     .description('replay scenarios in containers under load and judge them against their SLOs')
     .argument('[scenarios...]', 'scenario ids (see `harness list`) or file paths')
     .option('--all', 'every scenario in scenarios/ (or $HARNESS_SCENARIOS_DIR)')
-    .option('--variant <name>', 'incident | remediated | both | all | another variant name', 'both')
+    .option('--variant <name>', 'incident | remediated | both (incident, remediated) | at-scale (incident-at-scale, remediated-at-scale) | all (every variant but the at-scale ones) | another variant name', 'both')
     .option('--seed <n>', 'seed for the timeline and client schedule (default: the scenario\'s)')
     .option('--out <dir>', 'where run directories go', DEFAULT_OUT)
     .option('--json', 'print one JSON summary line per variant instead of text')
