@@ -56,7 +56,11 @@ export function buildCharts(obs: Observation, slos: readonly Slo[] = []): Chart[
       unit: 'connections',
       lines: [],
       hint: 'Where clients are connected. A drop is a kill or a cap; a rise elsewhere is clients moving.',
-      series: m.labelValues('connections', 'deployment').map((d) => ({ label: d, values: m.gauge('connections', { deployment: d }) })),
+      // The total beside the deployments: the run's peak (summary.json's peakConnections) is read here.
+      series: [
+        ...m.labelValues('connections', 'deployment').map((d) => ({ label: d, values: m.gauge('connections', { deployment: d }) })),
+        { label: 'all pods', values: m.gauge('connections') },
+      ],
     },
     {
       id: 'connections-transport',

@@ -21,8 +21,10 @@ describe('combined report', () => {
     expect(byDeployment.series.map((s) => [s.label, s.color, s.dash])).toEqual([
       ['incident: new', '#2563eb', false],
       ['incident: old', '#dc2626', false],
+      ['incident: all pods', '#16a34a', false],
       ['remediated: new', '#2563eb', true],
       ['remediated: old', '#dc2626', true],
+      ['remediated: all pods', '#16a34a', true],
     ]);
     expect(byDeployment.series.every((s) => s.values.length === byDeployment.x.length)).toBe(true);
     // Marks of both variants, numbered in time order, named by variant.

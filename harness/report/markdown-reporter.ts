@@ -23,6 +23,7 @@ export function renderMarkdown(report: RunReport): string {
   for (const v of report.variants) {
     out.push('', `### ${v.variant}`, '');
     if (v.description) out.push(v.description, '');
+    if (v.peakConnections !== undefined && v.peakConnections !== null) out.push(`Peak: ${v.peakConnections.toLocaleString('en')} connections open at once (every pod's gauge summed).`, '');
     out.push('| SLO | threshold | value | status | expectation | outcome |', '|---|---|---|---|---|---|');
     for (const s of v.slos) {
       const o = sloOutcome(v.expectation, s);

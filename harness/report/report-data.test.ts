@@ -33,7 +33,11 @@ describe('report data', () => {
     const v = (await sampleReport()).variants[0]!;
     expect(v.charts.map((c) => c.id)).toEqual(['connections-deployment', 'connections-transport', 'connect-failures', 'delivery-latency', 'pod-memory', 'pods-unhealthy']);
     const byDeployment = v.charts[0]!;
-    expect(byDeployment.series.map((s) => s.label)).toEqual(['new', 'old']);
+    expect(byDeployment.series.map((s) => s.label)).toEqual(['new', 'old', 'all pods']);
+    // The total is every deployment's pods together, and summary.json's peak is its highest second.
+    const total = byDeployment.series[2]!.values;
+    expect(total[5]).toBe((byDeployment.series[0]!.values[5] ?? 0) + (byDeployment.series[1]!.values[5] ?? 0));
+    expect(v.peakConnections).toBe(Math.max(...total.slice(0, Math.ceil(v.replayS)).map((x) => x ?? 0)));
     expect(byDeployment.series[0]!.values[5]).toBe(54); // new-0 + new-1 (25 ws + 2 xhr each)
     expect(byDeployment.series[0]!.values[15]).toBe(33); // new-0 dead holds nothing; new-1: 25 ws + 8 xhr (fallback grew)
     expect(v.charts[2]!.series.map((s) => s.label)).toEqual(['all attempts', 'close:1006']);

@@ -42,6 +42,13 @@ export interface RunReport extends Omit<Summary, 'variants'> {
   variants: VariantReport[];
 }
 
+/** The largest value of a per-second series; null when it has none. */
+function peakOf(values: readonly (number | null)[]): number | null {
+  let peak: number | null = null;
+  for (const v of values) if (v !== null && (peak === null || v > peak)) peak = v;
+  return peak;
+}
+
 const sec = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
 
 export function buildVariantReport(j: VariantJudgement): VariantReport {
@@ -68,6 +75,7 @@ export function buildVariantReport(j: VariantJudgement): VariantReport {
     durationS: o.metrics.durationS,
     replayS: o.replayS,
     events: o.events,
+    peakConnections: peakOf(o.metrics.gauge('connections').slice(0, Math.ceil(o.replayS))),
     expectation: sc.expectation,
     verdict: { status: j.verdict.status, met: j.verdict.met, reasons: j.verdict.reasons, unexpectedBreaches: j.verdict.unexpectedBreaches, evidenceGaps: j.verdict.evidenceGaps ?? [] },
     slos: j.slos.map((s) => ({ ...s, window: s.window ?? null })),

@@ -34,6 +34,8 @@ export const variantSummarySchema = z.object({
   /** Seconds judged as the whole run: [0, replayS). */
   replayS: z.number(),
   events: z.number().int(),
+  /** Most connections open at once over the replay, every pod's `connections` gauge summed; null without samples; absent in older files. */
+  peakConnections: z.number().nullable().optional(),
   expectation: z.union([z.object({ breach: z.array(z.string()) }), z.object({ hold: z.literal('all') })]),
   verdict: z.object({
     status: z.enum(['reproduced', 'rotted', 'held', 'broken', 'inconclusive']),
