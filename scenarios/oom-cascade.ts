@@ -1,4 +1,3 @@
-import { memoryLimitMb } from '../harness/capacity/plan.ts';
 import { podMemoryFit, sizePodMemoryMb } from '../harness/capacity/sizing.ts';
 import { defineScenario } from '../harness/index.ts';
 
@@ -75,15 +74,13 @@ const LIVE_HEAP_MIN_SAMPLES = 12;
 // 10,000 connections within 20,000 descriptors (docs/scaling-this-machine.md).
 
 /**
- * NATURAL FIT, MEASURED HERE; NOT YET A COMMITTED MODEL. One pod (0.5 CPU, no padding), k6 sockets
- * straight to it, each subscribed to one public channel, no messages; the pod sampler's working set
- * against its connection gauge, 0 → 6,000 connections over 30 s, then held 20 s. Two runs: 26.7 MiB +
- * 6.6 KiB per connection (largest residual 2.1 MiB), and with the live-heap sampling's forced
- * collections every 2 s 23.7 MiB + 6.9 KiB (3.0 MiB): rounded up to 26 MiB + 7 KiB
- * (docs/scenarios/oom-cascade.md, "At scale"). Replace with the natural capacity model (a model file
- * beside capacity/model.json) through podMemoryFit/sizePodMemoryMb once it is committed.
+ * The natural capacity model (capacity/model-natural.json: no padding, measured to 11,765
+ * connections per pod): 20.5 MiB + 6.6 KiB per WebSocket connection. A pod measured here alone
+ * (k6 sockets straight to it, 0 → 6,000 over 30 s) read 6.6–6.9 KiB per connection, with 24–27 MiB
+ * at a few hundred: the linear fit's base is below a small pod's real footprint by 4–6 MiB
+ * (docs/scenarios/oom-cascade.md, "At scale").
  */
-const NATURAL_WS_FIT = { baseMb: 26, perConnectionKb: 7 };
+const NATURAL_WS_FIT = podMemoryFit({ role: 'ws', retainedBytesPerConnection: 0 });
 
 const AT_SCALE = {
   /** The Node clients whose reconnect and fallback behaviour the SLOs judge (as in the base). */
@@ -97,20 +94,21 @@ const AT_SCALE_CLIENTS = AT_SCALE.nodeClients + AT_SCALE_K6_SOCKETS;
 
 /**
  * The new pods' share, arrivals spread evenly over ARRIVALS_S: 20% of those before the 70% shift,
- * 70% of those after, over 3 pods. At T.shift70 + 24 s (where the base's pods died) that is
- * (0.2 × 10/45 + 0.7 × 24/45) × 10,450 / 3 ≈ 1,450 connections per pod, and 2,050 once all have
- * arrived. The defect at scale: a limit that holds about that many connections of natural cost,
- * 26 MiB + 1,450 × 7 KiB ≈ 36 MiB: the pods pass it from about 34 s on (before the end of the
- * arrivals), and each kill moves its clients onto the survivors. At the 20% step (about 150 each,
- * 27 MiB) they are far from it.
+ * 70% of those after, over 3 pods: (0.2 × 10/45 + 0.7 × (t − 10)/45) × 10,450 / 3, which is about
+ * 150 per pod at the shift and 2,050 once all have arrived. The defect at scale: 32 MiB, which the
+ * model says holds (32 − 20.5) / 6.6 KiB ≈ 1,790 connections (reached at about 40 s) and the pod
+ * measured alone about 1,000 (26 s): either way the pods pass it before the arrivals end, and each
+ * kill moves its clients onto the survivors. At the 20% step (about 150 each, 25–26 MiB measured)
+ * they are 6 MiB from it.
  */
-const NEW_POD_MEMORY_MB_AT_SCALE = 36;
+const NEW_POD_MEMORY_MB_AT_SCALE = 32;
 /**
- * Remediated, sized as the base's: N+1, 70% of all clients on the 2 new pods left when one is lost,
- * with the model's 20% headroom: 26 + 3,658 / 0.8 × 7 KiB ≈ 57.3 → 64 MiB (a multiple of 8).
+ * Remediated, sized as the base's from the committed model, here the natural one: N+1, 70% of all
+ * clients on the 2 new pods left when one is lost, with the model's 20% headroom:
+ * 20.5 + 3,658 / 0.8 × 6.6 KiB ≈ 49.9 → 56 MiB (a multiple of 8).
  */
 const NEW_POD_PLANNED_CONNECTIONS_AT_SCALE = Math.ceil((0.7 * AT_SCALE_CLIENTS) / 2);
-const NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE = memoryLimitMb(NATURAL_WS_FIT, NEW_POD_PLANNED_CONNECTIONS_AT_SCALE, 0.2);
+const NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE = sizePodMemoryMb({ role: 'ws', connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE, retainedBytesPerConnection: 0 });
 /** No padding: every pod's memory is what its connections really cost. */
 const NATURAL_ENV = { RETAINED_BYTES_PER_CONNECTION: '0' };
 /** HAProxy processes: 10,000 k6 sockets + 450 clients × 2 sockets spread over 2 → about 5,500 each (maxconn 8,000). */
@@ -344,7 +342,7 @@ export default defineScenario({
       expect: { breach: ['drops', 'edge-503', 'detection'] },
     },
     'incident-at-scale': {
-      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${AT_SCALE.nodeClients} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (about 1,450 connections each), no liveness probe, no restart; every client retries at once.`,
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${AT_SCALE.nodeClients} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (1,000–1,790 connections each), no liveness probe, no restart; every client retries at once.`,
       expect: { breach: ['drops', 'edge-503', 'detection', 'k6-drops', 'k6-connect-failures'] },
       topology: {
         deployments: [
@@ -360,7 +358,7 @@ export default defineScenario({
     },
     'remediated-at-scale': {
       expect: { hold: 'all' },
-      description: `At scale, the remediation: new pods sized ${NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE} MB from the natural per-connection cost (${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections, N+1, 20% headroom), liveness probe and restart, paged on any unhealthy pod; Node and k6 clients back off with jitter.`,
+      description: `At scale, the remediation: new pods sized ${NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE} MB from the natural capacity model (${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections, N+1, 20% headroom), liveness probe and restart, paged on any unhealthy pod; Node and k6 clients back off with jitter.`,
       topology: {
         deployments: [
           { name: 'old', env: NATURAL_ENV },
@@ -390,8 +388,7 @@ export default defineScenario({
           deployment: 'new',
           connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE,
           memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE,
-          baseMb: NATURAL_WS_FIT.baseMb,
-          perConnectionMb: NATURAL_WS_FIT.perConnectionKb / 1024,
+          ...NATURAL_WS_FIT,
           atS: 0,
           holdS: 3,
           batch: 100,
@@ -403,13 +400,14 @@ export default defineScenario({
           id: 'new-memory-headroom',
           title: 'A new pod holds the connections it was sized for at natural cost, without an OOM kill and with the planned headroom free',
           why:
-            `Sized from the natural fit: ${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections (N+1) with 20% headroom. ` +
-            'Filled to exactly that, the pod must not be killed and its peak working set must stay near the fit\'s prediction. The ' +
-            'fit\'s largest residual over its 6,000-connection ramps was 3 MiB; 6 MiB allows that and a garbage-collection peak caught ' +
-            'by the 1 s sampler, inside the ~13 MiB the size keeps free.',
+            `Sized from the natural model: ${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections (N+1) with 20% headroom. ` +
+            'Filled to exactly that, the pod must not be killed and its peak working set must stay near the model\'s prediction. The ' +
+            'model\'s largest residual over its 103 points was 3.5 MiB, and a pod measured alone sat 4–6 MiB over its line at a ' +
+            'few thousand connections (the intercept is below a small pod\'s footprint); 8 MiB allows that, still inside the ' +
+            'about 12 MiB the size keeps free. Over it, the headroom the size promises is not there.',
           kind: 'limit',
           probe: 'new-memory',
-          threshold: 'value<=6',
+          threshold: 'value<=8',
         },
         ...AT_SCALE_K6_SLOS,
       ],

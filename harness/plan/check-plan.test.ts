@@ -113,7 +113,7 @@ describe('checkPlan', () => {
     expect(edges.map((p) => p.name)).toEqual(['edge-1 (HAProxy)', 'edge-2 (HAProxy)', 'edge-3 (HAProxy)']);
     expect(edges.every((p) => p.fds === 2 * 8000 + 200)).toBe(true);
     expect(plan.containers.find((c) => c.name === 'edge (HAProxy)')?.count).toBe(3);
-    expect(plan.processes.find((p) => p.kind === 'k6')?.fds).toBe(10_000 + 20 + 200);
+    expect(plan.processes.find((p) => p.kind === 'k6')?.fds).toBe(10_000 + 200);
     expect(problems(bulk)).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe('checkPlan', () => {
         s.topology.edge.processes = processes;
       });
     expect(problems(bulk(1))).toEqual([
-      'topology.edge.processes: 12042 connections through the edge at the peak (12042 in all: 20 clients × 2 socket(s), 2 probe connections, 12000 k6 sockets) are over one process\'s maxconn 8000: raise topology.edge.processes to 2 (one HAProxy process holds at most 8000), or lower the load',
+      'topology.edge.processes: 12042 connections through the edge at the peak (12042 in all: 20 clients × 2 socket(s), 2 probe connections, 12000 k6 connections) are over one process\'s maxconn 8000: raise topology.edge.processes to 2 (one HAProxy process holds at most 8000), or lower the load',
     ]);
     expect(problems(bulk(2))).toEqual([]);
     // Beyond what any number of processes can carry, the fix is the load or the bound.
