@@ -1,4 +1,5 @@
 import { defineScenario, type ScenarioBody } from '../harness/index.ts';
+import { AT_SCALE_EDGE, AT_SCALE_K6_SOCKETS, AT_SCALE_MAX_CONNECTIONS, atScaleK6, k6DropsSlo } from './at-scale.ts';
 
 // 2021-09, EU: a gradual roll-out to a new deployment whose pods refuse WebSocket connections over a
 // small per-pod cap. Refused clients retry, land on the old deployment or fall back to the HTTP
@@ -72,14 +73,8 @@ const FALLBACK_FIXED = { maxConcurrent: 8, queueLimit: 40, costMs: Number(FALLBA
 // cost (this scenario never padded it). Two edge processes: one HAProxy cannot proxy 10,000
 // connections within 20,000 descriptors (docs/scaling-this-machine.md).
 
-const AT_SCALE = {
-  nodeClients: CLIENTS,
-  /** k6: 20 VUs × 500 sockets, each VU opening its sockets evenly over the arrival period. */
-  k6Vus: 20,
-  socketsPerVu: 500,
-};
-const AT_SCALE_K6_SOCKETS = AT_SCALE.k6Vus * AT_SCALE.socketsPerVu;
-const AT_SCALE_CLIENTS = AT_SCALE.nodeClients + AT_SCALE_K6_SOCKETS;
+/** The Node clients whose behaviour the SLOs judge (as in the base), and the k6 bulk. */
+const AT_SCALE_CLIENTS = CLIENTS + AT_SCALE_K6_SOCKETS;
 /** 10,560 / 560: caps scale with the clients, so each step of the roll-out meets them as in the base. */
 const AT_SCALE_FACTOR = AT_SCALE_CLIENTS / CLIENTS;
 /**
@@ -93,30 +88,11 @@ const NEW_POD_CAP_AT_SCALE = Math.ceil(NEW_POD_CAP * AT_SCALE_FACTOR);
  * would be 19,000 at this scale: over what one process can hold).
  */
 const NEW_POD_CAP_FIXED_AT_SCALE = 6000;
-/** HAProxy processes: 10,000 k6 sockets + 560 clients × 2 sockets spread over 2 → about 5,570 each (maxconn 8,000). */
-const AT_SCALE_EDGE = { processes: 2 };
-/** The load's own bound (not a pod's cap): every client and socket of the run, with room for the probes. */
-const AT_SCALE_MAX_CONNECTIONS = 12_000;
 /** Replay length at scale: the roll-out and the arrivals (70 s) plus 5 s, as the base incident. */
 const AT_SCALE_DURATION_S = 75;
 
 /** The k6 bulk: arrivals as the Node clients', reconnecting as pusher-js does (the Node clients' backoff). */
-const AT_SCALE_K6 = [
-  {
-    script: 'ws-subscribers.ts' as const,
-    vus: AT_SCALE.k6Vus,
-    durationS: AT_SCALE_DURATION_S,
-    params: {
-      SOCKETS_PER_VU: AT_SCALE.socketsPerVu,
-      CHANNELS: 100,
-      RAMP_S: ARRIVALS_S,
-      RECONNECT: true,
-      RECONNECT_DELAY_MS: 300,
-      RECONNECT_MAX_DELAY_MS: 3000,
-      RECONNECT_JITTER: true,
-    },
-  },
-];
+const AT_SCALE_LOAD = atScaleK6({ rampS: ARRIVALS_S, durationS: AT_SCALE_DURATION_S, reconnect: { RECONNECT_DELAY_MS: 300, RECONNECT_MAX_DELAY_MS: 3000, RECONNECT_JITTER: true } });
 
 /** The remediation's alerts: the merged view of old + new + fallback, and one per fallback probe. */
 const REMEDIATED_ALERTS: ScenarioBody['alerts'] = [
@@ -158,15 +134,7 @@ const AT_SCALE_K6_SLOS = [
     denominator: { metric: 'k6.pusher_connect_attempts' },
     threshold: 'rate>=0.95',
   },
-  {
-    id: 'k6-drops',
-    title: 'Share of established k6 connections that were dropped',
-    why: 'A cap refuses new connections; it must never drop established ones. 1% allows a stray error.',
-    kind: 'ratio' as const,
-    numerator: { metric: 'k6.pusher_closes', where: { abnormal: 'true' } },
-    denominator: { metric: 'k6.pusher_connected' },
-    threshold: 'rate<=0.01',
-  },
+  k6DropsSlo('A cap refuses new connections; it must never drop established ones. 1% allows a stray error.'),
 ];
 
 export default defineScenario({
@@ -350,13 +318,13 @@ export default defineScenario({
       expect: { breach: ['conn-success', 'fallback-latency', 'detection'] },
     },
     'incident-at-scale': {
-      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${AT_SCALE.nodeClients} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes; new pods capped at ${NEW_POD_CAP_AT_SCALE} WebSocket connections each (the base's 4, scaled with the clients); the fallback and the alert as in the incident.`,
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${CLIENTS} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes; new pods capped at ${NEW_POD_CAP_AT_SCALE} WebSocket connections each (the base's 4, scaled with the clients); the fallback and the alert as in the incident.`,
       expect: { breach: ['conn-success', 'fallback-latency', 'detection', 'k6-conn-success'] },
       topology: {
         deployments: [{ name: 'new', maxConnections: NEW_POD_CAP_AT_SCALE }],
         edge: AT_SCALE_EDGE,
       },
-      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_K6 },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_LOAD },
       slos: AT_SCALE_K6_SLOS,
     },
     'remediated-at-scale': {
@@ -377,7 +345,7 @@ export default defineScenario({
         ],
         edge: AT_SCALE_EDGE,
       },
-      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_K6 },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_LOAD },
       // The fallback queue's boundary is checked as in the remediation (48 requests: cheap at any
       // scale), and the new pods' subscriber rejoins its channel every 3 s. The cap fill is left out:
       // at 6,000 it would put 6,000 more sockets into the harness's own process, which at scale holds

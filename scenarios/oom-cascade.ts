@@ -1,5 +1,6 @@
 import { podMemoryFit, sizePodMemoryMb } from '../harness/capacity/sizing.ts';
 import { defineScenario } from '../harness/index.ts';
+import { AT_SCALE_EDGE, AT_SCALE_K6_SOCKETS, AT_SCALE_MAX_CONNECTIONS, atScaleK6, k6DropsSlo } from './at-scale.ts';
 
 // 2021-12, mt1: weighted DNS moves 20%, then 70% of new WebSocket connections to a new deployment
 // whose pods have too little memory for their share, no liveness probe and no restart. As
@@ -82,15 +83,8 @@ const LIVE_HEAP_MIN_SAMPLES = 12;
  */
 const NATURAL_WS_FIT = podMemoryFit({ role: 'ws', retainedBytesPerConnection: 0 });
 
-const AT_SCALE = {
-  /** The Node clients whose reconnect and fallback behaviour the SLOs judge (as in the base). */
-  nodeClients: CLIENTS,
-  /** k6: 20 VUs × 500 sockets, each VU opening its sockets evenly over the arrival period. */
-  k6Vus: 20,
-  socketsPerVu: 500,
-};
-const AT_SCALE_K6_SOCKETS = AT_SCALE.k6Vus * AT_SCALE.socketsPerVu;
-const AT_SCALE_CLIENTS = AT_SCALE.nodeClients + AT_SCALE_K6_SOCKETS;
+/** The Node clients whose reconnect and fallback behaviour the SLOs judge (as in the base), and the k6 bulk. */
+const AT_SCALE_CLIENTS = CLIENTS + AT_SCALE_K6_SOCKETS;
 
 /**
  * The new pods' share, arrivals spread evenly over ARRIVALS_S: 20% of those before the 70% shift,
@@ -111,37 +105,13 @@ const NEW_POD_PLANNED_CONNECTIONS_AT_SCALE = Math.ceil((0.7 * AT_SCALE_CLIENTS) 
 const NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE = sizePodMemoryMb({ role: 'ws', connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE, retainedBytesPerConnection: 0 });
 /** No padding: every pod's memory is what its connections really cost. */
 const NATURAL_ENV = { RETAINED_BYTES_PER_CONNECTION: '0' };
-/** HAProxy processes: 10,000 k6 sockets + 450 clients × 2 sockets spread over 2 → about 5,500 each (maxconn 8,000). */
-const AT_SCALE_EDGE = { processes: 2 };
-/** The load's own bound (not a pod's cap): every client and socket of the run, with room for the probes. */
-const AT_SCALE_MAX_CONNECTIONS = 12_000;
-
-/** The k6 bulk: arrivals as the Node clients', churn-free, reconnecting as `reconnect` says. */
-function atScaleK6(reconnect: { RECONNECT_DELAY_MS: number; RECONNECT_MAX_DELAY_MS?: number; RECONNECT_JITTER?: boolean }, durationS: number) {
-  return [
-    {
-      script: 'ws-subscribers.ts' as const,
-      vus: AT_SCALE.k6Vus,
-      durationS,
-      params: { SOCKETS_PER_VU: AT_SCALE.socketsPerVu, CHANNELS: 100, RAMP_S: ARRIVALS_S, RECONNECT: true, ...reconnect },
-    },
-  ];
-}
 
 /**
  * What the k6 bulk must show, judged like the Node clients (its own k6.pusher_* counters): the
  * incident drops and refuses them too, the remediation neither.
  */
 const AT_SCALE_K6_SLOS = [
-  {
-    id: 'k6-drops',
-    title: 'Share of established k6 connections (the bulk) that were dropped',
-    why: 'As `drops`, for the 10,000 k6 sockets: a healthy deployment closes none; 1% allows a stray error. An OOM kill drops every socket of its pod.',
-    kind: 'ratio' as const,
-    numerator: { metric: 'k6.pusher_closes', where: { abnormal: 'true' } },
-    denominator: { metric: 'k6.pusher_connected' },
-    threshold: 'rate<=0.01',
-  },
+  k6DropsSlo('As `drops`, for the 10,000 k6 sockets: a healthy deployment closes none; 1% allows a stray error. An OOM kill drops every socket of its pod.'),
   {
     id: 'k6-connect-failures',
     title: 'Share of k6 connection attempts that failed (503 from the edge, refused, dropped before established)',
@@ -342,7 +312,7 @@ export default defineScenario({
       expect: { breach: ['drops', 'edge-503', 'detection'] },
     },
     'incident-at-scale': {
-      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${AT_SCALE.nodeClients} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (1,000–1,790 connections each), no liveness probe, no restart; every client retries at once.`,
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${CLIENTS} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (1,000–1,790 connections each), no liveness probe, no restart; every client retries at once.`,
       expect: { breach: ['drops', 'edge-503', 'detection', 'k6-drops', 'k6-connect-failures'] },
       topology: {
         deployments: [
@@ -353,7 +323,7 @@ export default defineScenario({
         edge: AT_SCALE_EDGE,
       },
       // "Re-tried immediately": the k6 sockets reopen 100 ms after a close, the Node clients' floor.
-      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: atScaleK6({ RECONNECT_DELAY_MS: 100 }, 70) },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 100 } }) },
       slos: AT_SCALE_K6_SLOS,
     },
     'remediated-at-scale': {
@@ -372,7 +342,7 @@ export default defineScenario({
       load: {
         maxConnections: AT_SCALE_MAX_CONNECTIONS,
         clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } },
-        k6: atScaleK6({ RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true }, 70),
+        k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true } }),
       },
       timeline: [
         { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
