@@ -317,58 +317,6 @@ export default defineScenario({
         'new deployment’s own metrics, and no alert reads the fallback probes.',
       expect: { breach: ['conn-success', 'fallback-latency', 'detection'] },
     },
-    'incident-at-scale': {
-      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${CLIENTS} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes; new pods capped at ${NEW_POD_CAP_AT_SCALE} WebSocket connections each (the base's 4, scaled with the clients); the fallback and the alert as in the incident.`,
-      expect: { breach: ['conn-success', 'fallback-latency', 'detection', 'k6-conn-success'] },
-      topology: {
-        deployments: [{ name: 'new', maxConnections: NEW_POD_CAP_AT_SCALE }],
-        edge: AT_SCALE_EDGE,
-      },
-      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_LOAD },
-      slos: AT_SCALE_K6_SLOS,
-    },
-    'remediated-at-scale': {
-      expect: { hold: 'all' },
-      description: `At scale, the remediation: the cap sized for the region (${NEW_POD_CAP_FIXED_AT_SCALE.toLocaleString('en')} per new pod), the fallback eight at a time on two pods with its bounded queue, the merged-view and per-fallback-probe alerts. No churn and no cap fill (docs/scenarios/connection-limit.md, "At scale").`,
-      topology: {
-        deployments: [
-          { name: 'new', maxConnections: NEW_POD_CAP_FIXED_AT_SCALE },
-          {
-            name: 'fallback',
-            replicas: 2,
-            env: {
-              FALLBACK_MAX_CONCURRENT: String(FALLBACK_FIXED.maxConcurrent),
-              FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS,
-              FALLBACK_QUEUE_LIMIT: String(FALLBACK_FIXED.queueLimit),
-            },
-          },
-        ],
-        edge: AT_SCALE_EDGE,
-      },
-      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_LOAD },
-      // The fallback queue's boundary is checked as in the remediation (48 requests: cheap at any
-      // scale), and the new pods' subscriber rejoins its channel every 3 s. The cap fill is left out:
-      // at 6,000 it would put 6,000 more sockets into the harness's own process, which at scale holds
-      // only the behaviour clients; the cap's enforcement is the same code at 1,000 (remediated).
-      probes: [
-        { kind: 'fallback-queue', id: 'fallback-queue', deployment: 'fallback', ...FALLBACK_FIXED, atS: 15 },
-        { kind: 'delivery', id: 'new-ws', transport: 'ws', deployment: 'new', ratePerS: 5, rejoinEveryS: 3 },
-      ],
-      slos: [
-        { id: 'detection', alert: 'merged-connect-failures' },
-        {
-          id: 'fallback-queue-boundary',
-          title: 'A fallback pod admits 8 served + 40 waiting requests, refuses the next with 503, and serves its queue in arrival order',
-          why: 'As in the remediation: the surge is absorbed by serving eight at once and queueing a bounded number; checked exactly at the value, refused as HTTP 503 (fallback_queue).',
-          kind: 'limit',
-          probe: 'fallback-queue',
-          refusal: 'http:503',
-          threshold: 'value<=0',
-        },
-        ...AT_SCALE_K6_SLOS,
-      ],
-      alerts: REMEDIATED_ALERTS,
-    },
     remediated: {
       description:
         'The cap sized for the whole region; the fallback serves eight requests at once per pod on two pods, with a queue bounded ' +
@@ -453,6 +401,58 @@ export default defineScenario({
           },
         ],
       },
+      alerts: REMEDIATED_ALERTS,
+    },
+    'incident-at-scale': {
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${CLIENTS} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes; new pods capped at ${NEW_POD_CAP_AT_SCALE} WebSocket connections each (the base's 4, scaled with the clients); the fallback and the alert as in the incident.`,
+      expect: { breach: ['conn-success', 'fallback-latency', 'detection', 'k6-conn-success'] },
+      topology: {
+        deployments: [{ name: 'new', maxConnections: NEW_POD_CAP_AT_SCALE }],
+        edge: AT_SCALE_EDGE,
+      },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_LOAD },
+      slos: AT_SCALE_K6_SLOS,
+    },
+    'remediated-at-scale': {
+      expect: { hold: 'all' },
+      description: `At scale, the remediation: the cap sized for the region (${NEW_POD_CAP_FIXED_AT_SCALE.toLocaleString('en')} per new pod), the fallback eight at a time on two pods with its bounded queue, the merged-view and per-fallback-probe alerts. No churn and no cap fill (docs/scenarios/connection-limit.md, "At scale").`,
+      topology: {
+        deployments: [
+          { name: 'new', maxConnections: NEW_POD_CAP_FIXED_AT_SCALE },
+          {
+            name: 'fallback',
+            replicas: 2,
+            env: {
+              FALLBACK_MAX_CONCURRENT: String(FALLBACK_FIXED.maxConcurrent),
+              FALLBACK_REQUEST_COST_MS: FALLBACK_COST_MS,
+              FALLBACK_QUEUE_LIMIT: String(FALLBACK_FIXED.queueLimit),
+            },
+          },
+        ],
+        edge: AT_SCALE_EDGE,
+      },
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: AT_SCALE_LOAD },
+      // The fallback queue's boundary is checked as in the remediation (48 requests: cheap at any
+      // scale), and the new pods' subscriber rejoins its channel every 3 s. The cap fill is left out:
+      // at 6,000 it would put 6,000 more sockets into the harness's own process, which at scale holds
+      // only the behaviour clients; the cap's enforcement is the same code at 1,000 (remediated).
+      probes: [
+        { kind: 'fallback-queue', id: 'fallback-queue', deployment: 'fallback', ...FALLBACK_FIXED, atS: 15 },
+        { kind: 'delivery', id: 'new-ws', transport: 'ws', deployment: 'new', ratePerS: 5, rejoinEveryS: 3 },
+      ],
+      slos: [
+        { id: 'detection', alert: 'merged-connect-failures' },
+        {
+          id: 'fallback-queue-boundary',
+          title: 'A fallback pod admits 8 served + 40 waiting requests, refuses the next with 503, and serves its queue in arrival order',
+          why: 'As in the remediation: the surge is absorbed by serving eight at once and queueing a bounded number; checked exactly at the value, refused as HTTP 503 (fallback_queue).',
+          kind: 'limit',
+          probe: 'fallback-queue',
+          refusal: 'http:503',
+          threshold: 'value<=0',
+        },
+        ...AT_SCALE_K6_SLOS,
+      ],
       alerts: REMEDIATED_ALERTS,
     },
   },

@@ -311,77 +311,6 @@ export default defineScenario({
       description: 'New pods limited to 80 MB (about 60 connections each), no liveness probe, no restart; clients retry immediately; the weights move back only when someone notices.',
       expect: { breach: ['drops', 'edge-503', 'detection'] },
     },
-    'incident-at-scale': {
-      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${CLIENTS} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (1,000–1,790 connections each), no liveness probe, no restart; every client retries at once.`,
-      expect: { breach: ['drops', 'edge-503', 'detection', 'k6-drops', 'k6-connect-failures'] },
-      topology: {
-        deployments: [
-          { name: 'old', env: NATURAL_ENV },
-          { name: 'new', memoryMb: NEW_POD_MEMORY_MB_AT_SCALE, env: NATURAL_ENV },
-          { name: 'fallback', env: NATURAL_ENV },
-        ],
-        edge: AT_SCALE_EDGE,
-      },
-      // "Re-tried immediately": the k6 sockets reopen 100 ms after a close, the Node clients' floor.
-      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 100 } }) },
-      slos: AT_SCALE_K6_SLOS,
-    },
-    'remediated-at-scale': {
-      expect: { hold: 'all' },
-      description: `At scale, the remediation: new pods sized ${NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE} MB from the natural capacity model (${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections, N+1, 20% headroom), liveness probe and restart, paged on any unhealthy pod; Node and k6 clients back off with jitter.`,
-      topology: {
-        deployments: [
-          { name: 'old', env: NATURAL_ENV },
-          { name: 'new', memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE, restartPolicy: 'always', livenessProbe: { periodS: 1, failureThreshold: 3 }, env: NATURAL_ENV },
-          { name: 'fallback', env: NATURAL_ENV },
-        ],
-        edge: AT_SCALE_EDGE,
-      },
-      // No churn and no memory-under-churn window: 10% of 10,450 clients leaving and coming back
-      // each second is 1,000 reconnects per second on 2 cores, for 40 more seconds of run.
-      load: {
-        maxConnections: AT_SCALE_MAX_CONNECTIONS,
-        clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } },
-        k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true } }),
-      },
-      timeline: [
-        { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
-        { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
-      ],
-      alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
-      // The natural size reached on purpose, as in the base: one new pod filled to the connections it
-      // was sized for before the roll-out sends it much, held 3 s, let go.
-      probes: [
-        {
-          kind: 'memory-headroom',
-          id: 'new-memory',
-          deployment: 'new',
-          connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE,
-          memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE,
-          ...NATURAL_WS_FIT,
-          atS: 0,
-          holdS: 3,
-          batch: 100,
-        },
-      ],
-      slos: [
-        { id: 'detection', alert: 'pods-unhealthy' },
-        {
-          id: 'new-memory-headroom',
-          title: 'A new pod holds the connections it was sized for at natural cost, without an OOM kill and with the planned headroom free',
-          why:
-            `Sized from the natural model: ${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections (N+1) with 20% headroom. ` +
-            'Filled to exactly that, the pod must not be killed and its peak working set must stay near the model\'s prediction. The ' +
-            'model\'s largest residual over its 103 points was 3.5 MiB, and a pod measured alone sat 4–6 MiB over its line at a ' +
-            'few thousand connections (the intercept is below a small pod\'s footprint); 8 MiB allows that, still inside the ' +
-            'about 12 MiB the size keeps free. Over it, the headroom the size promises is not there.',
-          kind: 'limit',
-          probe: 'new-memory',
-          threshold: 'value<=8',
-        },
-        ...AT_SCALE_K6_SLOS,
-      ],
-    },
     remediated: {
       description: 'New pods sized from the measured per-connection cost with headroom, restarted by a liveness probe, paged on unhealthy pods of any deployment within 10 s; clients back off with jitter.',
       topology: {
@@ -462,6 +391,77 @@ export default defineScenario({
           window: MEMORY_WINDOW,
           threshold: 'value<=300',
         },
+      ],
+    },
+    'incident-at-scale': {
+      description: `At scale: ${AT_SCALE_CLIENTS.toLocaleString('en')} clients (${CLIENTS} Node, ${AT_SCALE_K6_SOCKETS.toLocaleString('en')} k6 sockets) through 2 edge processes, natural memory; new pods limited to ${NEW_POD_MEMORY_MB_AT_SCALE} MB (1,000–1,790 connections each), no liveness probe, no restart; every client retries at once.`,
+      expect: { breach: ['drops', 'edge-503', 'detection', 'k6-drops', 'k6-connect-failures'] },
+      topology: {
+        deployments: [
+          { name: 'old', env: NATURAL_ENV },
+          { name: 'new', memoryMb: NEW_POD_MEMORY_MB_AT_SCALE, env: NATURAL_ENV },
+          { name: 'fallback', env: NATURAL_ENV },
+        ],
+        edge: AT_SCALE_EDGE,
+      },
+      // "Re-tried immediately": the k6 sockets reopen 100 ms after a close, the Node clients' floor.
+      load: { maxConnections: AT_SCALE_MAX_CONNECTIONS, k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 100 } }) },
+      slos: AT_SCALE_K6_SLOS,
+    },
+    'remediated-at-scale': {
+      expect: { hold: 'all' },
+      description: `At scale, the remediation: new pods sized ${NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE} MB from the natural capacity model (${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections, N+1, 20% headroom), liveness probe and restart, paged on any unhealthy pod; Node and k6 clients back off with jitter.`,
+      topology: {
+        deployments: [
+          { name: 'old', env: NATURAL_ENV },
+          { name: 'new', memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE, restartPolicy: 'always', livenessProbe: { periodS: 1, failureThreshold: 3 }, env: NATURAL_ENV },
+          { name: 'fallback', env: NATURAL_ENV },
+        ],
+        edge: AT_SCALE_EDGE,
+      },
+      // No churn and no memory-under-churn window: 10% of 10,450 clients leaving and coming back
+      // each second is 1,000 reconnects per second on 2 cores, for 40 more seconds of run.
+      load: {
+        maxConnections: AT_SCALE_MAX_CONNECTIONS,
+        clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } },
+        k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true } }),
+      },
+      timeline: [
+        { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
+        { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
+      ],
+      alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
+      // The natural size reached on purpose, as in the base: one new pod filled to the connections it
+      // was sized for before the roll-out sends it much, held 3 s, let go.
+      probes: [
+        {
+          kind: 'memory-headroom',
+          id: 'new-memory',
+          deployment: 'new',
+          connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE,
+          memoryMb: NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE,
+          ...NATURAL_WS_FIT,
+          atS: 0,
+          holdS: 3,
+          batch: 100,
+        },
+      ],
+      slos: [
+        { id: 'detection', alert: 'pods-unhealthy' },
+        {
+          id: 'new-memory-headroom',
+          title: 'A new pod holds the connections it was sized for at natural cost, without an OOM kill and with the planned headroom free',
+          why:
+            `Sized from the natural model: ${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections (N+1) with 20% headroom. ` +
+            'Filled to exactly that, the pod must not be killed and its peak working set must stay near the model\'s prediction. The ' +
+            'model\'s largest residual over its 103 points was 3.5 MiB, and a pod measured alone sat 4–6 MiB over its line at a ' +
+            'few thousand connections (the intercept is below a small pod\'s footprint); 8 MiB allows that, still inside the ' +
+            'about 12 MiB the size keeps free. Over it, the headroom the size promises is not there.',
+          kind: 'limit',
+          probe: 'new-memory',
+          threshold: 'value<=8',
+        },
+        ...AT_SCALE_K6_SLOS,
       ],
     },
   },
