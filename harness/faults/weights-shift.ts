@@ -1,25 +1,9 @@
 import { z } from 'zod';
-import type { PerEdgeProcess } from '../topology/edge.ts';
 import type { EdgeRoute } from '../topology/haproxy-config.ts';
 import { idSchema } from '../scenario/vocabulary.ts';
+import { disagreeing, readBackEntries } from './edge-read-back.ts';
 import { defineAction, FaultError } from './fault.ts';
 import { gateConditions, gateSchema, passGate } from './gate.ts';
-
-/**
- * The read-back as evidence: `listener/route` → weights for a one-process edge; with several
- * processes one entry per process and route (`edge-2 public/ws`), so each process's maps are shown.
- */
-function readBackEntries(key: string, perProcess: PerEdgeProcess<Record<string, number>>, into: Record<string, Record<string, number>>): void {
-  const names = Object.keys(perProcess);
-  for (const name of names) into[names.length === 1 ? key : `${name} ${key}`] = perProcess[name]!;
-}
-
-/** Processes whose read-back differs from the first process's: an edge split in two minds. */
-function disagreeing(perProcess: PerEdgeProcess<Record<string, number>>): string[] {
-  const [first, ...rest] = Object.entries(perProcess);
-  const same = (a: Record<string, number>, b: Record<string, number>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
-  return rest.filter(([, w]) => !same(w, first![1])).map(([name]) => name);
-}
 
 /** Sets the edge weights (the reports' weighted DNS) on every edge process and reads them back from each one's live maps. */
 export const weightsShift = defineAction({
