@@ -76,7 +76,7 @@ const LIVE_HEAP_MIN_SAMPLES = 12;
 
 /**
  * The natural capacity model (capacity/model-natural.json: no padding, measured to 11,765
- * connections per pod): 20.5 MiB + 6.6 KiB per WebSocket connection. A pod measured here alone
+ * connections per pod): 21.0 MiB + 6.6 KiB per WebSocket connection. A pod measured here alone
  * (k6 sockets straight to it, 0 → 6,000 over 30 s) read 6.6–6.9 KiB per connection, with 24–27 MiB
  * at a few hundred: the linear fit's base is below a small pod's real footprint by 4–6 MiB
  * (docs/scenarios/oom-cascade.md, "At scale").
@@ -90,7 +90,7 @@ const AT_SCALE_CLIENTS = CLIENTS + AT_SCALE_K6_SOCKETS;
  * The new pods' share, arrivals spread evenly over ARRIVALS_S: 20% of those before the 70% shift,
  * 70% of those after, over 3 pods: (0.2 × 10/45 + 0.7 × (t − 10)/45) × 10,450 / 3, which is about
  * 150 per pod at the shift and 2,050 once all have arrived. The defect at scale: 32 MiB, which the
- * model says holds (32 − 20.5) / 6.6 KiB ≈ 1,790 connections (reached at about 40 s) and the pod
+ * model says holds (32 − 21.0) / 6.6 KiB ≈ 1,710 connections (reached at about 39 s) and the pod
  * measured alone about 1,000 (26 s): either way the pods pass it before the arrivals end, and each
  * kill moves its clients onto the survivors. At the 20% step (about 150 each, 25–26 MiB measured)
  * they are 6 MiB from it.
@@ -99,7 +99,7 @@ const NEW_POD_MEMORY_MB_AT_SCALE = 32;
 /**
  * Remediated, sized as the base's from the committed model, here the natural one: N+1, 70% of all
  * clients on the 2 new pods left when one is lost, with the model's 20% headroom:
- * 20.5 + 3,658 / 0.8 × 6.6 KiB ≈ 49.9 → 56 MiB (a multiple of 8).
+ * 21.0 + 3,658 / 0.8 × 6.6 KiB ≈ 50.4 → 56 MiB (a multiple of 8).
  */
 const NEW_POD_PLANNED_CONNECTIONS_AT_SCALE = Math.ceil((0.7 * AT_SCALE_CLIENTS) / 2);
 const NEW_POD_MEMORY_MB_REMEDIATED_AT_SCALE = sizePodMemoryMb({ role: 'ws', connections: NEW_POD_PLANNED_CONNECTIONS_AT_SCALE, retainedBytesPerConnection: 0 });
@@ -454,10 +454,10 @@ export default defineScenario({
           why:
             `Sized from the natural model: ${NEW_POD_PLANNED_CONNECTIONS_AT_SCALE.toLocaleString('en')} connections (N+1) with 20% headroom. ` +
             'Filled to exactly that, the pod must not be killed and its peak working set must stay near the model\'s prediction. The ' +
-            'model\'s largest residual over its 103 points was 3.5 MiB, and a pod measured alone sat 4–6 MiB over its line at a ' +
+            'model\'s largest residual over its 103 points was 5.1 MiB, and a pod measured alone sat 4–6 MiB over its line at a ' +
             'few hundred connections (the intercept is below a small pod\'s footprint); 8 MiB allows that, still inside the ' +
-            'about 12 MiB the size keeps free. Over it, the headroom the size promises is not there. Measured: -0.1 MiB at 3,778 ' +
-            '(docs/scenarios/oom-cascade.md, "At scale").',
+            'about 11.5 MiB the size keeps free. Over it, the headroom the size promises is not there. Measured: a 44.8 MiB peak at 3,778, -0.5 MiB ' +
+            'from this model (docs/scenarios/oom-cascade.md, "At scale").',
           kind: 'limit',
           probe: 'new-memory',
           threshold: 'value<=8',
