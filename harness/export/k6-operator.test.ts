@@ -14,7 +14,7 @@ import { exportK6Operator, manifestYaml, notExported, parseParallelism } from '.
 const EDGE = { http: 'https://pusher.example.com', ws: 'wss://pusher.example.com' };
 /** The replay's view of the edge, all scenarioK6Env reads of a started topology. */
 const LOCAL_PORT = 41234;
-const topology = { edgePorts: new Map([[PUBLIC_LISTENER, LOCAL_PORT]]) } as unknown as StartedTopology;
+const topology = { edgePorts: new Map([[PUBLIC_LISTENER, [LOCAL_PORT]]]) } as unknown as StartedTopology;
 
 let variants: ResolvedScenario[] = [];
 beforeAll(async () => {
