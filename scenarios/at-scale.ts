@@ -1,6 +1,6 @@
 // Shared by the at-scale variants (`--variant at-scale`): the k6 bulk, the edge and the load's bound
 // that take a scenario to 10,000+ connections on this machine, and the SLOs that judge the bulk. Each
-// scenario keeps its own clients, sizes and story; the reasons are in docs/scaling-this-machine.md.
+// scenario keeps its own clients, sizes and story; the reasons are in docs/scaling.md, "On this machine".
 
 /** k6: 20 VUs × 500 sockets (ws-subscribers.ts), each VU opening its sockets evenly over the arrivals. */
 export const AT_SCALE_K6 = { vus: 20, socketsPerVu: 500 } as const;

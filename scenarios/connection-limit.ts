@@ -71,7 +71,7 @@ const FALLBACK_FIXED = { maxConcurrent: 8, queueLimit: 40, costMs: Number(FALLBA
 // backoff); the Node population keeps the 560 clients whose behaviour the SLOs judge (backoff, HTTP
 // fallback after two failures, which is what saturates the fallback). Memory is the server's natural
 // cost (this scenario never padded it). Two edge processes: one HAProxy cannot proxy 10,000
-// connections within 20,000 descriptors (docs/scaling-this-machine.md).
+// connections within 20,000 descriptors (docs/scaling.md, "On this machine").
 
 /** The Node clients whose behaviour the SLOs judge (as in the base), and the k6 bulk. */
 const AT_SCALE_CLIENTS = CLIENTS + AT_SCALE_K6_SOCKETS;

@@ -72,7 +72,7 @@ const LIVE_HEAP_MIN_SAMPLES = 12;
 // cascade happens because real connections filled real pods. The bulk is k6 (ws-subscribers.ts, many
 // sockets per VU); the Node population keeps the 450 clients whose behaviour the SLOs judge
 // (immediate retries, fallback after 7 failures). Two edge processes: one HAProxy cannot proxy
-// 10,000 connections within 20,000 descriptors (docs/scaling-this-machine.md).
+// 10,000 connections within 20,000 descriptors (docs/scaling.md, "On this machine").
 
 /**
  * The natural capacity model (capacity/model-natural.json: no padding, measured to 11,765
