@@ -14,6 +14,8 @@ const VUS = 10;
 const PODS = Math.max(2, Math.ceil(CONNECTIONS / 2500));
 /** Sockets open evenly over the ramp, then held; the replay ends a hold after the ramp. */
 const RAMP_S = 30;
+/** One HAProxy process holds 8,000 proxied connections (two descriptors each, 20,000 per process): the bulk, the Node clients and the probe with room. */
+const EDGE_PROCESSES = Math.max(1, Math.ceil((CONNECTIONS + 500) / 8000));
 const HOLD_S = 30;
 const DURATION_S = RAMP_S + HOLD_S;
 const CHANNELS = 20;
@@ -29,7 +31,7 @@ export default defineScenario({
   durationS: DURATION_S,
   topology: {
     deployments: [{ name: 'ws', roles: ['ws', 'rest'], replicas: PODS, appVersion: 'v1', memoryMb: 512, cpus: 0.5 }],
-    edge: { keepAlive: true, weights: { ws: 100 }, healthCheck: { intervalS: 1, fall: 2, rise: 2 } },
+    edge: { keepAlive: true, processes: EDGE_PROCESSES, weights: { ws: 100 }, healthCheck: { intervalS: 1, fall: 2, rise: 2 } },
   },
   load: {
     k6: [
