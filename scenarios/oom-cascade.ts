@@ -123,6 +123,14 @@ const AT_SCALE_K6_SLOS = [
   },
 ];
 
+/** The remediated roll-outs (as written and at scale): nobody needs to notice anything, the roll-out simply ends at 70%. */
+const ROLLOUT_ENDS_AT_70 = [
+  { at: T.shift20, type: 'weights.shift' as const, target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
+  { at: T.shift70, type: 'weights.shift' as const, target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
+];
+/** The report's own action, in every remediation: page on an unhealthy pod of any deployment. */
+const PAGE_ON_UNHEALTHY_POD = [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' as const }, forS: 3 }];
+
 export default defineScenario({
   id: 'oom-cascade',
   title: 'mt1 2021-12: new pods OOM-killed one by one as traffic concentrates',
@@ -323,11 +331,8 @@ export default defineScenario({
       durationS: REMEDIATED_DURATION_S,
       load: { clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 }, churn: CHURN } },
       // Nobody needs to notice anything: the roll-out simply ends at 70%.
-      timeline: [
-        { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
-        { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
-      ],
-      alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
+      timeline: ROLLOUT_ENDS_AT_70,
+      alerts: PAGE_ON_UNHEALTHY_POD,
       // The fix is a memory size: reach it on purpose. One new pod is filled to the connections it was
       // sized for before any client is routed there (the first shift is at 1 s), held 3 s, let go.
       probes: [
@@ -426,11 +431,8 @@ export default defineScenario({
         clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } },
         k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true } }),
       },
-      timeline: [
-        { at: T.shift20, type: 'weights.shift', target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
-        { at: T.shift70, type: 'weights.shift', target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
-      ],
-      alerts: [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' }, forS: 3 }],
+      timeline: ROLLOUT_ENDS_AT_70,
+      alerts: PAGE_ON_UNHEALTHY_POD,
       // The natural size reached on purpose, as in the base: one new pod filled to the connections it
       // was sized for before the roll-out sends it much, held 3 s, let go.
       probes: [
