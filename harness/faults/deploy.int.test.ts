@@ -1,27 +1,21 @@
 // The deploy, env, scale and memory actions on real containers: a strict-config deployment behind the
 // HAProxy edge, rolled forward and back, locked, unlocked, re-configured, scaled and OOM-killed. Each
 // assertion reads the evidence the action returned, which it read back from the pods, Docker and HAProxy.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryHistory } from '../history/memory-history.ts';
 import { MetricsFold } from '../metrics/fold.ts';
 import { applyHarnessEnv } from '../platform/env.ts';
-import { resolveImages } from '../platform/images.ts';
-import { LABEL_RUN_ID } from '../platform/labels.ts';
-import { removeContainers } from '../platform/cleanup.ts';
 import { LiveConditionEvaluator } from '../run/live-conditions.ts';
-import { Teardown } from '../platform/teardown.ts';
 import type { EventOf, HistoryEvent } from '../history/events.ts';
 import type { ActionParamsInput, ActionType } from '../scenario/actions.ts';
 import { timelineActionSchema } from '../scenario/actions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { startTopology, type StartedTopology } from '../topology/topology.ts';
+import type { StartedTopology } from '../topology/topology.ts';
 import { FaultState } from './fault-state.ts';
 import { FaultError, type Evidence, type FaultContext } from './fault.ts';
 import { actionOf } from './registry.ts';
+import { testTopology } from '../topology/testing/test-topology.ts';
 
 applyHarnessEnv();
 const all = async (): Promise<HistoryEvent[]> => {
@@ -30,11 +24,10 @@ const all = async (): Promise<HistoryEvent[]> => {
   return out;
 };
 const ofType = <T extends HistoryEvent['type']>(events: HistoryEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
-const runId = `deploy-${randomUUID().slice(0, 8)}`;
+const fixture = testTopology('deploy');
 const C1 = { activityTimeout: 120 };
 const C2 = { activityTimeout: 120, metricsServiceAddress: 'metrics.internal:8125' };
 let topo: StartedTopology;
-let workDir: string;
 let ctx: Omit<FaultContext, 'action'>;
 const history = new MemoryHistory();
 let index = 0;
@@ -54,13 +47,7 @@ type Pod = { pod: string; outcome: string; version?: string; configVersion?: str
 const pods = (e: Evidence) => e.pods as Pod[];
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'harness-deploy-'));
-  const images = await resolveImages();
-  topo = await startTopology({
-    runId,
-    workDir,
-    images: { node: images.node.ref, haproxy: images.haproxy.ref, redis: images.redis.ref, toxiproxy: images.toxiproxy.ref },
-    app: { id: '1', key: 'harness-key', secret: 'harness-secret' },
+  topo = await fixture.start({
     redis: true,
     deployments: [
       {
@@ -92,9 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await topo?.stop().catch(() => undefined);
-  await removeContainers({ [LABEL_RUN_ID]: runId });
-  await rm(workDir, { recursive: true, force: true });
+  await fixture.stop();
 });
 
 describe('deploy.rollout / deploy.rollback / deploy.unlock', () => {

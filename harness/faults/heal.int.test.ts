@@ -1,40 +1,27 @@
 // Heals on real containers, through the engine's own timeline runner: a pod paused for a second
 // resumes on its timer; a link cut with no duration and a toxic left in place are undone at tear-down.
 // Each heal is an action.healed event, and the read-back (Docker, Toxiproxy) shows it took effect.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, HistoryEvent } from '../history/events.ts';
 import { MemoryHistory } from '../history/memory-history.ts';
 import { MetricsFold } from '../metrics/fold.ts';
 import { applyHarnessEnv } from '../platform/env.ts';
-import { resolveImages } from '../platform/images.ts';
-import { LABEL_RUN_ID } from '../platform/labels.ts';
-import { removeContainers } from '../platform/cleanup.ts';
 import { LiveConditionEvaluator } from '../run/live-conditions.ts';
 import { runTimeline } from '../run/timeline.ts';
 import { timelineActionSchema, type TimelineActionInput } from '../scenario/actions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { startTopology, type StartedTopology } from '../topology/topology.ts';
+import type { StartedTopology } from '../topology/topology.ts';
 import { FaultState } from './fault-state.ts';
 import { PendingHeals } from './heals.ts';
 import { listToxics, proxyEnabled } from './link.ts';
+import { testTopology } from '../topology/testing/test-topology.ts';
 
 applyHarnessEnv();
-const runId = `heal-${randomUUID().slice(0, 8)}`;
+const fixture = testTopology('heal');
 let topo: StartedTopology;
-let workDir: string;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'harness-heal-'));
-  const images = await resolveImages();
-  topo = await startTopology({
-    runId,
-    workDir,
-    images: { node: images.node.ref, haproxy: images.haproxy.ref, redis: images.redis.ref, toxiproxy: images.toxiproxy.ref },
-    app: { id: '1', key: 'harness-key', secret: 'harness-secret' },
+  topo = await fixture.start({
     redis: true,
     deployments: [{ name: 'web', roles: ['ws', 'rest'], replicas: 1, appVersion: 'v1', env: {}, memoryMb: 128, restartPolicy: 'no' }],
     links: { redis: true },
@@ -42,9 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await topo?.stop().catch(() => undefined);
-  await removeContainers({ [LABEL_RUN_ID]: runId });
-  await rm(workDir, { recursive: true, force: true });
+  await fixture.stop();
 });
 
 const healedOf = (events: HistoryEvent[]) => events.filter((e): e is EventOf<'action.healed'> => e.type === 'action.healed');

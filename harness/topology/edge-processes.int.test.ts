@@ -1,24 +1,17 @@
 // An edge of two HAProxy processes in real containers, in front of two one-pod deployments: each
 // process routes by the same weights, a weight change and a pod taken out of rotation reach both,
 // each process health-checks every pod itself, and nothing is left afterwards.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../platform/docker.ts';
 import { applyHarnessEnv } from '../platform/env.ts';
-import { resolveImages } from '../platform/images.ts';
 import { LABEL_RUN_ID } from '../platform/labels.ts';
-import { removeContainers } from '../platform/cleanup.ts';
-import { samplePod } from './pod-sampler.ts';
-import { startTopology, type StartedTopology } from './topology.ts';
+import type { StartedTopology } from './topology.ts';
+import { testTopology, wsConnectionsOn } from './testing/test-topology.ts';
 
 applyHarnessEnv();
-const runId = `edges-${randomUUID().slice(0, 8)}`;
+const fixture = testTopology('edges');
 let topo: StartedTopology;
-let workDir: string;
 const open: WebSocket[] = [];
 
 /** Opens `n` Pusher WebSockets through one edge port and keeps them open. */
@@ -33,19 +26,8 @@ async function hold(port: number, n: number): Promise<void> {
   }
 }
 
-async function wsOn(deployment: string): Promise<number> {
-  const samples = await Promise.all(topo.pods(deployment).map((p) => samplePod(p)));
-  return samples.reduce((n, s) => n + ((s.type === 'pod.sample' && s.connections?.ws) || 0), 0);
-}
-
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'harness-edges-'));
-  const images = await resolveImages();
-  topo = await startTopology({
-    runId,
-    workDir,
-    images: { node: images.node.ref, haproxy: images.haproxy.ref, redis: images.redis.ref, toxiproxy: images.toxiproxy.ref },
-    app: { id: '1', key: 'harness-key', secret: 'harness-secret' },
+  topo = await fixture.start({
     redis: false,
     deployments: [
       { name: 'old', roles: ['ws'], replicas: 1, appVersion: 'v1', env: {}, memoryMb: 128, restartPolicy: 'no' },
@@ -62,9 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const ws of open) ws.terminate();
-  await topo?.stop();
-  await removeContainers({ [LABEL_RUN_ID]: runId });
-  await rm(workDir, { recursive: true, force: true });
+  await fixture.stop();
 });
 
 describe('an edge of two processes', () => {
@@ -75,8 +55,8 @@ describe('an edge of two processes', () => {
     expect(topo.edge!.processes.map((p) => p.name)).toEqual(['edge-1', 'edge-2']);
     await hold(ports[0]!, 3);
     await hold(ports[1]!, 3);
-    expect(await wsOn('old')).toBe(6);
-    expect(await wsOn('new')).toBe(0);
+    expect(await wsConnectionsOn(topo, 'old')).toBe(6);
+    expect(await wsConnectionsOn(topo, 'new')).toBe(0);
   });
 
   it('applies a weight change to every process and reads each one back', async () => {
@@ -84,8 +64,8 @@ describe('an edge of two processes', () => {
     expect(await topo.edge!.setWeights('public', 'ws', { old: 0, new: 100 })).toEqual({ 'edge-1': { new: 100 }, 'edge-2': { new: 100 } });
     await hold(ports[0]!, 2);
     await hold(ports[1]!, 2);
-    expect(await wsOn('old')).toBe(6);
-    expect(await wsOn('new')).toBe(4);
+    expect(await wsConnectionsOn(topo, 'old')).toBe(6);
+    expect(await wsConnectionsOn(topo, 'new')).toBe(4);
   });
 
   it('health-checks each pod from each process, and takes a pod out of rotation on both', async () => {
@@ -99,7 +79,7 @@ describe('an edge of two processes', () => {
   it('stop() removes both processes and every pod', async () => {
     await topo.stop();
     const api = await docker();
-    const left = await api.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_RUN_ID}=${runId}`] }) });
+    const left = await api.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_RUN_ID}=${fixture.runId}`] }) });
     expect(left).toEqual([]);
   });
 });

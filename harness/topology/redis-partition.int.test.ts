@@ -2,33 +2,21 @@
 // connections left open: a partition, not a closed link). Publishes fail fast with 503 on every
 // pod; the pod in deep readiness mode fails its /readyz and HAProxy takes it out of rotation,
 // while a pod whose readiness only sees open connections (watchdog effectively off) stays in.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import Pusher from 'pusher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyHarnessEnv } from '../platform/env.ts';
-import { resolveImages } from '../platform/images.ts';
-import { LABEL_RUN_ID } from '../platform/labels.ts';
-import { removeContainers } from '../platform/cleanup.ts';
-import { startTopology, type StartedTopology } from './topology.ts';
+import type { StartedTopology } from './topology.ts';
+import { testTopology } from './testing/test-topology.ts';
 
 applyHarnessEnv();
-const runId = `partition-${randomUUID().slice(0, 8)}`;
+const fixture = testTopology('partition');
 const app = { id: '1', key: 'harness-key', secret: 'harness-secret' };
 let topo: StartedTopology;
-let workDir: string;
 
 const deadlines = { REDIS_COMMAND_TIMEOUT_MS: '500', REDIS_PING_INTERVAL_MS: '250', READINESS_DEADLINE_MS: '300' };
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'harness-partition-'));
-  const images = await resolveImages();
-  topo = await startTopology({
-    runId,
-    workDir,
-    images: { node: images.node.ref, haproxy: images.haproxy.ref, redis: images.redis.ref, toxiproxy: images.toxiproxy.ref },
+  topo = await fixture.start({
     app,
     redis: true,
     deployments: [
@@ -45,9 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await topo?.stop();
-  await removeContainers({ [LABEL_RUN_ID]: runId });
-  await rm(workDir, { recursive: true, force: true });
+  await fixture.stop();
 });
 
 function publishStatus(deployment: string): Promise<number | undefined> {

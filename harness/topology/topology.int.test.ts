@@ -1,26 +1,20 @@
 // A small cluster in real containers: Redis, two deployments of the server under test, the HAProxy
 // edge in front. Checks that traffic really flows through the edge by weight, that weights change
 // live and read back, that a killed pod is seen dead, and that nothing is left afterwards.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../platform/docker.ts';
 import { applyHarnessEnv } from '../platform/env.ts';
-import { resolveImages } from '../platform/images.ts';
 import { LABEL_RUN_ID } from '../platform/labels.ts';
-import { removeContainers } from '../platform/cleanup.ts';
 import { MemoryHistory } from '../history/memory-history.ts';
 import { samplePod } from './pod-sampler.ts';
 import { connect } from '../load/pusher-client/index.ts';
-import { startTopology, type StartedTopology } from './topology.ts';
+import type { StartedTopology } from './topology.ts';
+import { testTopology, wsConnectionsOn } from './testing/test-topology.ts';
 
 applyHarnessEnv();
-const runId = `topo-${randomUUID().slice(0, 8)}`;
+const fixture = testTopology('topo');
 let topo: StartedTopology;
-let workDir: string;
 
 /** Opens a Pusher WebSocket through the edge and returns the pod that answered (from its socket_id). */
 function connectThroughEdge(port: number): Promise<{ socketId: string }> {
@@ -41,19 +35,8 @@ function connectThroughEdge(port: number): Promise<{ socketId: string }> {
   });
 }
 
-async function podsCountOf(deployment: string): Promise<number> {
-  const samples = await Promise.all(topo.pods(deployment).map((p) => samplePod(p)));
-  return samples.reduce((n, s) => n + ((s.type === 'pod.sample' && s.connections?.ws) || 0), 0);
-}
-
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'harness-topo-'));
-  const images = await resolveImages();
-  topo = await startTopology({
-    runId,
-    workDir,
-    images: { node: images.node.ref, haproxy: images.haproxy.ref, redis: images.redis.ref, toxiproxy: images.toxiproxy.ref },
-    app: { id: '1', key: 'harness-key', secret: 'harness-secret' },
+  topo = await fixture.start({
     redis: true,
     deployments: [
       { name: 'old', roles: ['ws', 'rest'], replicas: 1, appVersion: 'v1', env: {}, memoryMb: 128, restartPolicy: 'no' },
@@ -70,9 +53,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await topo?.stop();
-  await removeContainers({ [LABEL_RUN_ID]: runId });
-  await rm(workDir, { recursive: true, force: true });
+  await fixture.stop();
 });
 
 describe('a started topology', () => {
@@ -97,14 +78,14 @@ describe('a started topology', () => {
       }
     };
     await hold(10);
-    expect(await podsCountOf('old')).toBe(10);
-    expect(await podsCountOf('new')).toBe(0);
+    expect(await wsConnectionsOn(topo, 'old')).toBe(10);
+    expect(await wsConnectionsOn(topo, 'new')).toBe(0);
 
     const readBack = await topo.edge!.setWeights('public', 'ws', { old: 0, new: 100 });
     expect(readBack).toEqual({ edge: { new: 100 } });
     await hold(10);
-    expect(await podsCountOf('old')).toBe(10);
-    expect(await podsCountOf('new')).toBe(10);
+    expect(await wsConnectionsOn(topo, 'old')).toBe(10);
+    expect(await wsConnectionsOn(topo, 'new')).toBe(10);
     for (const ws of open) ws.close();
   });
 
@@ -143,7 +124,7 @@ describe('afterwards', () => {
   it('stop() removes every container of the run', async () => {
     await topo.stop();
     const api = await docker();
-    const left = await api.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_RUN_ID}=${runId}`] }) });
+    const left = await api.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_RUN_ID}=${fixture.runId}`] }) });
     expect(left).toEqual([]);
   });
 });
