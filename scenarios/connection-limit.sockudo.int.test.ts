@@ -13,8 +13,15 @@ const PODS = 4;
 const TIMEOUT = BUILD_WAIT_MS + 300_000;
 const run = (variant: string) => replayInTest('connection-limit', variant, { server: 'sockudo', timeoutMs: TIMEOUT });
 
+/**
+ * CI runs the remediated variant only: `npm test` must stay under 40 minutes, and the incident's
+ * mechanism on sockudo (close 4100 over the cap) is also what the remediated variant's boundary
+ * check asserts. `HARNESS_FULL_PEER_REPLAYS=1` adds the incident (measured in docs/servers.md).
+ */
+const FULL = process.env.HARNESS_FULL_PEER_REPLAYS === '1';
+
 describe('connection-limit on sockudo', () => {
-  it('incident: new pods refuse over their cap with 4100, clients retry onto old, the new deployment\'s own alert stays silent', async () => {
+  it.runIf(FULL)('incident: new pods refuse over their cap with 4100, clients retry onto old, the new deployment\'s own alert stays silent', async () => {
     const r = await run('incident');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.verdict.status).toBe('reproduced');
