@@ -128,6 +128,8 @@ const ROLLOUT_ENDS_AT_70 = [
   { at: T.shift20, type: 'weights.shift' as const, target: 'edge', params: { weights: { old: 80, new: 20 } }, label: 'DNS 20% to new' },
   { at: T.shift70, type: 'weights.shift' as const, target: 'edge', params: { weights: { old: 30, new: 70 } }, label: 'DNS 70% to new' },
 ];
+/** The remediated clients: back off with jitter instead of retrying at once. */
+const BACKOFF_WITH_JITTER = { strategy: 'backoff' as const, baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 };
 /** The report's own action, in every remediation: page on an unhealthy pod of any deployment. */
 const PAGE_ON_UNHEALTHY_POD = [{ id: 'pods-unhealthy', title: 'A public pod (any deployment) is not ready', rule: { kind: 'pod-unhealthy' as const }, forS: 3 }];
 
@@ -329,7 +331,7 @@ export default defineScenario({
         ],
       },
       durationS: REMEDIATED_DURATION_S,
-      load: { clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 }, churn: CHURN } },
+      load: { clients: { reconnect: BACKOFF_WITH_JITTER, churn: CHURN } },
       // Nobody needs to notice anything: the roll-out simply ends at 70%.
       timeline: ROLLOUT_ENDS_AT_70,
       alerts: PAGE_ON_UNHEALTHY_POD,
@@ -428,7 +430,7 @@ export default defineScenario({
       // each second is 1,000 reconnects per second on 2 cores, for 40 more seconds of run.
       load: {
         maxConnections: AT_SCALE_MAX_CONNECTIONS,
-        clients: { reconnect: { strategy: 'backoff', baseMs: 500, maxMs: 5000, jitter: true, fallbackAfterFailures: 7 } },
+        clients: { reconnect: BACKOFF_WITH_JITTER },
         k6: atScaleK6({ rampS: ARRIVALS_S, durationS: 70, reconnect: { RECONNECT_DELAY_MS: 500, RECONNECT_MAX_DELAY_MS: 5000, RECONNECT_JITTER: true } }),
       },
       timeline: ROLLOUT_ENDS_AT_70,
