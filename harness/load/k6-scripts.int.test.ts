@@ -1,29 +1,18 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { toolPath } from '../platform/paths.ts';
+import { describe, expect, it } from 'vitest';
 import { runK6, type K6Point } from './k6-runner.ts';
 import { connect, RestClient, type PusherConnection } from './pusher-client/index.ts';
+import { hasK6, stopAfterEach, sum } from './testing/k6-test-kit.ts';
 import { startServerProcess, TEST_APP, type ServerProcess } from './testing/server-process.ts';
 
 const script = (name: string): string => fileURLToPath(new URL(`../../scenarios/load/${name}`, import.meta.url));
-const hasK6 = existsSync(toolPath('k6'));
-
-const servers: ServerProcess[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c();
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
+const { servers, cleanups } = stopAfterEach();
 
 async function pod(env: Record<string, string> = {}): Promise<ServerProcess> {
   const s = await startServerProcess(env);
   servers.push(s);
   return s;
 }
-
-const sum = (points: K6Point[], metric: string, tags: Record<string, string> = {}): number =>
-  points.filter((p) => p.metric === metric && Object.entries(tags).every(([k, v]) => p.tags[k] === v)).reduce((a, p) => a + p.value, 0);
 
 const env = (s: ServerProcess): Record<string, string> => ({
   EDGE_WS: `ws://127.0.0.1:${s.port}`,

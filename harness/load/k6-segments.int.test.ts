@@ -1,26 +1,16 @@
-import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { toolPath } from '../platform/paths.ts';
+import { describe, expect, it } from 'vitest';
 import type { K6Point } from './k6-runner.ts';
 import { k6ScriptPath } from './k6-env.ts';
 import { runK6Segmented, type K6SegmentedResult } from './k6-segments.ts';
 import { channelInfoRequest, connect, RestClient, type PusherConnection } from './pusher-client/index.ts';
+import { hasK6, stopAfterEach, sum } from './testing/k6-test-kit.ts';
 import { startServerProcess, TEST_APP, type ServerProcess } from './testing/server-process.ts';
 
 // The same k6 load as one process and as three (execution segments) against one real pod: the
 // totals as recorded (the points) and as the server saw them must match within 1%. Short on purpose.
 
-const hasK6 = existsSync(toolPath('k6'));
-const servers: ServerProcess[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c();
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-const sum = (points: K6Point[], metric: string, tags: Record<string, string> = {}): number =>
-  points.filter((p) => p.metric === metric && Object.entries(tags).every(([k, v]) => p.tags[k] === v)).reduce((a, p) => a + p.value, 0);
+const { servers, cleanups } = stopAfterEach();
 
 const within1Percent = (split: number, single: number): void => {
   expect(Math.abs(split - single), `${split} vs ${single}`).toBeLessThanOrEqual(single * 0.01);
