@@ -11,7 +11,6 @@
  * Each mutation's own scenarios (its header's `Replay first:`) are replayed first; with --first-catch
  * the rest are skipped once one remediated variant caught it (a miss still replays every scenario).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,10 +21,8 @@ import { scenarioFiles } from '../harness/scenario/scenario-files.ts';
 import { SERVER_BUNDLE_DIR, SERVER_BUNDLE_ENV } from '../harness/platform/server-bundle.ts';
 import { BASELINE, catchSummarySchema, formatCatchTable, mutationRow, outcomesOf, type MutationRow, type ScenarioRun } from '../harness/mutation/catch-table.ts';
 import { buildMutant, prepareMutant, PROJECT_ROOT, typecheckMutants } from '../harness/mutation/mutant-build.ts';
+import { cliCommand, list, runCommand, runDirsOf, subdirs } from './lib/harness-cli.ts';
 import { listMutations, replayOrder, selectMutations } from '../harness/mutation/mutation-patches.ts';
-
-const CLI = join(PROJECT_ROOT, 'harness', 'cli', 'bin.js');
-const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 const { values: opts } = parseArgs({
   options: {
@@ -40,48 +37,29 @@ const { values: opts } = parseArgs({
   },
 });
 
-/** Runs a command, its stderr shown as it comes; resolves with stdout and the exit code. */
-function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? 1, stdout }));
-  });
-}
-
-/** Docker work goes through the shared lock when one is named (other sessions share this machine). */
-function locked(args: string[]): [string, string[]] {
-  return opts.lock ? ['flock', [opts.lock, process.execPath, ...args]] : [process.execPath, args];
-}
-
 async function replay(scenario: string, bundleDir: string, out: string, session: string): Promise<ScenarioRun> {
   const started = performance.now();
   const env = { ...process.env, [SERVER_BUNDLE_ENV]: bundleDir, HARNESS_SESSION_ID: session };
-  const [cmd, args] = locked([CLI, 'run', scenario, '--variant', 'remediated', '--json', '--out', out]);
+  const [cmd, args] = cliCommand(opts.lock, ['run', scenario, '--variant', 'remediated', '--json', '--out', out]);
   let outcomes: ScenarioRun['outcomes'] = [];
   let error: string | undefined;
   try {
     const { code, stdout } = await runCommand(cmd, args, env);
-    const lines = stdout.split('\n').filter((l) => l.startsWith('{'));
-    for (const line of lines) {
-      const { runDir } = JSON.parse(line) as { runDir: string };
+    const runDirs = runDirsOf(stdout);
+    for (const runDir of runDirs) {
       outcomes.push(...outcomesOf(catchSummarySchema.parse(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')))));
     }
     // Exit 2 is a usage or set-up error (or a variant that could not run): no verdict to count.
-    if (code === 2 || lines.length === 0) error = `harness run exited ${code} with ${lines.length} verdict(s)`;
+    if (code === 2 || runDirs.length === 0) error = `harness run exited ${code} with ${runDirs.length} verdict(s)`;
   } catch (err) {
     error = (err as Error).message.split('\n')[0];
     outcomes = [];
   } finally {
-    const [dcmd, dargs] = locked([CLI, 'down', '--session', session]);
+    const [dcmd, dargs] = cliCommand(opts.lock, ['down', '--session', session]);
     await runCommand(dcmd, dargs, env).catch(() => undefined);
   }
   return { scenario, seconds: (performance.now() - started) / 1000, outcomes, error };
 }
-
-const subdirs = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 /** Rows from the run directories a bench left under `dir` (<mutation>/<scenario>/<run-id>/summary.json); time is replay time. */
 function tabulate(dir: string, of: number): MutationRow[] {

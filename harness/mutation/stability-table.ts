@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/**
+ * The gate's false-alarm check: every variant replayed N times on the unmutated server. A run whose
+ * variant did not meet its expectation (a remediated variant that did not hold, an incident that
+ * did not reproduce, either one unknown) is a false alarm: the gate would have gone red, or
+ * stayed silent, with nothing changed. Only the summary.json fields read here are validated.
+ */
+
+const variantSchema = z.object({
+  variant: z.string(),
+  expectation: z.unknown().optional(),
+  verdict: z.object({ status: z.string(), met: z.boolean(), reasons: z.array(z.string()).default([]) }),
+  slos: z.array(z.object({ id: z.string(), status: z.enum(['pass', 'fail', 'unknown']) })),
+  durationS: z.number().optional(),
+});
+export const stabilitySummarySchema = z.object({
+  scenario: z.object({ id: z.string() }),
+  /** Why the run did not finish (null or absent when it did). */
+  unfinished: z.string().nullable().optional(),
+  variants: z.array(variantSchema).min(1),
+});
+export type StabilitySummary = z.infer<typeof stabilitySummarySchema>;
+
+export interface StabilityRun {
+  scenario: string;
+  variant: string;
+  round: number;
+  status: string;
+  met: boolean;
+  /** Why the verdict is what it is, from summary.json (the reasons of a false alarm are its evidence). */
+  reasons: string[];
+  seconds: number;
+}
+
+export function stabilityRunsOf(summary: StabilitySummary, round: number): StabilityRun[] {
+  return summary.variants.map((v) => ({
+    scenario: summary.scenario.id,
+    variant: v.variant,
+    round,
+    status: v.verdict.status,
+    // A run the history marks unfinished never counts as met, whatever its SLOs said.
+    met: v.verdict.met && !summary.unfinished,
+    reasons: v.verdict.reasons,
+    seconds: v.durationS ?? 0,
+  }));
+}
+
+/** A replay that gave no verdict (exit 2, a crash): neither a false alarm nor a clean run. */
+export interface StabilityError {
+  scenario: string;
+  round: number;
+  error: string;
+}
+
+export interface StabilityRow {
+  scenario: string;
+  variant: string;
+  runs: number;
+  met: number;
+  /** Round and reason of each run that did not meet the expectation. */
+  falseAlarms: string[];
+  /** How many runs had each status, e.g. { held: 10 }. */
+  statuses: Record<string, number>;
+  medianSeconds: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+export function stabilityRows(runs: readonly StabilityRun[]): StabilityRow[] {
+  const byVariant = new Map<string, StabilityRun[]>();
+  for (const r of runs) {
+    const key = `${r.scenario}/${r.variant}`;
+    byVariant.set(key, [...(byVariant.get(key) ?? []), r]);
+  }
+  return [...byVariant.values()].map((rs) => {
+    const statuses: Record<string, number> = {};
+    for (const r of rs) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    return {
+      scenario: rs[0]!.scenario,
+      variant: rs[0]!.variant,
+      runs: rs.length,
+      met: rs.filter((r) => r.met).length,
+      falseAlarms: rs.filter((r) => !r.met).map((r) => `round ${r.round}: ${r.status}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`),
+      statuses,
+      medianSeconds: median(rs.map((r) => r.seconds)),
+    };
+  });
+}
+
+const cell = (xs: readonly string[]): string => (xs.length ? xs.join('<br>') : '–').replace(/\|/g, '\\|');
+
+/** `asked`: runs asked for per variant; a row with fewer says so rather than pass for a full series. */
+export function formatStabilityTable(rows: readonly StabilityRow[], errors: readonly StabilityError[], asked: number): string {
+  if (rows.length === 0) throw new Error('formatStabilityTable: no runs (no variant gave a verdict)');
+  const lines = [
+    '| scenario / variant | runs | met | verdicts | false alarms (round: verdict, reasons) | median replay |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const runs = r.runs < asked ? `${r.runs} of ${asked}` : `${r.runs}`;
+      const verdicts = Object.entries(r.statuses).map(([s, n]) => `${s} ${n}`).join(', ');
+      return `| ${r.scenario} / ${r.variant} | ${runs} | ${r.met} | ${verdicts} | ${cell(r.falseAlarms)} | ${Math.round(r.medianSeconds)} s |`;
+    }),
+  ];
+  const total = rows.reduce((n, r) => n + r.runs, 0);
+  const alarms = rows.reduce((n, r) => n + r.runs - r.met, 0);
+  const short = rows.filter((r) => r.runs < asked).length;
+  lines.push(
+    '',
+    `false alarms: ${alarms} in ${total} runs of ${rows.length} variants` +
+      (short ? ` (${short} variant(s) with fewer than ${asked} runs)` : '') +
+      (errors.length ? `; ${errors.length} replay(s) gave no verdict: ${errors.map((e) => `round ${e.round} ${e.scenario}: ${e.error}`).join('; ')}` : ''),
+  );
+  return lines.join('\n');
+}
