@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { k6ScriptPath } from '../load/k6-env.ts';
-import { k6Runs } from '../plan/k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
 import { HARNESS_ENV } from '../platform/env.ts';
 import { toolPath } from '../platform/paths.ts';
 import { loadNamedScenarios, resolveScenarioArg } from '../scenario/scenario-files.ts';

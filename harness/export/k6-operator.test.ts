@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { K6_SYSTEM_TAGS } from '../load/k6-runner.ts';
-import { k6Runs } from '../plan/k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
 import { scenarioK6Env } from '../run/workload.ts';
 import { PUBLIC_LISTENER } from '../run/topology-plan.ts';
 import { loadScenarioFolder } from '../scenario/scenario-files.ts';

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { K6_SYSTEM_TAGS } from '../load/k6-runner.ts';
 import { scenarioK6LoadEnv } from '../load/scenario-k6.ts';
-import { k6Runs } from '../plan/k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
 import { HARNESS_ENV } from '../platform/env.ts';
 import { versions } from '../platform/paths.ts';
 import type { K6ScriptName } from '../scenario/k6-scripts.ts';

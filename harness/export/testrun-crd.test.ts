@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadScenarioFolder } from '../scenario/scenario-files.ts';
 import { k6OperatorCrdPath } from '../platform/paths.ts';
-import { k6Runs } from '../plan/k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { exportK6Operator, manifestYaml } from './k6-operator.ts';
 

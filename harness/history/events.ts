@@ -123,6 +123,12 @@ const schemas = [
     /** History time of the first and the last sample aggregated (the k6 stream was heard from then). */
     firstMs: t,
     lastMs: t,
+    /**
+     * The k6 processes heard from in this second (scenario/k6-runs.ts names them), each with its first and
+     * last sample: a process that stops early is seen even while the others go on. Histories before
+     * it judge on the stream as a whole.
+     */
+    processes: z.array(z.object({ name: z.string(), firstMs: t, lastMs: t })).optional(),
     series: z
       .array(
         z.object({

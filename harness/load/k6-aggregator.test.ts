@@ -90,4 +90,22 @@ describe('K6Aggregator', () => {
     ]);
     expect(() => k6.add({ metric: 'pusher_connected', value: 1, tags: {} })).toThrow(/after close/);
   });
+
+  it('names the processes heard in each second, with the first and last sample of each', () => {
+    let clock = 0;
+    const history = new MemoryHistory({ clock: () => clock });
+    const k6 = new K6Aggregator(history, { checkEveryMs: 3_600_000 });
+    clock = 100;
+    k6.add({ metric: 'vus', value: 5, tags: { instance: '1' } }, 'load.k6[0]#1');
+    clock = 300;
+    k6.add({ metric: 'vus', value: 5, tags: { instance: '2' } }, 'load.k6[0]#2');
+    clock = 700;
+    k6.add({ metric: 'vus', value: 5, tags: { instance: '1' } }, 'load.k6[0]#1');
+    clock = 1100;
+    k6.add({ metric: 'vus', value: 5, tags: { instance: '1' } }, 'load.k6[0]#1');
+    k6.close();
+    const [first, second] = history.list();
+    expect(first).toMatchObject({ second: 0, processes: [{ name: 'load.k6[0]#1', firstMs: 100, lastMs: 700 }, { name: 'load.k6[0]#2', firstMs: 300, lastMs: 300 }] });
+    expect(second).toMatchObject({ second: 1, processes: [{ name: 'load.k6[0]#1', firstMs: 1100, lastMs: 1100 }] });
+  });
 });

@@ -33,6 +33,8 @@ export class K6Aggregator {
   private firstMs = 0;
   private lastMs = 0;
   private readonly open = new Map<string, Accumulator>();
+  /** The processes heard from in the open second: first and last sample of each. */
+  private readonly heard = new Map<string, { firstMs: number; lastMs: number }>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -45,8 +47,12 @@ export class K6Aggregator {
     this.timer.unref();
   }
 
-  /** One sample, in the second of history time it arrived in (as a k6.point's `t` would say). */
-  add(point: Pick<K6Point, 'metric' | 'value' | 'tags'>): void {
+  /**
+   * One sample, in the second of history time it arrived in (as a k6.point's `t` would say), from the
+   * k6 process named `process` (scenario/k6-runs.ts k6ProcessName); unnamed only when a history recorded
+   * before processes were named is aggregated again (verdict/fixtures).
+   */
+  add(point: Pick<K6Point, 'metric' | 'value' | 'tags'>, process?: string): void {
     if (this.closed) throw new Error('K6Aggregator: add() after close()');
     const now = this.history.now();
     const second = secondOf(now);
@@ -56,6 +62,11 @@ export class K6Aggregator {
       this.firstMs = now;
     }
     this.lastMs = now;
+    if (process !== undefined) {
+      const h = this.heard.get(process);
+      if (h) h.lastMs = now;
+      else this.heard.set(process, { firstMs: now, lastMs: now });
+    }
     const key = `${point.metric}{${tagKey(point.tags)}}`;
     let acc = this.open.get(key);
     if (!acc) {
@@ -93,7 +104,9 @@ export class K6Aggregator {
       max: a.max,
       ...(a.histogram ? { hdr: encodeHistogram(a.histogram) } : {}),
     }));
+    const processes = [...this.heard].map(([name, h]) => ({ name, ...h }));
     this.open.clear();
-    this.history.record({ type: 'k6.aggregate', second: this.second, firstMs: this.firstMs, lastMs: this.lastMs, series });
+    this.heard.clear();
+    this.history.record({ type: 'k6.aggregate', second: this.second, firstMs: this.firstMs, lastMs: this.lastMs, ...(processes.length ? { processes } : {}), series });
   }
 }

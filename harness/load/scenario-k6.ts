@@ -3,7 +3,7 @@ import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { APP } from './app.ts';
 import { k6LoadEnv, type K6LoadBase } from './k6-env.ts';
 
-// What the harness gives a scenario's k6 run (plan/k6-runs.ts lists them), wherever it runs: the
+// What the harness gives a scenario's k6 run (scenario/k6-runs.ts lists them), wherever it runs: the
 // replay here (run/workload.ts) and the TestRuns exported for a cluster (export/) build its env here.
 
 export type ScenarioK6Script = ResolvedScenario['load']['k6'][number];

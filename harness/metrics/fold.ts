@@ -201,6 +201,10 @@ export class MetricsFold {
         // The same series as its samples one by one would make (k6.point above).
         this.sources.seen('k6', 'k6', {}, e.firstMs);
         this.sources.seen('k6', 'k6', {}, e.lastMs);
+        for (const p of e.processes ?? []) {
+          this.sources.seen('k6', p.name, {}, p.firstMs);
+          this.sources.seen('k6', p.name, {}, p.lastMs);
+        }
         for (const s of e.series) {
           const l = k6Labels(s.tags);
           this.store.add('k6.points', {}, e.second, s.count);

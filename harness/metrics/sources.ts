@@ -8,7 +8,7 @@ export type SourceKind = 'probe' | 'sampler' | 'k6';
 
 export interface SourceRecord {
   kind: SourceKind;
-  /** Probe id, `pods` for the sampler, `k6` for the k6 stream. */
+  /** Probe id, `pods` for the sampler, `k6` for the k6 stream as a whole and a process name (scenario/k6-runs.ts) for each of its processes. */
   id: string;
   labels: Labels;
   firstMs: number;

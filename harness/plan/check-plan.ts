@@ -4,7 +4,8 @@ import type { ScenarioIssue } from '../scenario/errors.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { MAX_EDGE_PROCESSES } from '../scenario/schema.ts';
 import { raiseHint, type Bound, type Bounds } from './bounds.ts';
-import { k6RunLoad, k6Runs } from './k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
+import { k6RunLoad } from './k6-runs.ts';
 import { FD_RESERVE, type RunPlan } from './run-plan.ts';
 
 // Checks of a whole run plan that the schema and the cross-check cannot make: bounds of this

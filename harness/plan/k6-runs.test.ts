@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { malformed } from '../scenario/fixtures/malformed/_base.ts';
 import type { ScenarioInput } from '../scenario/scenario-schema.ts';
 import { validationMessage } from '../scenario/testing/validation-message.ts';
-import { k6RunLoad, k6Runs, LoadInstancesError, parseLoadInstances, withLoadInstances } from './k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
+import { k6RunLoad, LoadInstancesError, parseLoadInstances, withLoadInstances } from './k6-runs.ts';
 import { problems, usePostmortemsFolder, variants } from './testing/plan-problems.ts';
 import { planRun } from './run-plan.ts';
 

@@ -1,46 +1,13 @@
-import type { K6ScriptParams } from '../scenario/k6-scripts.ts';
+import type { K6Run } from '../scenario/k6-runs.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 
-// The k6 runs of a variant and what each of their processes holds open. A run split over N
+// What each process of a variant's k6 runs (scenario/k6-runs.ts) holds open. A run split over N
 // processes (execution segments) gives each process a share of the VUs: k6 stripes them, so no
 // process gets more than ⌈vus / N⌉. Each process has its own open-file limit, which is why a run is
 // split: the plan accounts descriptors per process, not per run.
 
-export type K6Run = ResolvedScenario['load']['k6'][number];
-
-/** Where a k6 run comes from in the scenario, for messages: `load.k6[0]` or `load.publish`. */
-export interface PlannedK6Run extends K6Run {
-  path: string;
-}
-
 /** ws-subscribers' default sockets per VU (scenarios/load/ws-subscribers.ts). */
 const WS_SOCKETS_PER_VU_DEFAULT = 10;
-/** Publishing VUs per k6 process at the least: a process without VUs would drop its share of the rate. */
-const PUBLISH_MIN_VUS_PER_PROCESS = 2;
-
-/** The scenario's k6 runs, plus `load.publish` as a run of rest-publish.ts for the whole replay. */
-export function k6Runs(scenario: ResolvedScenario): PlannedK6Run[] {
-  const runs: PlannedK6Run[] = scenario.load.k6.map((k, i) => ({ ...k, path: `load.k6[${i}]` }));
-  const publish = scenario.load.publish;
-  if (publish && publish.ratePerS > 0) {
-    runs.push({
-      path: 'load.publish',
-      script: 'rest-publish.ts',
-      // One VU per 10 messages a second: a slow answer (a saturated or dying pod) barely throttles the rate.
-      vus: Math.max(PUBLISH_MIN_VUS_PER_PROCESS * publish.instances, Math.ceil(publish.ratePerS / 10)),
-      durationS: scenario.durationS,
-      instances: publish.instances,
-      params: {
-        RATE_PER_S: publish.ratePerS,
-        PAYLOAD_BYTES: publish.payloadBytes,
-        CHANNELS: publish.channels,
-        CHANNEL_KIND: scenario.load.clients?.channelKind ?? 'public',
-      } satisfies K6ScriptParams<'rest-publish.ts'>,
-    });
-  }
-  return runs;
-}
-
 /** What one k6 run holds open: connections through the edge in all, and in its busiest process. */
 export interface K6RunLoad {
   connections: number;

@@ -1,5 +1,6 @@
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
-import { k6RunLoad, k6Runs } from './k6-runs.ts';
+import { k6Runs } from '../scenario/k6-runs.ts';
+import { k6RunLoad } from './k6-runs.ts';
 
 // A variant resolved into what it will start and open: every pod, every container, the connections
 // through the edge and the descriptors each process needs. Pure: computed from the scenario alone,

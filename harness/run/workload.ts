@@ -4,7 +4,7 @@ import { K6Aggregator } from '../load/k6-aggregator.ts';
 import { k6Env, k6ScriptPath } from '../load/k6-env.ts';
 import { runK6Segmented, type K6SegmentedResult } from '../load/k6-segments.ts';
 import { startClientPopulation, type StartedClientPopulation } from '../load/index.ts';
-import { k6Runs } from '../plan/k6-runs.ts';
+import { k6ProcessName, k6Runs } from '../scenario/k6-runs.ts';
 import type { K6ScriptParams } from '../scenario/k6-scripts.ts';
 import { scenarioK6Load, type ScenarioK6Script } from '../load/scenario-k6.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
@@ -120,7 +120,7 @@ export async function prepareWorkload(scenario: ResolvedScenario, opts: { seed: 
           maxDurationS: Math.min(script.durationS, scenario.load.maxDurationS) + 15,
           signal,
           skipMetrics: K6_DROPPED_METRICS,
-          onPoint: (p) => k6Samples.add(p),
+          onPoint: (p) => k6Samples.add(p, k6ProcessName(script.path, p.tags.instance)),
         }).then((r) => {
           r.instances.forEach((one, i) => {
             const which = r.instances.length > 1 ? ` (instance ${i + 1}/${r.instances.length})` : '';

@@ -2,6 +2,7 @@ import type { ActionRecord, Observation } from '../metrics/fold.ts';
 import { matchesLabels } from '../metrics/series-store.ts';
 import { EDGE } from '../metrics/labels.ts';
 import type { SourceRecord } from '../metrics/sources.ts';
+import { k6Processes } from '../scenario/k6-runs.ts';
 import type { Labels } from '../scenario/conditions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import type { Slo } from '../scenario/schema.ts';
@@ -102,8 +103,11 @@ const PROBE_KEYS = ['probe', 'transport', 'deployment'];
 const pick = (where: Labels | undefined, keys: string[]): Labels | undefined =>
   where ? Object.fromEntries(Object.entries(where).filter(([k]) => keys.includes(k))) : undefined;
 
-/** The sources a metric's values come from, as the scenario declares them. */
-function sourcesOf(scenario: ResolvedScenario, metric: string, where: Labels | undefined): Expected[] {
+/**
+ * The sources a metric's values come from, as the scenario declares them. `k6ByProcess`: the history
+ * names the k6 process of its samples (k6.aggregate `processes`).
+ */
+function sourcesOf(scenario: ResolvedScenario, metric: string, where: Labels | undefined, k6ByProcess: boolean): Expected[] {
   const probeKind =
     metric.startsWith('delivery.') || metric.startsWith('messages.') ? 'delivery' : metric.startsWith('rest.') ? 'rest' : metric.startsWith('webhooks.') ? 'webhook' : undefined;
   if (probeKind) {
@@ -124,10 +128,12 @@ function sourcesOf(scenario: ResolvedScenario, metric: string, where: Labels | u
     return [{ kind: 'sampler', id: 'pods', labels: {}, silenceMs: SAMPLER_SILENCE_MS }];
   }
   if (metric.startsWith('k6.')) {
-    const ends = scenario.load.k6.map((k) => k.durationS * 1000);
-    if (scenario.load.publish) ends.push(scenario.durationS * 1000);
-    if (ends.length === 0) return [];
-    return [{ kind: 'k6', id: 'k6', labels: {}, silenceMs: K6_EARLY_END_MS, plannedEndMs: Math.max(...ends) }];
+    const processes = k6Processes(scenario);
+    if (processes.length === 0) return [];
+    // Each process to its own run's end: one that dies is seen even while the others go on.
+    if (k6ByProcess) return processes.map((p) => ({ kind: 'k6' as const, id: p.name, labels: {}, silenceMs: K6_EARLY_END_MS, plannedEndMs: p.plannedEndMs }));
+    // A history recorded before processes were named: the stream as a whole, to the last planned end.
+    return [{ kind: 'k6', id: 'k6', labels: {}, silenceMs: K6_EARLY_END_MS, plannedEndMs: Math.max(...processes.map((p) => p.plannedEndMs)) }];
   }
   return [];
 }
@@ -136,7 +142,8 @@ function describe(src: Expected, fromMs: number, toMs: number): string {
   const span = `${s1(toMs - fromMs)} s (t=${s1(fromMs)}-${s1(toMs)} s)`;
   if (src.kind === 'probe') return `probe ${src.id} sent nothing for ${span}`;
   if (src.kind === 'sampler') return `the pod sampler stopped: no pod sample for ${span}`;
-  return `the k6 stream ended early: no k6 point for ${span}`;
+  if (src.id === 'k6') return `the k6 stream ended early: no k6 point for ${span}`;
+  return `the k6 stream ended early: no point from k6 process ${src.id} for ${span}`;
 }
 
 /** The first silence of a source inside [fromMs, toMs) longer than it may be, in words. */
@@ -167,8 +174,9 @@ export function signalGap(slo: Slo, scenario: ResolvedScenario, obs: Observation
   if (toMs <= fromMs) return undefined;
   const records = new Map(obs.sources.map((r) => [`${r.kind}:${r.id}`, r]));
   const seen = new Set<string>();
+  const k6ByProcess = obs.sources.some((r) => r.kind === 'k6' && r.id !== 'k6');
   for (const { metric, where } of sloMetrics(slo)) {
-    for (const src of sourcesOf(scenario, metric, where)) {
+    for (const src of sourcesOf(scenario, metric, where, k6ByProcess)) {
       const key = `${src.kind}:${src.id}`;
       if (seen.has(key)) continue;
       seen.add(key);

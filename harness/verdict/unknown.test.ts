@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../history/events.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
 import { exitCodeFor } from '../platform/exit-codes.ts';
+import { withLoadInstances } from '../plan/k6-runs.ts';
+import { k6ProcessName } from '../scenario/k6-runs.ts';
+import { withK6Aggregated } from './fixtures/aggregate-k6.ts';
 import { judgeText, linesOf, recorded } from './fixtures/recorded.ts';
 import type { VariantJudgement } from './judge.ts';
 
@@ -133,6 +136,44 @@ describe('a signal source that went silent makes the SLOs reading it unknown', (
     const slo = j.slos.find((s) => s.id === 'k6-unexpected')!;
     expect(slo.status).toBe('unknown');
     expect(slo.detail).toMatch(/the k6 stream ended early: no k6 point for 6\.\d s \(t=29\.\d-36\.0 s\)/);
+  });
+});
+
+describe('a k6 run split over processes: each process must be heard to its run\'s end', async () => {
+  // The recorded keepalive-desync stream (rest-publish.ts, one run of 36 s) as if it had run as two
+  // processes: samples alternate between them, each process named as the replay names it.
+  const { plan: recordedPlan, text } = await recorded('keepalive-desync-remediated');
+  const plan = withLoadInstances(recordedPlan, 2);
+  const instanceOf = new Map<HistoryEvent, number>();
+  let n = 0;
+  const events = linesOf(text).map((l) => JSON.parse(l) as HistoryEvent);
+  for (const e of events) if (e.type === 'k6.point') instanceOf.set(e, (n++ % 2) + 1);
+  const named = (kept: readonly HistoryEvent[]) =>
+    withK6Aggregated(kept, (e) => k6ProcessName('load.k6[0]', instanceOf.get(e)))
+      .map((e) => `${JSON.stringify(e)}\n`)
+      .join('');
+  const secondStopsAt25 = events.filter((e) => !(e.type === 'k6.point' && instanceOf.get(e) === 2 && e.t >= 25_000));
+
+  it('both processes heard to the end: held', async () => {
+    expect(n).toBeGreaterThan(1000);
+    const { judgement: j } = await judgeText(plan, named(events));
+    expect(j.observation.sources.filter((r) => r.kind === 'k6').map((r) => r.id)).toEqual(['k6', 'load.k6[0]#1', 'load.k6[0]#2']);
+    expect(j.verdict).toMatchObject({ status: 'held', met: true });
+  });
+
+  it('process 2 silent from 25 s while process 1 goes on: the k6 SLOs are unknown, naming process 2', async () => {
+    const { judgement: j } = await judgeText(plan, named(secondStopsAt25));
+    expectUnknown(j);
+    const slo = j.slos.find((s) => s.id === 'k6-unexpected')!;
+    expect(slo.status).toBe('unknown');
+    expect(slo.detail).toMatch(/the k6 stream ended early: no point from k6 process load\.k6\[0\]#2 for 1\d\.\d s \(t=2[45]\.\d-36\.0 s\)/);
+  });
+
+  it('the same cut in a history that does not name processes is judged on the stream as a whole, which process 1 kept alive', async () => {
+    const unnamed = withK6Aggregated(secondStopsAt25).map((e) => `${JSON.stringify(e)}\n`).join('');
+    const { judgement: j } = await judgeText(plan, unnamed);
+    expect(j.observation.sources.filter((r) => r.kind === 'k6').map((r) => r.id)).toEqual(['k6']);
+    expect(j.verdict.status).toBe('held');
   });
 });
 
