@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isK6Trend, K6_SCRIPT_TRENDS } from './metric-names.ts';
 import { HARNESS_K6_PARAMS, K6_CHURN_PARAM_NAMES, K6_CHURN_SCRIPTS, K6_SCRIPT_NAMES, k6ParamNames } from './k6-scripts.ts';
 
 // The table is the contract between scenarios and the k6 scripts: each script must read exactly the
@@ -28,6 +29,16 @@ describe('k6 script table (harness/scenario/k6-scripts.ts)', () => {
     const files = readdirSync(LOAD_DIR).filter((f) => f.endsWith('.ts')).sort();
     expect(files.length).toBeGreaterThan(0);
     expect([...K6_SCRIPT_NAMES].sort()).toEqual(files);
+  });
+
+  it('lists as trends exactly the Trend metrics the scripts declare, so p(95) on them is judged on a distribution', () => {
+    const sources = [...readdirSync(LOAD_DIR), ...readdirSync(join(LOAD_DIR, 'lib')).map((f) => `lib/${f}`)].filter((f) => f.endsWith('.ts'));
+    const declared = sources.flatMap((f) => [...readFileSync(join(LOAD_DIR, f), 'utf8').matchAll(/new Trend\('([\w]+)'/g)].map((m) => m[1]!));
+    expect(declared.length).toBeGreaterThan(0);
+    expect([...K6_SCRIPT_TRENDS].sort()).toEqual([...new Set(declared)].sort());
+    for (const name of declared) expect(isK6Trend(name)).toBe(true);
+    // A counter the scripts declare is not a trend.
+    expect(isK6Trend('pusher_connected')).toBe(false);
   });
 
   it('names at least one script that reads the churn parameters, all of them in the table', () => {

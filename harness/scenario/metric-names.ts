@@ -62,11 +62,18 @@ export function metricKind(name: string): MetricKind | undefined {
   return undefined;
 }
 
+/** k6's built-in timings, by their names. */
 const K6_TREND = /(_duration|_connecting|_waiting|_sending|_receiving|_blocked|_handshaking|latency)$/;
+
+/**
+ * The Trend metrics the scripts in scenarios/load/ declare (`new Trend(…)`): their names follow no
+ * rule, so they are listed (k6-scripts.test.ts checks the list against the scripts).
+ */
+export const K6_SCRIPT_TRENDS: readonly string[] = ['pusher_connect_time'];
 
 /** k6 metrics (by their k6 name) whose values are also kept as a distribution: timings. */
 export function isK6Trend(k6Metric: string): boolean {
-  return K6_TREND.test(k6Metric);
+  return K6_TREND.test(k6Metric) || K6_SCRIPT_TRENDS.includes(k6Metric);
 }
 
 export function isTrendLike(name: string): boolean {
