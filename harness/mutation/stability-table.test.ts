@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatStabilityTable, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
+
+// The summary.json of a real oom-cascade remediated run, edited the way another run's would differ.
+const REAL = join(import.meta.dirname, '..', 'report', 'fixtures', 'real-runs', 'oom-cascade-remediated.summary.json');
+const real = (): StabilitySummary => stabilitySummarySchema.parse(JSON.parse(readFileSync(REAL, 'utf8')));
+
+function withVerdict(s: StabilitySummary, status: string, met: boolean, reasons: string[], durationS?: number): StabilitySummary {
+  return { ...s, variants: s.variants.map((v) => ({ ...v, verdict: { status, met, reasons }, durationS: durationS ?? v.durationS })) };
+}
+
+describe('the false-alarm (stability) table', () => {
+  it('reads a real held run as met, with its status and replay time', () => {
+    const runs = stabilityRunsOf(real(), 3);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ scenario: 'oom-cascade', variant: 'remediated', round: 3, status: 'held', met: true });
+    expect(runs[0]!.seconds).toBeGreaterThan(0);
+  });
+
+  it('never counts a run that did not finish as met, even if its verdict said so', () => {
+    const s = { ...real(), unfinished: 'history ends at t=40s of 70s' };
+    expect(stabilityRunsOf(s, 1)[0]!.met).toBe(false);
+  });
+
+  it('counts each run that missed its expectation as a false alarm, with its round, verdict and reasons', () => {
+    const runs = [
+      ...stabilityRunsOf(withVerdict(real(), 'held', true, ['every SLO held'], 60), 1),
+      ...stabilityRunsOf(withVerdict(real(), 'inconclusive', false, ['drops: unknown (probe silent 12 s)'], 80), 2),
+      ...stabilityRunsOf(withVerdict(real(), 'held', true, [], 70), 3),
+    ];
+    const [row] = stabilityRows(runs);
+    expect(row).toMatchObject({ scenario: 'oom-cascade', variant: 'remediated', runs: 3, met: 2, statuses: { held: 2, inconclusive: 1 }, medianSeconds: 70 });
+    expect(row!.falseAlarms).toEqual(['round 2: inconclusive (drops: unknown (probe silent 12 s))']);
+  });
+
+  it('keeps one row per scenario and variant, and a median of an even count is the mean of the middle two', () => {
+    const incident = (round: number, d: number) => stabilityRunsOf({ ...withVerdict(real(), 'reproduced', true, [], d), variants: real().variants.map((v) => ({ ...v, variant: 'incident', verdict: { status: 'reproduced', met: true, reasons: [] }, durationS: d })) }, round);
+    const rows = stabilityRows([...incident(1, 50), ...stabilityRunsOf(real(), 1), ...incident(2, 90)]);
+    expect(rows.map((r) => `${r.scenario}/${r.variant}`)).toEqual(['oom-cascade/incident', 'oom-cascade/remediated']);
+    expect(rows[0]).toMatchObject({ runs: 2, met: 2, medianSeconds: 70 });
+  });
+
+  it('prints short series and replays without a verdict as such, and totals the false alarms', () => {
+    const runs = [...stabilityRunsOf(real(), 1), ...stabilityRunsOf(withVerdict(real(), 'broken', false, ['drops: fail']), 2)];
+    const table = formatStabilityTable(stabilityRows(runs), [{ scenario: 'oom-cascade', round: 3, error: 'harness run exited 2 with 0 verdict(s)' }], 10);
+    expect(table).toContain('| oom-cascade / remediated | 2 of 10 | 1 | held 1, broken 1 | round 2: broken (drops: fail) |');
+    expect(table).toContain('false alarms: 1 in 2 runs of 1 variants (1 variant(s) with fewer than 10 runs); 1 replay(s) gave no verdict: round 3 oom-cascade: harness run exited 2 with 0 verdict(s)');
+  });
+
+  it('refuses to print a table of nothing, and a summary without variants', () => {
+    expect(() => formatStabilityTable([], [], 10)).toThrow(/no runs/);
+    expect(() => stabilitySummarySchema.parse({ scenario: { id: 'x' }, variants: [] })).toThrow();
+  });
+});
