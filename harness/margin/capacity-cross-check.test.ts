@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import oomCascade from '../../scenarios/oom-cascade.ts';
-import { readCommittedModel } from '../capacity/sizing.ts';
+import { committedModelFor, NATURAL_MODEL_FILE, readCommittedModel } from '../capacity/sizing.ts';
 import { resolveVariant, validateScenario } from '../scenario/resolve.ts';
-import { arrivalShare, capacityCrossCheck } from './capacity-cross-check.ts';
+import { arrivalShare, capacityCrossCheck, retainedBytesOf } from './capacity-cross-check.ts';
 
 const incident = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'incident');
 const remediated = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'remediated');
@@ -14,6 +14,20 @@ describe('capacity cross-check', () => {
     expect(arrivalShare(remediated, 'new')).toBeCloseTo((9 * 0.2 + 35 * 0.7) / 45, 10);
     expect(arrivalShare(remediated, 'old') + arrivalShare(remediated, 'new')).toBeCloseTo(1, 10);
     expect(arrivalShare({ ...remediated, load: { ...remediated.load, ramp: { ...remediated.load.ramp, upS: 0 } } }, 'new')).toBe(0);
+  });
+
+  it('picks the model measured with the per-connection memory the pods hold: padded for the base variants, natural at scale', () => {
+    expect(retainedBytesOf(remediated, 'new')).toBe(1024 * 1024);
+    expect(committedModelFor(retainedBytesOf(remediated, 'new')).file).toMatch(/capacity\/model\.json$/);
+    const atScale = resolveVariant(validateScenario(oomCascade, 'scenarios/oom-cascade.ts'), 'remediated-at-scale');
+    expect(retainedBytesOf(atScale, 'new')).toBe(0);
+    expect(committedModelFor(retainedBytesOf(atScale, 'new')).file).toBe(NATURAL_MODEL_FILE);
+    // A deployment without the variable holds what the server holds by default: nothing extra.
+    const bare = { ...remediated, topology: { ...remediated.topology, deployments: remediated.topology.deployments.map((d) => ({ ...d, env: {} })) } };
+    expect(retainedBytesOf(bare, 'new')).toBe(0);
+    const odd = { ...remediated, topology: { ...remediated.topology, deployments: remediated.topology.deployments.map((d) => ({ ...d, env: { RETAINED_BYTES_PER_CONNECTION: '1MiB' } })) } };
+    expect(() => retainedBytesOf(odd, 'new')).toThrow(/RETAINED_BYTES_PER_CONNECTION=1MiB, not a whole number of bytes/);
+    expect(() => retainedBytesOf(remediated, 'nope')).toThrow(/has no deployment nope/);
   });
 
   it('predicts the clients factor at which a model-sized pod fills, with every pod and with one lost', () => {

@@ -19,6 +19,21 @@ import type { MetSide } from './search.ts';
 /** More than this between model and replay is a finding: one of them is wrong. */
 export const DISAGREEMENT = 0.1;
 
+/**
+ * The per-connection memory a deployment's pods hold (RETAINED_BYTES_PER_CONNECTION in its env; the
+ * server's default is 0): the cross-check must use the model measured with the same value.
+ */
+export function retainedBytesOf(scenario: Pick<ResolvedScenario, 'id' | 'variant' | 'topology'>, deployment: string): number {
+  const d = scenario.topology.deployments.find((x) => x.name === deployment);
+  if (!d) throw new Error(`cross-check: ${scenario.id}/${scenario.variant} has no deployment ${deployment}`);
+  const raw = d.env.RETAINED_BYTES_PER_CONNECTION ?? '0';
+  const bytes = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(bytes)) {
+    throw new Error(`cross-check: deployment ${deployment} of ${scenario.id}/${scenario.variant} sets RETAINED_BYTES_PER_CONNECTION=${raw}, not a whole number of bytes`);
+  }
+  return bytes;
+}
+
 /** The share of arriving clients the edge sends to `deployment`, averaged over the arrival ramp. */
 export function arrivalShare(s: Pick<ResolvedScenario, 'topology' | 'timeline' | 'load'>, deployment: string): number {
   const upS = s.load.ramp.upS;

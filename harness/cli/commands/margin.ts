@@ -1,7 +1,7 @@
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { COMMITTED_MODEL_FILE, readCommittedModel } from '../../capacity/sizing.ts';
-import { capacityCrossCheck } from '../../margin/capacity-cross-check.ts';
+import { committedModelFor } from '../../capacity/sizing.ts';
+import { capacityCrossCheck, retainedBytesOf } from '../../margin/capacity-cross-check.ts';
 import { parseDuration } from '../../margin/duration.ts';
 import { buildMarginReport } from '../../margin/margin-report.ts';
 import { pointRunner } from '../../margin/point-runner.ts';
@@ -72,8 +72,9 @@ export function registerMargin(program: Command): void {
       const ends = axes.flatMap((a) => [atFactor(variant, a, a.range.min), atFactor(variant, a, a.range.max)]);
       const checked = checkBeforeStart(ends, resolve(opts.out));
       if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
-      // Read before the first run: a broken model is an error now, not after the search.
-      const model = axes.some((a) => a.kind === 'clients' && a.sizedByModel) ? readCommittedModel() : undefined;
+      // Read before the first run: a broken or missing model is an error now, not after the search.
+      // Each axis is checked against the model measured with its pods' per-connection memory.
+      const models = axes.map((a) => (a.kind === 'clients' && a.sizedByModel ? committedModelFor(retainedBytesOf(variant, a.sizedByModel)) : undefined));
       const images = await preflight(ends);
 
       const command = `harness margin ${process.argv.slice(3).join(' ')}`.trim();
@@ -94,9 +95,10 @@ export function registerMargin(program: Command): void {
           runPoint: pointRunner({ scenario: variant, axis, images, outRoot: join(dirs[i]!, 'runs'), seed, log }),
           onPoint: (p) => log(`● ×${p.factor}: ${p.verdict} (${p.runs.map((r) => r.result).join(', ') || 'not run'})`),
         });
+        const model = models[i];
         const capacity =
           axis.kind === 'clients' && axis.sizedByModel && model
-            ? capacityCrossCheck({ scenario: variant, deployment: axis.sizedByModel, model, modelFile: relative(process.cwd(), COMMITTED_MODEL_FILE), measured: result })
+            ? capacityCrossCheck({ scenario: variant, deployment: axis.sizedByModel, model: model.committed, modelFile: relative(process.cwd(), model.file), measured: result })
             : null;
         const report = buildMarginReport({ scenario: variant, axis, result, repeats, budgetS: axisBudget / 1000, command, capacity });
         const files = await writeMarginReport(dirs[i]!, report);
