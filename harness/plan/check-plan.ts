@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ScenarioIssue } from '../scenario/errors.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { K6_RATE_SCRIPTS, RATE_MIN_VUS_PER_PROCESS } from '../scenario/k6-scripts.ts';
 import { MAX_EDGE_PROCESSES } from '../scenario/schema.ts';
 import { raiseHint, type Bound, type Bounds } from './bounds.ts';
 import { k6Runs } from '../scenario/k6-runs.ts';
@@ -101,6 +102,14 @@ function checkK6Processes(s: ResolvedScenario, plan: RunPlan, bounds: Bounds, ad
     }
     if (run.instances > run.vus) {
       add(`${run.path}.instances`, `${run.instances} k6 processes for ${run.script} but only ${run.vus} VUs: k6 gives each process a share of the VUs and one without any holds no load; use at most ${run.vus} processes (${run.path}.instances or --load-instances) or raise ${run.path}.vus`);
+      continue;
+    }
+    if (run.instances > 1 && K6_RATE_SCRIPTS.includes(run.script) && run.vus < RATE_MIN_VUS_PER_PROCESS * run.instances) {
+      const most = Math.max(1, Math.floor(run.vus / RATE_MIN_VUS_PER_PROCESS));
+      add(
+        `${run.path}.instances`,
+        `${run.instances} k6 processes for ${run.script} with ${run.vus} VUs: a rate run split over processes needs at least ${RATE_MIN_VUS_PER_PROCESS} VUs in each, or a slow answer holds a process's only VU and its share of the rate is dropped; raise ${run.path}.vus to ${RATE_MIN_VUS_PER_PROCESS * run.instances} or use at most ${most} process${most === 1 ? '' : 'es'}`,
+      );
       continue;
     }
     if (p.fds <= bounds.fdsPerProcess.value) continue;

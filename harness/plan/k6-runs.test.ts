@@ -68,6 +68,21 @@ describe('the plan of a split k6 run', () => {
     expect(p).toEqual([expect.stringMatching(/would need 20200 file descriptors .*: no split fits \(one VU alone is over it, at most 1\): more VUs with fewer sockets each, or .*HARNESS_MAX_FDS/)]);
   });
 
+  it('refuses a rate run split so that a process would have fewer than 2 VUs, naming both fixes', () => {
+    const rateRun = (vus: number, instances: number) =>
+      malformed((s) => {
+        s.load.k6 = [{ script: 'rest-publish.ts', vus, durationS: 10, params: { RATE_PER_S: 20 }, instances }];
+      });
+    expect(k6Problems(rateRun(4, 3))).toEqual([
+      'load.k6[0].instances: 3 k6 processes for rest-publish.ts with 4 VUs: a rate run split over processes needs at least 2 VUs in each, or a slow answer holds a process\'s only VU and its share of the rate is dropped; raise load.k6[0].vus to 6 or use at most 2 processes',
+    ]);
+    expect(k6Problems(rateRun(3, 2))[0]).toMatch(/raise load\.k6\[0\]\.vus to 4 or use at most 1 process$/);
+    expect(k6Problems(rateRun(4, 2))).toEqual([]);
+    expect(k6Problems(rateRun(1, 1))).toEqual([]);
+    // A script that holds sockets, not a rate, may go down to one VU per process.
+    expect(k6Problems(wsLoad(3, 10, 3))).toEqual([]);
+  });
+
   it('refuses more processes than VUs, and more than the bound', () => {
     expect(k6Problems(wsLoad(2, 10, 3))).toEqual([
       'load.k6[0].instances: 3 k6 processes for ws-subscribers.ts but only 2 VUs: k6 gives each process a share of the VUs and one without any holds no load; use at most 2 processes (load.k6[0].instances or --load-instances) or raise load.k6[0].vus',

@@ -1,4 +1,4 @@
-import type { K6ScriptParams } from './k6-scripts.ts';
+import { RATE_MIN_VUS_PER_PROCESS, type K6ScriptParams } from './k6-scripts.ts';
 import type { ResolvedScenario } from './scenario-schema.ts';
 
 // The k6 runs a resolved scenario declares (its load.k6 and load.publish), and the names their
@@ -12,8 +12,6 @@ export interface PlannedK6Run extends K6Run {
   path: string;
 }
 
-/** Publishing VUs per k6 process at the least: a process without VUs would drop its share of the rate. */
-const PUBLISH_MIN_VUS_PER_PROCESS = 2;
 
 /** The scenario's k6 runs, plus `load.publish` as a run of rest-publish.ts for the whole replay. */
 export function k6Runs(scenario: ResolvedScenario): PlannedK6Run[] {
@@ -24,7 +22,7 @@ export function k6Runs(scenario: ResolvedScenario): PlannedK6Run[] {
       path: 'load.publish',
       script: 'rest-publish.ts',
       // One VU per 10 messages a second: a slow answer (a saturated or dying pod) barely throttles the rate.
-      vus: Math.max(PUBLISH_MIN_VUS_PER_PROCESS * publish.instances, Math.ceil(publish.ratePerS / 10)),
+      vus: Math.max(RATE_MIN_VUS_PER_PROCESS * publish.instances, Math.ceil(publish.ratePerS / 10)),
       durationS: scenario.durationS,
       instances: publish.instances,
       params: {

@@ -88,6 +88,15 @@ export type K6ScriptParams<S extends K6ScriptName> = z.input<(typeof K6_SCRIPT_P
 /** The scripts that read the churn parameters: the only ones `load.k6[].churn` may be set on. */
 export const K6_CHURN_SCRIPTS: readonly K6ScriptName[] = ['ws-subscribers.ts'];
 
+/**
+ * The scripts that start iterations at a rate (k6's constant-arrival-rate) from pre-allocated VUs.
+ * Split over processes, each keeps the rate's share but only its share of the VUs: with one VU, a
+ * slow answer holds the only VU and that process drops its iterations.
+ */
+export const K6_RATE_SCRIPTS: readonly K6ScriptName[] = ['rest-publish.ts'];
+/** Pre-allocated VUs each process of a split rate run needs at the least (load.publish is given as many). */
+export const RATE_MIN_VUS_PER_PROCESS = 2;
+
 /** The names a script's `params` may set, in the table's order. */
 export function k6ParamNames(script: K6ScriptName): string[] {
   return Object.keys(K6_SCRIPT_PARAMS[script].shape);
