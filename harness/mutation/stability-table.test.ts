@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatStabilityTable, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
+import { formatStabilityTable, pendingReplays, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
 
 // The summary.json of a real oom-cascade remediated run, edited the way another run's would differ.
 const REAL = join(import.meta.dirname, '..', 'report', 'fixtures', 'real-runs', 'oom-cascade-remediated.summary.json');
@@ -52,5 +52,16 @@ describe('the false-alarm (stability) table', () => {
   it('refuses to print a table of nothing, and a summary without variants', () => {
     expect(() => formatStabilityTable([], [], 10)).toThrow(/no runs/);
     expect(() => stabilitySummarySchema.parse({ scenario: { id: 'x' }, variants: [] })).toThrow();
+  });
+
+  it('resumes a series where it stopped: every replay not yet finished, round after round', () => {
+    expect(pendingReplays(2, ['a', 'b'], [])).toEqual([
+      { round: 1, scenario: 'a' },
+      { round: 1, scenario: 'b' },
+      { round: 2, scenario: 'a' },
+      { round: 2, scenario: 'b' },
+    ]);
+    expect(pendingReplays(2, ['a', 'b'], [{ round: 1, scenario: 'a' }, { round: 1, scenario: 'b' }, { round: 2, scenario: 'b' }])).toEqual([{ round: 2, scenario: 'a' }]);
+    expect(pendingReplays(1, ['a'], [{ round: 1, scenario: 'a' }])).toEqual([]);
   });
 });

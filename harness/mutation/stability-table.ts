@@ -116,3 +116,20 @@ export function formatStabilityTable(rows: readonly StabilityRow[], errors: read
   );
   return lines.join('\n');
 }
+
+/** One replay of a series: every variant asked for of one scenario, in one round. */
+export interface SeriesReplay {
+  round: number;
+  scenario: string;
+}
+
+/**
+ * The replays of a series still to run, round after round in scenario order: those not in `done`
+ * (the replays that finished, as the series records them). A series cut short resumes where it stopped.
+ */
+export function pendingReplays(rounds: number, scenarios: readonly string[], done: readonly SeriesReplay[]): SeriesReplay[] {
+  const finished = new Set(done.map((d) => `${d.round}/${d.scenario}`));
+  const out: SeriesReplay[] = [];
+  for (let round = 1; round <= rounds; round++) for (const scenario of scenarios) if (!finished.has(`${round}/${scenario}`)) out.push({ round, scenario });
+  return out;
+}
