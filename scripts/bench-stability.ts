@@ -125,7 +125,13 @@ async function main(): Promise<void> {
   const session = process.env.HARNESS_SESSION_ID ?? `bench-stability-${process.pid}`;
   const env = { ...process.env, HARNESS_SESSION_ID: session };
   const doneFile = join(out, 'done.ndjson');
-  const pending = pendingReplays(about.runs, about.scenarios, readLines<SeriesReplay>(doneFile));
+  const done = readLines<SeriesReplay>(doneFile);
+  const pending = pendingReplays(about.runs, about.scenarios, done);
+  // An error written by a replay that never finished belongs to a replay that runs again.
+  const errorsFile = join(out, 'errors.ndjson');
+  const finished = new Set(done.map((d) => `${d.round}/${d.scenario}`));
+  const kept = readLines<StabilityError>(errorsFile).filter((e) => finished.has(`${e.round}/${e.scenario}`));
+  if (existsSync(errorsFile)) await writeFile(errorsFile, kept.map((e) => `${JSON.stringify(e)}\n`).join(''));
   console.error(`bench:stability: ${about.runs} round(s) of ${about.scenarios.length} scenario(s), --variant ${about.variants}: ${pending.length} replay(s) to go; runs under ${out}`);
 
   for (const [i, { round, scenario }] of pending.entries()) {
@@ -149,7 +155,7 @@ async function main(): Promise<void> {
       const [dcmd, dargs] = cliCommand(opts.lock, ['down', '--session', session]);
       await runCommand(dcmd, dargs, env).catch(() => undefined);
     }
-    if (error !== undefined) appendFileSync(join(out, 'errors.ndjson'), `${JSON.stringify({ scenario, round, error } satisfies StabilityError)}\n`);
+    if (error !== undefined) appendFileSync(errorsFile, `${JSON.stringify({ scenario, round, error } satisfies StabilityError)}\n`);
     appendFileSync(doneFile, `${JSON.stringify({ round, scenario } satisfies SeriesReplay)}\n`);
     console.error(`bench:stability: round ${round} ${scenario}: ${error ?? 'done'} (${Math.round((performance.now() - started) / 1000)} s)`);
     if (pending[i + 1]?.round !== round) {

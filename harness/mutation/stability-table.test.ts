@@ -49,8 +49,9 @@ describe('the false-alarm (stability) table', () => {
     expect(table).toContain('false alarms: 1 in 2 runs of 1 variants (1 variant(s) with fewer than 10 runs); 1 replay(s) gave no verdict: round 3 oom-cascade: harness run exited 2 with 0 verdict(s)');
   });
 
-  it('refuses to print a table of nothing, and a summary without variants', () => {
+  it('refuses to print a table of nothing, says so when no replay gave a verdict, and refuses a summary without variants', () => {
     expect(() => formatStabilityTable([], [], 10)).toThrow(/no runs/);
+    expect(formatStabilityTable([], [{ scenario: 'x', round: 1, error: 'harness run exited 2 with 0 verdict(s)' }], 10)).toBe('no replay gave a verdict: round 1 x: harness run exited 2 with 0 verdict(s)');
     expect(() => stabilitySummarySchema.parse({ scenario: { id: 'x' }, variants: [] })).toThrow();
   });
 
