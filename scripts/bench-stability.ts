@@ -7,22 +7,28 @@
  *
  *   npm run bench:stability -- [--runs 10] [--scenarios connection-limit,oom-cascade] [--variants all]
  *                              [--lock /path/docker.lock] [--out DIR]
+ *   npm run bench:stability -- --resume --out DIR               go on with a series cut short (Ctrl-C, a crash)
  *   npm run bench:stability -- --tabulate DIR [--runs 10]   the table again from the runs under DIR
  * Runs are kept as DIR/round-<r>/<scenario>/<run-id>/ (summary.json, report.html, history.ndjson);
- * DIR/errors.ndjson lists the replays that gave no verdict; DIR/about.json the commit they ran.
+ * DIR/about.json says what the series asked for and the commit(s) it ran; DIR/done.ndjson the replays
+ * that finished; DIR/errors.ndjson those that gave no verdict. A replay cut short is moved to
+ * DIR/interrupted/ when the series resumes, and replayed.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../harness/mutation/mutant-build.ts';
 import { scenarioFiles } from '../harness/scenario/scenario-files.ts';
 import {
   formatStabilityTable,
+  pendingReplays,
   stabilityRows,
   stabilityRunsOf,
   stabilitySummarySchema,
+  type SeriesReplay,
   type StabilityError,
   type StabilityRun,
 } from '../harness/mutation/stability-table.ts';
@@ -30,16 +36,32 @@ import { cliCommand, list, runCommand, runDirsOf, subdirs } from './lib/harness-
 
 const { values: opts } = parseArgs({
   options: {
-    runs: { type: 'string', default: '10' },
+    runs: { type: 'string' },
     scenarios: { type: 'string' },
-    variants: { type: 'string', default: 'all' },
+    variants: { type: 'string' },
     lock: { type: 'string' },
     out: { type: 'string' },
+    resume: { type: 'boolean', default: false },
     tabulate: { type: 'string' },
   },
 });
 
+const DEFAULT_RUNS = 10;
 const ROUND = /^round-(\d+)$/;
+const roundDirName = (round: number): string => `round-${String(round).padStart(2, '0')}`;
+
+const aboutSchema = z.object({
+  commit: z.string(),
+  startedAt: z.string(),
+  runs: z.number().int().positive(),
+  scenarios: z.array(z.string()).min(1),
+  variants: z.string(),
+  resumed: z.array(z.object({ at: z.string(), commit: z.string() })).default([]),
+});
+type About = z.infer<typeof aboutSchema>;
+
+const readLines = <T>(file: string): T[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
 
 /** Every run kept under `dir` and every replay that gave no verdict. */
 function collect(dir: string): { runs: StabilityRun[]; errors: StabilityError[] } {
@@ -54,11 +76,7 @@ function collect(dir: string): { runs: StabilityRun[]; errors: StabilityError[] 
       }
     }
   }
-  const errFile = join(dir, 'errors.ndjson');
-  const errors = existsSync(errFile)
-    ? readFileSync(errFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StabilityError)
-    : [];
-  return { runs, errors };
+  return { runs, errors: readLines<StabilityError>(join(dir, 'errors.ndjson')) };
 }
 
 function gitHead(): string {
@@ -72,50 +90,81 @@ function gitHead(): string {
 }
 
 async function main(): Promise<void> {
-  const runsAsked = Number(opts.runs);
-  if (!Number.isInteger(runsAsked) || runsAsked < 1) throw new Error(`--runs ${opts.runs}: give a whole number of rounds, at least 1`);
+  const runsAsked = opts.runs === undefined ? undefined : Number(opts.runs);
+  if (runsAsked !== undefined && (!Number.isInteger(runsAsked) || runsAsked < 1)) throw new Error(`--runs ${opts.runs}: give a whole number of rounds, at least 1`);
   if (opts.tabulate) {
-    const { runs, errors } = collect(resolve(opts.tabulate));
-    console.log(formatStabilityTable(stabilityRows(runs), errors, runsAsked));
+    const dir = resolve(opts.tabulate);
+    const saved = existsSync(join(dir, 'about.json')) ? aboutSchema.parse(JSON.parse(readFileSync(join(dir, 'about.json'), 'utf8'))).runs : undefined;
+    const { runs, errors } = collect(dir);
+    console.log(formatStabilityTable(stabilityRows(runs), errors, runsAsked ?? saved ?? DEFAULT_RUNS));
     return;
   }
   const known = (await scenarioFiles()).map((f) => basename(f, '.ts'));
-  const scenarios = list(opts.scenarios).length ? list(opts.scenarios) : known;
-  const unknown = scenarios.filter((s) => !known.includes(s));
-  if (unknown.length) throw new Error(`--scenarios: no scenario ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(opts.out ?? join(PROJECT_ROOT, 'reports', 'out', 'bench-stability', stamp));
+  const aboutFile = join(out, 'about.json');
+  let about: About;
+  if (opts.resume) {
+    if (!opts.out) throw new Error('--resume needs --out DIR: the folder of the series to go on with');
+    if (!existsSync(aboutFile)) throw new Error(`--resume: ${aboutFile} not found: ${out} holds no series (start one without --resume)`);
+    about = aboutSchema.parse(JSON.parse(readFileSync(aboutFile, 'utf8')));
+    const asked = { runs: runsAsked ?? about.runs, scenarios: list(opts.scenarios).length ? list(opts.scenarios) : about.scenarios, variants: opts.variants ?? about.variants };
+    if (asked.runs !== about.runs || asked.scenarios.join() !== about.scenarios.join() || asked.variants !== about.variants) {
+      throw new Error(`--resume: the series in ${out} asked for --runs ${about.runs} --scenarios ${about.scenarios.join(',')} --variants ${about.variants}; resume it as it was, or start another with another --out`);
+    }
+    about.resumed.push({ at: new Date().toISOString(), commit: gitHead() });
+  } else {
+    if (existsSync(aboutFile)) throw new Error(`${out} holds a series already: --resume to go on with it, or another --out`);
+    const scenarios = list(opts.scenarios).length ? list(opts.scenarios) : known;
+    about = { commit: gitHead(), startedAt: new Date().toISOString(), runs: runsAsked ?? DEFAULT_RUNS, scenarios, variants: opts.variants ?? 'all', resumed: [] };
+  }
+  const unknown = about.scenarios.filter((s) => !known.includes(s));
+  if (unknown.length) throw new Error(`--scenarios: no scenario ${unknown.join(', ')}; known: ${known.join(', ')}`);
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'about.json'), JSON.stringify({ commit: gitHead(), startedAt: new Date().toISOString(), runs: runsAsked, scenarios, variants: opts.variants }, null, 2));
+  await writeFile(aboutFile, JSON.stringify(about, null, 2));
   const session = process.env.HARNESS_SESSION_ID ?? `bench-stability-${process.pid}`;
   const env = { ...process.env, HARNESS_SESSION_ID: session };
-  console.error(`bench:stability: ${runsAsked} round(s) of ${scenarios.length} scenario(s), --variant ${opts.variants}; runs under ${out}`);
+  const doneFile = join(out, 'done.ndjson');
+  const done = readLines<SeriesReplay>(doneFile);
+  const pending = pendingReplays(about.runs, about.scenarios, done);
+  // An error written by a replay that never finished belongs to a replay that runs again.
+  const errorsFile = join(out, 'errors.ndjson');
+  const finished = new Set(done.map((d) => `${d.round}/${d.scenario}`));
+  const kept = readLines<StabilityError>(errorsFile).filter((e) => finished.has(`${e.round}/${e.scenario}`));
+  if (existsSync(errorsFile)) await writeFile(errorsFile, kept.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  console.error(`bench:stability: ${about.runs} round(s) of ${about.scenarios.length} scenario(s), --variant ${about.variants}: ${pending.length} replay(s) to go; runs under ${out}`);
 
-  for (let round = 1; round <= runsAsked; round++) {
-    const roundDir = join(out, `round-${String(round).padStart(2, '0')}`);
-    for (const scenario of scenarios) {
-      const started = performance.now();
-      let error: string | undefined;
-      try {
-        const [cmd, args] = cliCommand(opts.lock, ['run', scenario, '--variant', opts.variants, '--json', '--out', roundDir]);
-        const { code, stdout } = await runCommand(cmd, args, env);
-        const dirs = runDirsOf(stdout);
-        // Exit 2 is a usage or set-up error (or a variant that could not run): no verdict to count.
-        if (code === 2 || dirs.length === 0) error = `harness run exited ${code} with ${dirs.length} verdict(s)`;
-      } catch (err) {
-        error = (err as Error).message.split('\n')[0];
-      } finally {
-        const [dcmd, dargs] = cliCommand(opts.lock, ['down', '--session', session]);
-        await runCommand(dcmd, dargs, env).catch(() => undefined);
-      }
-      if (error !== undefined) appendFileSync(join(out, 'errors.ndjson'), `${JSON.stringify({ scenario, round, error } satisfies StabilityError)}\n`);
-      console.error(`bench:stability: round ${round} ${scenario}: ${error ?? 'done'} (${Math.round((performance.now() - started) / 1000)} s)`);
+  for (const [i, { round, scenario }] of pending.entries()) {
+    const roundDir = join(out, roundDirName(round));
+    // What a replay cut short left is kept aside, not counted: the replay starts again.
+    if (existsSync(join(roundDir, scenario))) {
+      await mkdir(join(out, 'interrupted'), { recursive: true });
+      renameSync(join(roundDir, scenario), join(out, 'interrupted', `${roundDirName(round)}-${scenario}-${stamp}`));
     }
-    const { runs, errors } = collect(out);
-    await writeFile(join(out, 'stability-table.md'), `${formatStabilityTable(stabilityRows(runs), errors, runsAsked)}\n`);
+    const started = performance.now();
+    let error: string | undefined;
+    try {
+      const [cmd, args] = cliCommand(opts.lock, ['run', scenario, '--variant', about.variants, '--json', '--out', roundDir]);
+      const { code, stdout } = await runCommand(cmd, args, env);
+      const dirs = runDirsOf(stdout);
+      // Exit 2 is a usage or set-up error (or a variant that could not run): no verdict to count.
+      if (code === 2 || dirs.length === 0) error = `harness run exited ${code} with ${dirs.length} verdict(s)`;
+    } catch (err) {
+      error = (err as Error).message.split('\n')[0];
+    } finally {
+      const [dcmd, dargs] = cliCommand(opts.lock, ['down', '--session', session]);
+      await runCommand(dcmd, dargs, env).catch(() => undefined);
+    }
+    if (error !== undefined) appendFileSync(errorsFile, `${JSON.stringify({ scenario, round, error } satisfies StabilityError)}\n`);
+    appendFileSync(doneFile, `${JSON.stringify({ round, scenario } satisfies SeriesReplay)}\n`);
+    console.error(`bench:stability: round ${round} ${scenario}: ${error ?? 'done'} (${Math.round((performance.now() - started) / 1000)} s)`);
+    if (pending[i + 1]?.round !== round) {
+      const { runs, errors } = collect(out);
+      await writeFile(join(out, 'stability-table.md'), `${formatStabilityTable(stabilityRows(runs), errors, about.runs)}\n`);
+    }
   }
   const { runs, errors } = collect(out);
-  console.log(formatStabilityTable(stabilityRows(runs), errors, runsAsked));
+  console.log(formatStabilityTable(stabilityRows(runs), errors, about.runs));
   console.error(`bench:stability: table in ${join(out, 'stability-table.md')}`);
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatStabilityTable, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
+import { formatStabilityTable, pendingReplays, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
 
 // The summary.json of a real oom-cascade remediated run, edited the way another run's would differ.
 const REAL = join(import.meta.dirname, '..', 'report', 'fixtures', 'real-runs', 'oom-cascade-remediated.summary.json');
@@ -49,8 +49,20 @@ describe('the false-alarm (stability) table', () => {
     expect(table).toContain('false alarms: 1 in 2 runs of 1 variants (1 variant(s) with fewer than 10 runs); 1 replay(s) gave no verdict: round 3 oom-cascade: harness run exited 2 with 0 verdict(s)');
   });
 
-  it('refuses to print a table of nothing, and a summary without variants', () => {
+  it('refuses to print a table of nothing, says so when no replay gave a verdict, and refuses a summary without variants', () => {
     expect(() => formatStabilityTable([], [], 10)).toThrow(/no runs/);
+    expect(formatStabilityTable([], [{ scenario: 'x', round: 1, error: 'harness run exited 2 with 0 verdict(s)' }], 10)).toBe('no replay gave a verdict: round 1 x: harness run exited 2 with 0 verdict(s)');
     expect(() => stabilitySummarySchema.parse({ scenario: { id: 'x' }, variants: [] })).toThrow();
+  });
+
+  it('resumes a series where it stopped: every replay not yet finished, round after round', () => {
+    expect(pendingReplays(2, ['a', 'b'], [])).toEqual([
+      { round: 1, scenario: 'a' },
+      { round: 1, scenario: 'b' },
+      { round: 2, scenario: 'a' },
+      { round: 2, scenario: 'b' },
+    ]);
+    expect(pendingReplays(2, ['a', 'b'], [{ round: 1, scenario: 'a' }, { round: 1, scenario: 'b' }, { round: 2, scenario: 'b' }])).toEqual([{ round: 2, scenario: 'a' }]);
+    expect(pendingReplays(1, ['a'], [{ round: 1, scenario: 'a' }])).toEqual([]);
   });
 });

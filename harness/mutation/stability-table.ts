@@ -95,7 +95,9 @@ const cell = (xs: readonly string[]): string => (xs.length ? xs.join('<br>') : '
 
 /** `asked`: runs asked for per variant; a row with fewer says so rather than pass for a full series. */
 export function formatStabilityTable(rows: readonly StabilityRow[], errors: readonly StabilityError[], asked: number): string {
-  if (rows.length === 0) throw new Error('formatStabilityTable: no runs (no variant gave a verdict)');
+  const noVerdict = errors.map((e) => `round ${e.round} ${e.scenario}: ${e.error}`).join('; ');
+  if (rows.length === 0 && errors.length === 0) throw new Error('formatStabilityTable: no runs (no replay was run)');
+  if (rows.length === 0) return `no replay gave a verdict: ${noVerdict}`;
   const lines = [
     '| scenario / variant | runs | met | verdicts | false alarms (round: verdict, reasons) | median replay |',
     '|---|---|---|---|---|---|',
@@ -112,7 +114,24 @@ export function formatStabilityTable(rows: readonly StabilityRow[], errors: read
     '',
     `false alarms: ${alarms} in ${total} runs of ${rows.length} variants` +
       (short ? ` (${short} variant(s) with fewer than ${asked} runs)` : '') +
-      (errors.length ? `; ${errors.length} replay(s) gave no verdict: ${errors.map((e) => `round ${e.round} ${e.scenario}: ${e.error}`).join('; ')}` : ''),
+      (errors.length ? `; ${errors.length} replay(s) gave no verdict: ${noVerdict}` : ''),
   );
   return lines.join('\n');
+}
+
+/** One replay of a series: every variant asked for of one scenario, in one round. */
+export interface SeriesReplay {
+  round: number;
+  scenario: string;
+}
+
+/**
+ * The replays of a series still to run, round after round in scenario order: those not in `done`
+ * (the replays that finished, as the series records them). A series cut short resumes where it stopped.
+ */
+export function pendingReplays(rounds: number, scenarios: readonly string[], done: readonly SeriesReplay[]): SeriesReplay[] {
+  const finished = new Set(done.map((d) => `${d.round}/${d.scenario}`));
+  const out: SeriesReplay[] = [];
+  for (let round = 1; round <= rounds; round++) for (const scenario of scenarios) if (!finished.has(`${round}/${scenario}`)) out.push({ round, scenario });
+  return out;
 }
