@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatStabilityTable, pendingReplays, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
+import { formatStabilityTable, marginFromIdeal, pendingReplays, stabilityRows, stabilityRunsOf, stabilitySummarySchema, type StabilitySummary } from './stability-table.ts';
 
 // The summary.json of a real oom-cascade remediated run, edited the way another run's would differ.
 const REAL = join(import.meta.dirname, '..', 'report', 'fixtures', 'real-runs', 'oom-cascade-remediated.summary.json');
@@ -64,5 +64,31 @@ describe('the false-alarm (stability) table', () => {
     ]);
     expect(pendingReplays(2, ['a', 'b'], [{ round: 1, scenario: 'a' }, { round: 1, scenario: 'b' }, { round: 2, scenario: 'b' }])).toEqual([{ round: 2, scenario: 'a' }]);
     expect(pendingReplays(1, ['a'], [{ round: 1, scenario: 'a' }])).toEqual([]);
+  });
+
+  it('measures the margin a passing SLO used from its ideal value, and none where there is no room', () => {
+    expect(marginFromIdeal('p(99)<1000', 250)).toBeCloseTo(0.25);
+    expect(marginFromIdeal('value<=5', -1.2)).toBeCloseTo(-0.24);
+    expect(marginFromIdeal('rate>=0.95', 0.99)).toBeCloseTo(0.2);
+    expect(marginFromIdeal('rate>=0.9', 1)).toBeCloseTo(0);
+    expect(marginFromIdeal('count==0', 0)).toBeNull();
+    expect(marginFromIdeal('value<=0', 0)).toBeNull();
+    expect(marginFromIdeal('count>0', 12)).toBeNull();
+    expect(marginFromIdeal('not a threshold', 1)).toBeNull();
+  });
+
+  it('names, for a variant that must hold, the passing SLO nearest its threshold over all runs, and none for an incident', () => {
+    const s = real();
+    const drops = s.variants[0]!.slos.find((x) => x.id === 'drops');
+    expect(drops?.threshold).toBe('rate<=0.01');
+    const limit = 0.01;
+    const moved = (v: number): StabilitySummary => ({ ...s, variants: s.variants.map((x) => ({ ...x, slos: x.slos.map((y) => (y.id === drops!.id ? { ...y, value: v } : y)) })) });
+    const runs = [...stabilityRunsOf(moved(limit * 0.9), 1), ...stabilityRunsOf(moved(limit * 0.95), 2), ...stabilityRunsOf(moved(0), 3)];
+    expect(runs[0]!.closest).toMatchObject({ slo: drops!.id, used: expect.closeTo(0.9, 6) });
+    const [row] = stabilityRows(runs);
+    expect(row!.closest).toMatchObject({ slo: drops!.id, round: 2, used: expect.closeTo(0.95, 6) });
+    expect(formatStabilityTable([row!], [], 3)).toContain(`${drops!.id}: ${(limit * 0.95).toPrecision(3)} against ${drops!.threshold}, 95% of its margin (round 2)`);
+    const incident = { ...moved(limit * 0.9), variants: s.variants.map((x) => ({ ...x, variant: 'incident', expectation: { breach: ['x'] } })) };
+    expect(stabilityRunsOf(incident, 1)[0]!.closest).toBeUndefined();
   });
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { marginUsed } from '../report/drift.ts';
+import { parseThreshold } from '../scenario/threshold.ts';
 
 /**
  * The gate's false-alarm check: every variant replayed N times on the unmutated server. A run whose
@@ -11,7 +13,7 @@ const variantSchema = z.object({
   variant: z.string(),
   expectation: z.unknown().optional(),
   verdict: z.object({ status: z.string(), met: z.boolean(), reasons: z.array(z.string()).default([]) }),
-  slos: z.array(z.object({ id: z.string(), status: z.enum(['pass', 'fail', 'unknown']) })),
+  slos: z.array(z.object({ id: z.string(), status: z.enum(['pass', 'fail', 'unknown']), threshold: z.string().optional(), value: z.number().nullable().optional() })),
   durationS: z.number().optional(),
 });
 export const stabilitySummarySchema = z.object({
@@ -31,7 +33,43 @@ export interface StabilityRun {
   /** Why the verdict is what it is, from summary.json (the reasons of a false alarm are its evidence). */
   reasons: string[];
   seconds: number;
+  /** A variant that must hold: its passing SLO nearest its threshold in this run (undefined when none has room to measure). */
+  closest?: ClosestCall;
 }
+
+/** How near a passing SLO came to its threshold: the share of its margin used (0: ideal, 1: at the threshold). */
+export interface ClosestCall {
+  slo: string;
+  threshold: string;
+  value: number;
+  used: number;
+}
+
+/**
+ * The margin used, measured from the ideal value: 0 under an upper bound (`p(99)<1000`: 250 ms used
+ * a quarter), 1 above a rate's lower bound (`rate>=0.95`: 0.99 used a fifth). Thresholds with no
+ * room between ideal and limit (`count==0`, `value<=0`) cannot come near without failing: none.
+ */
+export function marginFromIdeal(threshold: string, value: number): number | null {
+  const t = parseThreshold(threshold);
+  if (!t.ok) return null;
+  const { op, agg } = t.threshold;
+  if (op === '<' || op === '<=') return marginUsed(threshold, 0, value);
+  if ((op === '>' || op === '>=') && agg.kind === 'rate') return marginUsed(threshold, 1, value);
+  return null;
+}
+
+function closestCall(slos: StabilitySummary['variants'][number]['slos']): ClosestCall | undefined {
+  let best: ClosestCall | undefined;
+  for (const x of slos) {
+    if (x.status !== 'pass' || x.threshold === undefined || x.value === undefined || x.value === null) continue;
+    const used = marginFromIdeal(x.threshold, x.value);
+    if (used !== null && (best === undefined || used > best.used)) best = { slo: x.id, threshold: x.threshold, value: x.value, used };
+  }
+  return best;
+}
+
+const mustHold = (expectation: unknown): boolean => typeof expectation === 'object' && expectation !== null && 'hold' in expectation;
 
 export function stabilityRunsOf(summary: StabilitySummary, round: number): StabilityRun[] {
   return summary.variants.map((v) => ({
@@ -43,6 +81,7 @@ export function stabilityRunsOf(summary: StabilitySummary, round: number): Stabi
     met: v.verdict.met && !summary.unfinished,
     reasons: v.verdict.reasons,
     seconds: v.durationS ?? 0,
+    ...(mustHold(v.expectation) ? { closest: closestCall(v.slos) } : {}),
   }));
 }
 
@@ -63,12 +102,22 @@ export interface StabilityRow {
   /** How many runs had each status, e.g. { held: 10 }. */
   statuses: Record<string, number>;
   medianSeconds: number;
+  /** A variant that must hold: the nearest call over all its runs, and the round it came in. */
+  closest?: ClosestCall & { round: number };
 }
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+function nearest(rs: readonly StabilityRun[]): { closest?: ClosestCall & { round: number } } {
+  let best: (ClosestCall & { round: number }) | undefined;
+  for (const r of rs) if (r.closest && (best === undefined || r.closest.used > best.used)) best = { ...r.closest, round: r.round };
+  return best ? { closest: best } : {};
+}
+
+const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
 
 export function stabilityRows(runs: readonly StabilityRun[]): StabilityRow[] {
   const byVariant = new Map<string, StabilityRun[]>();
@@ -87,6 +136,7 @@ export function stabilityRows(runs: readonly StabilityRun[]): StabilityRow[] {
       falseAlarms: rs.filter((r) => !r.met).map((r) => `round ${r.round}: ${r.status}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`),
       statuses,
       medianSeconds: median(rs.map((r) => r.seconds)),
+      ...nearest(rs),
     };
   });
 }
@@ -99,12 +149,13 @@ export function formatStabilityTable(rows: readonly StabilityRow[], errors: read
   if (rows.length === 0 && errors.length === 0) throw new Error('formatStabilityTable: no runs (no replay was run)');
   if (rows.length === 0) return `no replay gave a verdict: ${noVerdict}`;
   const lines = [
-    '| scenario / variant | runs | met | verdicts | false alarms (round: verdict, reasons) | median replay |',
-    '|---|---|---|---|---|---|',
+    '| scenario / variant | runs | met | verdicts | false alarms (round: verdict, reasons) | closest call of a passing SLO (worst run) | median replay |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const runs = r.runs < asked ? `${r.runs} of ${asked}` : `${r.runs}`;
       const verdicts = Object.entries(r.statuses).map(([s, n]) => `${s} ${n}`).join(', ');
-      return `| ${r.scenario} / ${r.variant} | ${runs} | ${r.met} | ${verdicts} | ${cell(r.falseAlarms)} | ${Math.round(r.medianSeconds)} s |`;
+      const c = r.closest ? `${r.closest.slo}: ${num(r.closest.value)} against ${r.closest.threshold}, ${Math.round(r.closest.used * 100)}% of its margin (round ${r.closest.round})` : '–';
+      return `| ${r.scenario} / ${r.variant} | ${runs} | ${r.met} | ${verdicts} | ${cell(r.falseAlarms)} | ${c.replace(/\|/g, '\\|')} | ${Math.round(r.medianSeconds)} s |`;
     }),
   ];
   const total = rows.reduce((n, r) => n + r.runs, 0);
