@@ -77,7 +77,7 @@ describe('the false-alarm (stability) table', () => {
     expect(marginFromIdeal('not a threshold', 1)).toBeNull();
   });
 
-  it('names, for a variant that must hold, the passing SLO nearest its threshold over all runs, and none for an incident', () => {
+  it('names, for a variant that must hold, the passing SLO nearest its threshold over all runs', () => {
     const s = real();
     const drops = s.variants[0]!.slos.find((x) => x.id === 'drops');
     expect(drops?.threshold).toBe('rate<=0.01');
@@ -87,8 +87,28 @@ describe('the false-alarm (stability) table', () => {
     expect(runs[0]!.closest).toMatchObject({ slo: drops!.id, used: expect.closeTo(0.9, 6) });
     const [row] = stabilityRows(runs);
     expect(row!.closest).toMatchObject({ slo: drops!.id, round: 2, used: expect.closeTo(0.95, 6) });
-    expect(formatStabilityTable([row!], [], 3)).toContain(`${drops!.id}: ${(limit * 0.95).toPrecision(3)} against ${drops!.threshold}, 95% of its margin (round 2)`);
-    const incident = { ...moved(limit * 0.9), variants: s.variants.map((x) => ({ ...x, variant: 'incident', expectation: { breach: ['x'] } })) };
-    expect(stabilityRunsOf(incident, 1)[0]!.closest).toBeUndefined();
+    expect(formatStabilityTable([row!], [], 3)).toContain(`${drops!.id}: 0.0095 against ${drops!.threshold}, 95% of its margin (round 2)`);
+  });
+
+  it('names, for an incident, the expected breach nearest to passing over all runs', () => {
+    const s = real();
+    const incident = (drops: number, edge503: number): StabilitySummary => ({
+      ...s,
+      variants: s.variants.map((x) => ({
+        ...x,
+        variant: 'incident',
+        expectation: { breach: ['drops', 'edge-503'] },
+        verdict: { status: 'reproduced', met: true, reasons: [] },
+        slos: x.slos.map((y) => (y.id === 'drops' ? { ...y, status: 'fail' as const, value: drops } : y.id === 'edge-503' ? { ...y, status: 'fail' as const, value: edge503 } : y)),
+      })),
+    });
+    // rate<=0.01: 0.3 is 30 times its margin, 0.02 twice it.
+    const runs = [...stabilityRunsOf(incident(0.3, 0.5), 1), ...stabilityRunsOf(incident(0.3, 0.02), 2)];
+    expect(runs[0]!.closest).toMatchObject({ slo: 'drops', used: expect.closeTo(30, 6) });
+    const [row] = stabilityRows(runs);
+    expect(row!.closest).toMatchObject({ slo: 'edge-503', round: 2, used: expect.closeTo(2, 6) });
+    // A breach the incident does not expect is not the one that could rot it.
+    const unexpected = { ...incident(0.3, 0.5), variants: incident(0.3, 0.5).variants.map((x) => ({ ...x, expectation: { breach: ['drops'] } })) };
+    expect(stabilityRunsOf(unexpected, 1)[0]!.closest).toMatchObject({ slo: 'drops' });
   });
 });

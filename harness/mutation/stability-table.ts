@@ -33,11 +33,17 @@ export interface StabilityRun {
   /** Why the verdict is what it is, from summary.json (the reasons of a false alarm are its evidence). */
   reasons: string[];
   seconds: number;
-  /** A variant that must hold: its passing SLO nearest its threshold in this run (undefined when none has room to measure). */
+  /** Whether the variant must hold or must breach (from summary.json's expectation). */
+  expected?: 'hold' | 'breach';
+  /**
+   * The SLO nearest to flipping the verdict in this run (undefined when none has room to measure):
+   * for a variant that must hold, the passing SLO nearest its threshold; for an incident, the
+   * expected breach nearest to passing.
+   */
   closest?: ClosestCall;
 }
 
-/** How near a passing SLO came to its threshold: the share of its margin used (0: ideal, 1: at the threshold). */
+/** How near an SLO came to its threshold: the share of its margin used (0: ideal, 1: at the threshold, above 1: past it). */
 export interface ClosestCall {
   slo: string;
   threshold: string;
@@ -59,30 +65,45 @@ export function marginFromIdeal(threshold: string, value: number): number | null
   return null;
 }
 
-function closestCall(slos: StabilitySummary['variants'][number]['slos']): ClosestCall | undefined {
+type Slos = StabilitySummary['variants'][number]['slos'];
+type Expected = { kind: 'hold' } | { kind: 'breach'; ids: string[] };
+
+/** Nearer to flipping: a larger share used for a variant that holds, a smaller one for an expected breach. */
+const nearer = (kind: Expected['kind'], a: number, b: number): boolean => (kind === 'hold' ? a > b : a < b);
+
+function closestCall(slos: Slos, expected: Expected): ClosestCall | undefined {
   let best: ClosestCall | undefined;
   for (const x of slos) {
-    if (x.status !== 'pass' || x.threshold === undefined || x.value === undefined || x.value === null) continue;
+    if (x.threshold === undefined || x.value === undefined || x.value === null) continue;
+    if (expected.kind === 'hold' ? x.status !== 'pass' : x.status !== 'fail' || !expected.ids.includes(x.id)) continue;
     const used = marginFromIdeal(x.threshold, x.value);
-    if (used !== null && (best === undefined || used > best.used)) best = { slo: x.id, threshold: x.threshold, value: x.value, used };
+    if (used !== null && (best === undefined || nearer(expected.kind, used, best.used))) best = { slo: x.id, threshold: x.threshold, value: x.value, used };
   }
   return best;
 }
 
-const mustHold = (expectation: unknown): boolean => typeof expectation === 'object' && expectation !== null && 'hold' in expectation;
+function expectedOf(expectation: unknown): Expected | undefined {
+  if (typeof expectation !== 'object' || expectation === null) return undefined;
+  if ('hold' in expectation) return { kind: 'hold' };
+  const breach = (expectation as { breach?: unknown }).breach;
+  return Array.isArray(breach) ? { kind: 'breach', ids: breach.filter((x): x is string => typeof x === 'string') } : undefined;
+}
 
 export function stabilityRunsOf(summary: StabilitySummary, round: number): StabilityRun[] {
-  return summary.variants.map((v) => ({
-    scenario: summary.scenario.id,
-    variant: v.variant,
-    round,
-    status: v.verdict.status,
-    // A run the history marks unfinished never counts as met, whatever its SLOs said.
-    met: v.verdict.met && !summary.unfinished,
-    reasons: v.verdict.reasons,
-    seconds: v.durationS ?? 0,
-    ...(mustHold(v.expectation) ? { closest: closestCall(v.slos) } : {}),
-  }));
+  return summary.variants.map((v) => {
+    const expected = expectedOf(v.expectation);
+    return {
+      scenario: summary.scenario.id,
+      variant: v.variant,
+      round,
+      status: v.verdict.status,
+      // A run the history marks unfinished never counts as met, whatever its SLOs said.
+      met: v.verdict.met && !summary.unfinished,
+      reasons: v.verdict.reasons,
+      seconds: v.durationS ?? 0,
+      ...(expected ? { expected: expected.kind, closest: closestCall(v.slos, expected) } : {}),
+    };
+  });
 }
 
 /** A replay that gave no verdict (exit 2, a crash): neither a false alarm nor a clean run. */
@@ -102,7 +123,7 @@ export interface StabilityRow {
   /** How many runs had each status, e.g. { held: 10 }. */
   statuses: Record<string, number>;
   medianSeconds: number;
-  /** A variant that must hold: the nearest call over all its runs, and the round it came in. */
+  /** The nearest call over all its runs (see StabilityRun), and the round it came in. */
   closest?: ClosestCall & { round: number };
 }
 
@@ -113,11 +134,11 @@ const median = (xs: readonly number[]): number => {
 
 function nearest(rs: readonly StabilityRun[]): { closest?: ClosestCall & { round: number } } {
   let best: (ClosestCall & { round: number }) | undefined;
-  for (const r of rs) if (r.closest && (best === undefined || r.closest.used > best.used)) best = { ...r.closest, round: r.round };
+  for (const r of rs) if (r.closest && r.expected && (best === undefined || nearer(r.expected, r.closest.used, best.used))) best = { ...r.closest, round: r.round };
   return best ? { closest: best } : {};
 }
 
-const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
+const num = (v: number): string => String(Number(v.toPrecision(3)));
 
 export function stabilityRows(runs: readonly StabilityRun[]): StabilityRow[] {
   const byVariant = new Map<string, StabilityRun[]>();
@@ -149,7 +170,7 @@ export function formatStabilityTable(rows: readonly StabilityRow[], errors: read
   if (rows.length === 0 && errors.length === 0) throw new Error('formatStabilityTable: no runs (no replay was run)');
   if (rows.length === 0) return `no replay gave a verdict: ${noVerdict}`;
   const lines = [
-    '| scenario / variant | runs | met | verdicts | false alarms (round: verdict, reasons) | closest call of a passing SLO (worst run) | median replay |',
+    '| scenario / variant | runs | met | verdicts | false alarms (round: verdict, reasons) | closest call: the SLO nearest to flipping the verdict (worst run) | median replay |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const runs = r.runs < asked ? `${r.runs} of ${asked}` : `${r.runs}`;
