@@ -3,7 +3,8 @@
  * the at-scale ones are left out unless asked for) of every scenario N times on the unmutated server,
  * round after round (a series cut short still has whole rounds), through the real CLI, and prints
  * per variant how many runs met their expectation and why the others did not.
- * Not part of `npm test`: one round is a full replay (about 15 minutes on 2 cores).
+ * Not part of `npm test`: one round is a full replay (about 16 minutes on 2 cores). Exit 1 when a run
+ * missed its expectation or a replay gave no verdict, 2 on a usage error.
  *
  *   npm run bench:stability -- [--runs 10] [--scenarios connection-limit,oom-cascade] [--variants all]
  *                              [--lock /path/docker.lock] [--out DIR]
@@ -21,6 +22,7 @@ import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../harness/mutation/mutant-build.ts';
+import { EXIT } from '../harness/platform/exit-codes.ts';
 import { scenarioFiles } from '../harness/scenario/scenario-files.ts';
 import {
   formatStabilityTable,
@@ -146,10 +148,13 @@ async function main(): Promise<void> {
     try {
       const [cmd, args] = cliCommand(opts.lock, ['run', scenario, '--variant', about.variants, '--json', '--out', roundDir]);
       const { code, stdout } = await runCommand(cmd, args, env);
+      // The replay was interrupted (Ctrl-C, SIGTERM): the series stops there, and --resume runs it again.
+      if (code === EXIT.SIGINT || code === EXIT.SIGTERM) throw new SeriesInterrupted(`round ${round} ${scenario} was interrupted (exit ${code}): go on with --resume --out ${out}`);
       const dirs = runDirsOf(stdout);
       // Exit 2 is a usage or set-up error (or a variant that could not run): no verdict to count.
       if (code === 2 || dirs.length === 0) error = `harness run exited ${code} with ${dirs.length} verdict(s)`;
     } catch (err) {
+      if (err instanceof SeriesInterrupted) throw err;
       error = (err as Error).message.split('\n')[0];
     } finally {
       const [dcmd, dargs] = cliCommand(opts.lock, ['down', '--session', session]);
@@ -164,9 +169,14 @@ async function main(): Promise<void> {
     }
   }
   const { runs, errors } = collect(out);
-  console.log(formatStabilityTable(stabilityRows(runs), errors, about.runs));
+  const rows = stabilityRows(runs);
+  console.log(formatStabilityTable(rows, errors, about.runs));
   console.error(`bench:stability: table in ${join(out, 'stability-table.md')}`);
+  // A nightly job can gate on it: exit 1 on any false alarm or replay without a verdict.
+  if (errors.length > 0 || rows.some((r) => r.met < r.runs)) process.exitCode = 1;
 }
+
+class SeriesInterrupted extends Error {}
 
 main().catch((err: Error) => {
   console.error(`bench:stability: ${err.message}`);
