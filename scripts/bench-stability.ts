@@ -19,22 +19,13 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../harness/mutation/mutant-build.ts';
 import { EXIT } from '../harness/platform/exit-codes.ts';
 import { scenarioFiles } from '../harness/scenario/scenario-files.ts';
-import {
-  formatStabilityTable,
-  pendingReplays,
-  stabilityRows,
-  stabilityRunsOf,
-  stabilitySummarySchema,
-  type SeriesReplay,
-  type StabilityError,
-  type StabilityRun,
-} from '../harness/mutation/stability-table.ts';
-import { cliCommand, list, runCommand, runDirsOf, subdirs } from './lib/harness-cli.ts';
+import { aboutSchema, collectSeries, readLines, roundDirName, type About } from '../harness/mutation/stability-series.ts';
+import { formatStabilityTable, pendingReplays, stabilityRows, type SeriesReplay, type StabilityError } from '../harness/mutation/stability-table.ts';
+import { cliCommand, list, runCommand, runDirsOf } from './lib/harness-cli.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -49,37 +40,6 @@ const { values: opts } = parseArgs({
 });
 
 const DEFAULT_RUNS = 10;
-const ROUND = /^round-(\d+)$/;
-const roundDirName = (round: number): string => `round-${String(round).padStart(2, '0')}`;
-
-const aboutSchema = z.object({
-  commit: z.string(),
-  startedAt: z.string(),
-  runs: z.number().int().positive(),
-  scenarios: z.array(z.string()).min(1),
-  variants: z.string(),
-  resumed: z.array(z.object({ at: z.string(), commit: z.string() })).default([]),
-});
-type About = z.infer<typeof aboutSchema>;
-
-const readLines = <T>(file: string): T[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
-
-/** Every run kept under `dir` and every replay that gave no verdict. */
-function collect(dir: string): { runs: StabilityRun[]; errors: StabilityError[] } {
-  const runs: StabilityRun[] = [];
-  for (const name of subdirs(dir)) {
-    const m = ROUND.exec(name);
-    if (!m) continue;
-    for (const scenario of subdirs(join(dir, name))) {
-      for (const run of subdirs(join(dir, name, scenario))) {
-        const file = join(dir, name, scenario, run, 'summary.json');
-        if (existsSync(file)) runs.push(...stabilityRunsOf(stabilitySummarySchema.parse(JSON.parse(readFileSync(file, 'utf8'))), Number(m[1])));
-      }
-    }
-  }
-  return { runs, errors: readLines<StabilityError>(join(dir, 'errors.ndjson')) };
-}
 
 function gitHead(): string {
   try {
@@ -97,7 +57,7 @@ async function main(): Promise<void> {
   if (opts.tabulate) {
     const dir = resolve(opts.tabulate);
     const saved = existsSync(join(dir, 'about.json')) ? aboutSchema.parse(JSON.parse(readFileSync(join(dir, 'about.json'), 'utf8'))).runs : undefined;
-    const { runs, errors } = collect(dir);
+    const { runs, errors } = collectSeries(dir);
     console.log(formatStabilityTable(stabilityRows(runs), errors, runsAsked ?? saved ?? DEFAULT_RUNS));
     return;
   }
@@ -164,11 +124,11 @@ async function main(): Promise<void> {
     appendFileSync(doneFile, `${JSON.stringify({ round, scenario } satisfies SeriesReplay)}\n`);
     console.error(`bench:stability: round ${round} ${scenario}: ${error ?? 'done'} (${Math.round((performance.now() - started) / 1000)} s)`);
     if (pending[i + 1]?.round !== round) {
-      const { runs, errors } = collect(out);
+      const { runs, errors } = collectSeries(out);
       await writeFile(join(out, 'stability-table.md'), `${formatStabilityTable(stabilityRows(runs), errors, about.runs)}\n`);
     }
   }
-  const { runs, errors } = collect(out);
+  const { runs, errors } = collectSeries(out);
   const rows = stabilityRows(runs);
   console.log(formatStabilityTable(rows, errors, about.runs));
   console.error(`bench:stability: table in ${join(out, 'stability-table.md')}`);

@@ -96,10 +96,10 @@ export function stabilityRunsOf(summary: StabilitySummary, round: number): Stabi
       scenario: summary.scenario.id,
       variant: v.variant,
       round,
-      status: v.verdict.status,
-      // A run the history marks unfinished never counts as met, whatever its SLOs said.
+      // A run that did not finish never counts as met, whatever its SLOs said: it is unknown.
+      status: summary.unfinished ? 'inconclusive' : v.verdict.status,
       met: v.verdict.met && !summary.unfinished,
-      reasons: v.verdict.reasons,
+      reasons: summary.unfinished ? [`the run did not finish: ${summary.unfinished}`, ...v.verdict.reasons.filter(() => !v.verdict.met)] : v.verdict.reasons,
       seconds: v.durationS ?? 0,
       ...(expected ? { expected: expected.kind, closest: closestCall(v.slos, expected) } : {}),
     };
