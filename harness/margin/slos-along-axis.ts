@@ -2,6 +2,7 @@ import type { Comparator } from '../scenario/conditions.ts';
 import { parseThreshold } from '../scenario/threshold.ts';
 import type { SloPoint } from './point-run.ts';
 import type { SearchPoint, SearchResult } from './search.ts';
+import { median } from '../metrics/median.ts';
 
 // What the runs of a search say about each SLO: its value at each factor (the median of the point's
 // runs that measured it), and which SLOs decided the boundary and by how much. Pure.
@@ -16,12 +17,7 @@ export interface SloAlongAxis {
   points: { factor: number; value: number | null; statuses: SloPoint['status'][] }[];
 }
 
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
+const medianOrNull = (xs: number[]): number | null => (xs.length === 0 ? null : median(xs));
 
 const sloRuns = (p: SearchPoint, id: string) => p.runs.flatMap((r) => r.slos.filter((s) => s.id === id));
 
@@ -40,7 +36,7 @@ export function slosAlongAxis(points: readonly SearchPoint[]): SloAlongAxis[] {
       limit: t.ok ? t.threshold.value : null,
       points: byFactor.map((p) => {
         const seen = sloRuns(p, s.id);
-        return { factor: p.factor, value: median(seen.flatMap((x) => (x.value === null ? [] : [x.value]))), statuses: seen.map((x) => x.status) };
+        return { factor: p.factor, value: medianOrNull(seen.flatMap((x) => (x.value === null ? [] : [x.value]))), statuses: seen.map((x) => x.status) };
       }),
     };
   });
@@ -82,7 +78,7 @@ function decisiveSlo(point: SearchPoint, id: string): DecisiveSlo {
   const s = seen[0]!;
   const t = parseThreshold(s.threshold);
   const limit = t.ok ? t.threshold.value : null;
-  const value = median(seen.flatMap((x) => (x.value === null ? [] : [x.value])));
+  const value = medianOrNull(seen.flatMap((x) => (x.value === null ? [] : [x.value])));
   const beyondBy = value === null || !t.ok ? null : beyond(value, t.threshold.op, t.threshold.value);
   return {
     id,

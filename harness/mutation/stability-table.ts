@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { median } from '../metrics/median.ts';
 import { marginUsed } from '../report/drift.ts';
 import { parseThreshold } from '../scenario/threshold.ts';
 
@@ -127,10 +128,6 @@ export interface StabilityRow {
   closest?: ClosestCall & { round: number };
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function nearest(rs: readonly StabilityRun[]): { closest?: ClosestCall & { round: number } } {
   let best: (ClosestCall & { round: number }) | undefined;

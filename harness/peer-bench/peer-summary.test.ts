@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FanoutResult } from './fanout-run.ts';
-import { median, peerTable, ratios, summarize, type PeerRound } from './peer-summary.ts';
+import { median } from '../metrics/median.ts';
+import { peerTable, ratios, summarize, type PeerRound } from './peer-summary.ts';
 import { roundOrder } from './run-peer-bench.ts';
 
 function result(p99Ms: number, bytesPerConnection: number, deliveredPerS: number, delivered = 100): FanoutResult {

@@ -4,6 +4,7 @@
  * machines; absolute numbers on a shared 2-core machine are noisy.
  */
 import type { FanoutResult } from './fanout-run.ts';
+import { median } from '../metrics/median.ts';
 
 export interface PeerRound {
   server: string;
@@ -26,12 +27,6 @@ export const MEASURES: readonly Measure[] = [
   { key: 'bytesPerConnection', label: 'memory per connection (KB)', better: 'lower', of: (r) => r.bytesPerConnection / 1024 },
 ];
 
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new Error('median of no values');
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 export interface ServerSummary {
   server: string;
