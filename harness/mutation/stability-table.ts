@@ -128,7 +128,6 @@ export interface StabilityRow {
   closest?: ClosestCall & { round: number };
 }
 
-
 function nearest(rs: readonly StabilityRun[]): { closest?: ClosestCall & { round: number } } {
   let best: (ClosestCall & { round: number }) | undefined;
   for (const r of rs) if (r.closest && r.expected && (best === undefined || nearer(r.expected, r.closest.used, best.used))) best = { ...r.closest, round: r.round };

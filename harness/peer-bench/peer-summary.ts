@@ -27,7 +27,6 @@ export const MEASURES: readonly Measure[] = [
   { key: 'bytesPerConnection', label: 'memory per connection (KB)', better: 'lower', of: (r) => r.bytesPerConnection / 1024 },
 ];
 
-
 export interface ServerSummary {
   server: string;
   rounds: number;
