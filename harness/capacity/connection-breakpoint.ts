@@ -7,7 +7,7 @@ import type { BreakInfo, ConnectionRunResult, ConnectionStep } from './capacity-
 import { startCapacityPod } from './capacity-pod.ts';
 import { startK6WsDriver } from './k6-ws-driver.ts';
 import { startNodeFallbackDriver } from './node-fallback-driver.ts';
-import { readPod, type PodReading } from './pod-probe.ts';
+import { readPod, settledDeath, type PodReading } from './pod-probe.ts';
 import { MAX_RUN_S, type CapacitySlo, type ConnectionRun } from './profile-schema.ts';
 
 export interface BreakpointContext {
@@ -18,17 +18,6 @@ export interface BreakpointContext {
   slo: CapacitySlo;
   sampleMs: number;
   log: (line: string) => void;
-}
-
-/**
- * Connections open when the pod died, from the clients' own timestamps: more precise than the last
- * sample. k6 writes its points about once a second, so wait for them before counting.
- */
-async function openAtDeath(pod: StartedPod, clients: ConnectionLog, fallback: number): Promise<number> {
-  await sleep(1500);
-  const state = await pod.state().catch(() => undefined);
-  const at = state?.finishedAt ? Date.parse(state.finishedAt) : NaN;
-  return Number.isFinite(at) && at > 0 ? clients.peakOpen(at) : fallback;
 }
 
 export const runLabel = (role: string, memoryMb: number, cpus: number) => `${role}-${memoryMb}mb-${cpus}cpu`;
@@ -88,7 +77,13 @@ export async function runConnectionBreakpoint(run: ConnectionRun, ctx: Breakpoin
       const again = await readPod(pod);
       if (!again.running) brk = connectionBreak({ steps, pod: again, failureReasons: [], slo: ctx.slo, memoryMb: run.memoryMb });
     }
-    if (brk && (brk.kind === 'oom-killed' || brk.kind === 'exited')) brk = { ...brk, value: await openAtDeath(pod, clients, brk.value) };
+    if (brk && (brk.kind === 'oom-killed' || brk.kind === 'exited')) {
+      // Judged again on the settled end; k6 writes its points about once a second, so the wait also
+      // lets the clients' own timestamps count the connections open at the death (finer than a sample).
+      const death = await settledDeath(pod, reading);
+      brk = connectionBreak({ steps, pod: death, failureReasons: [], slo: ctx.slo, memoryMb: run.memoryMb }) ?? brk;
+      brk = { ...brk, value: death.finishedAtMs !== undefined ? clients.peakOpen(death.finishedAtMs) : brk.value };
+    }
     last = reading;
     const elapsedS = (reading.at - t0) / 1000;
     if (!brk && clients.attempted >= run.maxConnections) {

@@ -7,7 +7,7 @@ import type { BreakInfo, MessageRunResult, MessageStep } from './capacity-schema
 import { startCapacityPod } from './capacity-pod.ts';
 import { runLabel, type BreakpointContext } from './connection-breakpoint.ts';
 import { percentile } from './fit.ts';
-import { readPod, readPodCounters, type PodCounters } from './pod-probe.ts';
+import { readPod, settledDeath, readPodCounters, type PodCounters } from './pod-probe.ts';
 import type { StartedPod } from '../topology/pod.ts';
 import { MAX_MESSAGE_RUN_S, type MessageRun } from './profile-schema.ts';
 
@@ -155,7 +155,8 @@ export async function runMessageBreakpoint(run: MessageRun, ctx: BreakpointConte
       );
       if (!after.running) break;
     }
-    brk = messageBreak({ repeats, pod: await readPod(pod), slo: ctx.slo, memoryMb: run.memoryMb });
+    const now = await readPod(pod);
+    brk = messageBreak({ repeats, pod: now.running ? now : await settledDeath(pod, now), slo: ctx.slo, memoryMb: run.memoryMb });
     if (brk) break;
   }
   brk ??= { kind: 'none', atS: steps[steps.length - 1]?.atS ?? 0, value: rates[rates.length - 1] ?? 0, reason: `held the last rate step (${rates[rates.length - 1]}/s): the bound of this run` };

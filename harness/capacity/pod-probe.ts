@@ -1,3 +1,4 @@
+import { sleep } from '../load/timing.ts';
 import { podGet } from '../topology/pod-http.ts';
 import { podMemoryMb } from '../topology/pod-memory.ts';
 import type { StartedPod } from '../topology/pod.ts';
@@ -52,4 +53,25 @@ export async function readPod(pod: StartedPod, timeoutMs = 1000): Promise<PodRea
   };
   if (counters !== undefined) reading.metrics = counters;
   return reading;
+}
+
+/** How a dead pod ended, and when. */
+export interface PodDeath {
+  running: boolean;
+  oomKilled: boolean;
+  exitCode: number | null;
+  /** ms since the epoch, when Docker saw it exit. */
+  finishedAtMs?: number;
+}
+
+/**
+ * A dead pod's end, read again once Docker's events of the kill have settled: the OOM and exit
+ * events reach Docker apart, and the clients see the kill before either.
+ */
+export async function settledDeath(pod: StartedPod, fallback: PodReading, settleMs = 1500): Promise<PodDeath> {
+  await sleep(settleMs);
+  const state = await pod.state().catch(() => undefined);
+  if (!state || state.running) return { running: fallback.running, oomKilled: fallback.oomKilled, exitCode: fallback.exitCode };
+  const finishedAtMs = Date.parse(state.finishedAt);
+  return { running: false, oomKilled: state.oomKilled, exitCode: state.exitCode, ...(Number.isFinite(finishedAtMs) && finishedAtMs > 0 ? { finishedAtMs } : {}) };
 }

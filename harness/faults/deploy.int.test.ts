@@ -11,6 +11,7 @@ import type { EventOf, HistoryEvent } from '../history/events.ts';
 import type { ActionParamsInput, ActionType } from '../scenario/actions.ts';
 import { timelineActionSchema } from '../scenario/actions.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { loggedContainerEvents } from '../topology/container-events.ts';
 import type { StartedTopology } from '../topology/topology.ts';
 import { FaultState } from './fault-state.ts';
 import { FaultError, type Evidence, type FaultContext } from './fault.ts';
@@ -220,5 +221,9 @@ describe('pod.oom', () => {
     expect(r.ok, r.error).toBe(true);
     const [p] = r.evidence.pods as { pod: string; oomEvent: boolean; oomKilled: boolean; exitCode: number; limitMb: number }[];
     expect(p).toMatchObject({ pod: 'leaky-1', oomEvent: true, oomKilled: true, exitCode: 137, limitMb: 96 });
+    // The second witness pod.state() asks when Docker's flag missed the kill: the daemon's event log.
+    const pod = topo.pods('leaky')[0]!;
+    const startedMs = Date.parse((await pod.state()).startedAt);
+    expect([...(await loggedContainerEvents(pod.id, ['oom', 'die'], startedMs))].sort()).toEqual(['die', 'oom']);
   });
 });

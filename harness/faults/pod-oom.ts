@@ -1,31 +1,9 @@
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { docker } from '../platform/docker.ts';
 import { sleep } from '../load/timing.ts';
+import { watchContainerEvents } from '../topology/container-events.ts';
 import type { StartedPod } from '../topology/pod.ts';
 import { defineAction, FaultError, none } from './fault.ts';
 import { resolvePods } from './targets.ts';
-
-/** Docker's own record of the kill: the `oom` and `die` events of the container. */
-async function watchContainer(id: string): Promise<{ seen: Set<string>; exitCode: () => number | undefined; close: () => void }> {
-  const seen = new Set<string>();
-  let exitCode: number | undefined;
-  const stream = (await (await docker()).getEvents({ filters: { container: [id], type: ['container'], event: ['oom', 'die'] } })) as unknown as Readable;
-  stream.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      try {
-        const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-        if (!e.Action) continue;
-        seen.add(e.Action);
-        if (e.Action === 'die') exitCode = Number(e.Actor?.Attributes?.exitCode);
-      } catch {
-        // a partial line; Docker writes one event per line
-      }
-    }
-  });
-  stream.on('error', () => undefined);
-  return { seen, exitCode: () => exitCode, close: () => stream.destroy() };
-}
 
 async function heldMb(pod: StartedPod): Promise<number | undefined> {
   try {
@@ -60,7 +38,7 @@ export const podOom = defineAction({
     const results = await Promise.all(
       pods.map(async (pod) => {
         const limitMb = pod.spec.memoryMb;
-        const watch = await watchContainer(pod.id);
+        const watch = await watchContainerEvents(pod.id, ['oom', 'die']);
         const started = ctx.history.now();
         try {
           const query = `mbPerS=${params.growMbPerS}${params.maxMb ? `&maxMb=${params.maxMb}` : ''}`;

@@ -1,5 +1,6 @@
 import { Wait, type StartedTestContainer } from 'testcontainers';
 import { docker } from '../platform/docker.ts';
+import { loggedContainerEvents } from './container-events.ts';
 import { HarnessContainer, type RestartPolicyName } from './harness-container.ts';
 import type { PodMetricsSource } from './pod-metrics.ts';
 import type { ServerRuntime } from './server-runtime.ts';
@@ -69,13 +70,24 @@ export class StartedPod {
     return docker().then((d) => d.getContainer(this.id));
   }
 
+  /**
+   * Docker's view of the container. OOMKilled has a second witness: Docker sets the flag only when
+   * containerd's OOM event reaches it before the exit event, so a kill whose events came the other way
+   * round reads as a plain exit 137. The daemon's event log still holds the `oom` event: a dead
+   * container with exit 137 counts as OOM-killed when the log shows one since it last started.
+   */
   async state(): Promise<PodState> {
     const info = await (await this.api()).inspect();
+    const startedMs = Date.parse(info.State.StartedAt);
+    const oomLogged =
+      !info.State.OOMKilled && !info.State.Running && info.State.ExitCode === 137 && Number.isFinite(startedMs) && startedMs > 0
+        ? (await loggedContainerEvents(this.id, ['oom'], startedMs)).has('oom')
+        : false;
     return {
       running: info.State.Running,
       status: info.State.Status,
       exitCode: info.State.ExitCode,
-      oomKilled: info.State.OOMKilled,
+      oomKilled: info.State.OOMKilled || oomLogged,
       restartCount: info.RestartCount,
       startedAt: info.State.StartedAt,
       finishedAt: info.State.FinishedAt,
