@@ -2,20 +2,26 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { planRun, type RunOpts } from '../cli/commands/run.ts';
+import { guardRun } from '../cli/run-guard.ts';
 import { LABEL_SESSION } from '../platform/labels.ts';
 import { sessionProcesses } from '../run/testing/interrupt-matrix.ts';
 
-// An integration test only because it spawns 60 CLI processes (about a minute on 2 cores); it starts
-// nothing and needs no Docker lock (it only reads `docker ps`).
-// Every malformed fixture through the real CLI (`node harness/cli/bin.js run <file>`): exit 2, a
-// message naming the file, the field and the fix, and nothing started: no container with this
-// session's label, nothing under a temporary --out. Timing is measured by
-// scripts/measure-malformed.sh, never asserted here.
+// Every malformed fixture is refused with a message naming the file, the field and the fix, and
+// nothing started: no container with this session's label, nothing under a temporary --out.
+// Each is judged in-process by `planRun`, what `run` does before its first container, through the
+// CLI's own error guard; one fixture per stage at which a scenario is refused (schema, syntax, a
+// throwing or never-settling module, plan checks, --out, options, two files) also goes through the
+// real CLI (`node harness/cli/bin.js run <file>`: exit 2, no process left). Spawning the CLI for
+// all of them cost about a minute of the CI budget for no path the handful does not take.
+// An integration test because it reads `docker ps`; it starts nothing and needs no Docker lock.
+// Timing is measured by scripts/measure-malformed.sh, never asserted here.
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIR = join(ROOT, 'harness/scenario/fixtures/malformed');
 const SESSION = `malformed-test-${process.pid}`;
+const IN_PROCESS_SESSION = `${SESSION}-in-process`;
 const tmp = mkdtempSync(join(tmpdir(), 'harness-malformed-'));
 // The postmortems folder is beside the checkout only in this workspace; a clone elsewhere has none,
 // and the check would be skipped. A folder of our own holds the one postmortem the base names.
@@ -23,8 +29,11 @@ const POSTMORTEMS = join(tmp, 'postmortems');
 mkdirSync(POSTMORTEMS);
 writeFileSync(join(POSTMORTEMS, '001_47be3c2ebe891704.txt'), 'the postmortem the malformed base replays\n');
 
-/** Per fixture: the field the message must name and the fix it must say (what to write, or which bound to raise). */
-const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; env?: Record<string, string> }> = {
+/**
+ * Per fixture: the field the message must name and the fix it must say (what to write, or which bound
+ * to raise); other scenario files named with it, `run` options, environment.
+ */
+const EXPECTED: Record<string, { field: string; fix: RegExp; names?: string[]; options?: Pick<RunOpts, 'variant' | 'minMargin'>; env?: Record<string, string> }> = {
   'action-after-duration': { field: 'timeline[0].at', fix: /expected a time within durationS \(16\)/ },
   'action-type-unknown': { field: 'timeline[0].type', fix: /expected type to be one of .*pod\.kill/ },
   'axis-deployment-unknown': { field: 'axes[0].deployments[0]', fix: /expected a deployment name \("web"\), got "api"/ },
@@ -36,7 +45,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'connections-over-edge-maxconn': { field: 'topology.edge.processes', fix: /raise topology\.edge\.processes to 2/ },
   'detection-alert-unknown': { field: 'slos[2].alert', fix: /expected an alert id \("pod-down"\)/ },
   'duplicate-deployment-name': { field: 'topology.deployments[1].name', fix: /expected a unique name/ },
-  'duplicate-scenario-id': { field: 'id', fix: /_base\.ts: id: "malformed-base" is also the id of harness\/scenario\/fixtures\/malformed\/duplicate-scenario-id\.ts: give each scenario file its own id/, args: ['harness/scenario/fixtures/malformed/_base.ts'] },
+  'duplicate-scenario-id': { field: 'id', fix: /_base\.ts: id: "malformed-base" is also the id of harness\/scenario\/fixtures\/malformed\/duplicate-scenario-id\.ts: give each scenario file its own id/, names: ['harness/scenario/fixtures/malformed/_base.ts'] },
   'duplicate-slo-id': { field: 'slos[3].id', fix: /expected a unique id/ },
   'duplicate-variant-key': { field: 'variants.incident', fix: /written twice .*rename or remove one/ },
   'duration-huge': { field: 'durationS', fix: /set HARNESS_MAX_DURATION_S to raise it/ },
@@ -55,7 +64,7 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
   'memory-as-string': { field: 'topology.deployments[0].memoryMb', fix: /expected a positive number, got "192"/ },
   'memory-over-machine': { field: 'topology', fix: /set HARNESS_MAX_MEMORY_MB to raise it/ },
   'metric-unknown': { field: 'slos[1].metric', fix: /expected a known metric name/ },
-  'min-margin-outside-range': { field: '--min-margin', fix: /factor 2 is outside axis clients's range 0.5..1.5 .*widen range in the scenario/, args: ['--variant', 'remediated', '--min-margin', '2'] },
+  'min-margin-outside-range': { field: '--min-margin', fix: /factor 2 is outside axis clients's range 0.5..1.5 .*widen range in the scenario/, options: { variant: 'remediated', minMargin: '2' } },
   'never-settles': { field: 'did not finish loading within 2 s', fix: /make the module settle, or set HARNESS_SCENARIO_LOAD_TIMEOUT_S/, env: { HARNESS_SCENARIO_LOAD_TIMEOUT_S: '2' } },
   'no-export': { field: 'default export', fix: /expected a default export made with defineScenario/ },
   'pod-index-after-scale-down': { field: 'timeline[1].target', fix: /expected a pod index below 1 .*target web\/0\.\.web\/0 or raise replicas/ },
@@ -88,6 +97,18 @@ const EXPECTED: Record<string, { field: string; fix: RegExp; args?: string[]; en
 
 const fixtures = readdirSync(DIR).filter((f) => !f.startsWith('_')).sort();
 
+/** Through the real CLI too: one fixture per stage at which `run` refuses a scenario. */
+const THROUGH_CLI = [
+  'duration-zero', // the schema
+  'syntax-error', // the TypeScript transform
+  'import-throws', // a module that throws on import
+  'never-settles', // a module that never settles (HARNESS_SCENARIO_LOAD_TIMEOUT_S)
+  'postmortem-missing', // the plan checks
+  'long-id', // the --out check
+  'min-margin-outside-range', // the command's options
+  'duplicate-scenario-id', // two files named together
+];
+
 interface CliResult {
   code: number | null;
   output: string;
@@ -116,8 +137,8 @@ function runCli(args: string[], out: string, env: Record<string, string> = {}): 
   });
 }
 
-function sessionContainers(): string[] {
-  const out = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=${LABEL_SESSION}=${SESSION}`], { encoding: 'utf8' });
+function sessionContainers(session = SESSION): string[] {
+  const out = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=${LABEL_SESSION}=${session}`], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
 
@@ -131,6 +152,7 @@ describe('malformed scenario fixtures', () => {
   it('has at least 40 fixtures, each with its expectation, and no expectation without a fixture', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(40);
     expect(fixtures.map((f) => f.replace(/\.[^.]+$/, '')).sort()).toEqual(Object.keys(EXPECTED).sort());
+    for (const name of THROUGH_CLI) expect(Object.keys(EXPECTED)).toContain(name);
   });
 
   it('the base they are built on is valid: --dry-run plans it and exits 0, creating nothing', async () => {
@@ -142,13 +164,52 @@ describe('malformed scenario fixtures', () => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
-  describe.concurrent.each(fixtures)('%s', (file) => {
+  describe('judged in-process by what `run` does before its first container', () => {
+    beforeAll(() => {
+      // Anything it started would carry this session's label. A session of its own: what this process
+      // spawns now (tsx's esbuild service) lives on with it, and is not a CLI left running.
+      vi.stubEnv('HARNESS_SESSION_ID', IN_PROCESS_SESSION);
+      vi.stubEnv('HARNESS_POSTMORTEMS_DIR', POSTMORTEMS);
+    });
+    afterAll(() => vi.unstubAllEnvs());
+
+    describe.each(fixtures)('%s', (file) => {
+      const name = file.replace(/\.[^.]+$/, '');
+      afterEach(() => {
+        for (const key of Object.keys(EXPECTED[name]!.env ?? {})) vi.stubEnv(key, undefined);
+      });
+      it('refused naming the file, the field and the fix; nothing planned, written or started', async () => {
+        const want = EXPECTED[name]!;
+        for (const [key, value] of Object.entries(want.env ?? {})) vi.stubEnv(key, value);
+        const out = join(tmp, name, 'in-process-out');
+        const path = relative(ROOT, join(DIR, file));
+        let planned = false;
+        let refusal: string | undefined;
+        await guardRun(async () => {
+          planned = (await planRun([path, ...(want.names ?? [])], { variant: 'both', server: 'sut', out, ...want.options })) !== undefined;
+        })().catch((err: Error) => (refusal = err.message));
+        expect(planned, 'planRun accepted a malformed scenario').toBe(false);
+        expect(refusal).toBeDefined();
+        expect(refusal).toContain(path);
+        expect(refusal).toContain(want.field);
+        expect(refusal).toMatch(want.fix);
+        expect(existsSync(out), `something was written under ${out}`).toBe(false);
+      }, 30_000);
+    });
+
+    it('started no container', () => {
+      expect(sessionContainers(IN_PROCESS_SESSION)).toEqual([]);
+    });
+  });
+
+  describe.concurrent.each(fixtures.filter((f) => THROUGH_CLI.includes(f.replace(/\.[^.]+$/, ''))))('%s, through the real CLI', (file) => {
     const name = file.replace(/\.[^.]+$/, '');
     it('exits 2 naming the file, the field and the fix; nothing started', async () => {
       const want = EXPECTED[name]!;
       const out = join(tmp, name, 'out');
       const path = relative(ROOT, join(DIR, file));
-      const r = await runCli([path, ...(want.args ?? [])], out, want.env);
+      const options = [...(want.options?.variant ? ['--variant', want.options.variant] : []), ...(want.options?.minMargin ? ['--min-margin', want.options.minMargin] : [])];
+      const r = await runCli([path, ...(want.names ?? []), ...options], out, want.env);
       expect(r.code, r.output).toBe(2);
       expect(r.output).toContain(path);
       expect(r.output).toContain(want.field);

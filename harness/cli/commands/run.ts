@@ -8,7 +8,7 @@ import { appendTrend, readTrend, trendEntries, trendSeries } from '../../report/
 import { InterruptedError } from '../../platform/creation-gate.ts';
 import { phaseHook } from '../../platform/phase-hook.ts';
 import { preflight } from '../../run/preflight.ts';
-import { planMarginGates, parseMinMargin } from '../../margin/min-margin.ts';
+import { planMarginGates, parseMinMargin, type MarginGate } from '../../margin/min-margin.ts';
 import { runMarginGate } from '../../margin/run-margin-gate.ts';
 import { runAndReport } from '../../run/run-and-report.ts';
 import { loadNamedScenarios, loadScenarioFolder, resolveScenarioArg, scenariosDir } from '../../scenario/scenario-files.ts';
@@ -17,6 +17,7 @@ import type { ResolvedScenario } from '../../scenario/scenario-schema.ts';
 import { EXIT, exitCodeFor } from '../../platform/exit-codes.ts';
 import type { VariantVerdict } from '../../verdict/types.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
+import type { CheckedPlan } from '../../plan/plan-runs.ts';
 import { fitToServer } from '../../plan/server-fit.ts';
 import { parseLoadInstances, withLoadInstances } from '../../plan/k6-runs.ts';
 import { writeServerMatrix, type MatrixCell } from '../../report/server-matrix.ts';
@@ -28,7 +29,7 @@ import { parseServerList } from '../../servers/registry.ts';
 /** Run directories go under reports/out of the project the command runs in. */
 export const DEFAULT_OUT = 'reports/out';
 
-interface RunOpts {
+export interface RunOpts {
   all?: boolean;
   variant: string;
   seed?: string;
@@ -51,6 +52,68 @@ interface ServerJob {
   notApplicable?: string;
 }
 
+/** What `run` settled before anything starts. */
+export interface PlannedRun {
+  jobs: ServerJob[];
+  runnable: ServerJob[];
+  plans: ResolvedScenario[];
+  gates: MarginGate[];
+  checked: CheckedPlan[];
+  servers: ServerProfile[];
+  baseline: ReturnType<typeof loadBaseline> | undefined;
+  driftShare: number;
+  seed: number | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * Everything `run` does before its first container: load the named scenarios, select and fit their
+ * variants, plan and check them (bounds, references, --out). Throws naming the problem and its fix;
+ * undefined after a usage message. The test of the malformed fixtures calls it in-process too.
+ */
+export async function planRun(names: string[], opts: RunOpts): Promise<PlannedRun | undefined> {
+  if (!opts.all && names.length === 0) {
+    console.error('harness run: name a scenario or pass --all (see `harness list`)');
+    return undefined;
+  }
+  const { scenarios, helpers } = opts.all ? await loadScenarioFolder() : await loadNamedScenarios(await Promise.all(names.map(resolveScenarioArg)));
+  if (helpers.length > 0) console.error(`harness: not scenarios (no scenario as their default export), skipped: ${helpers.join(', ')}`);
+  if (scenarios.length === 0) {
+    console.error(`harness run --all: there are no scenarios in ${relative(process.cwd(), scenariosDir()) || '.'}/ yet (\`harness new <id>\` writes one)`);
+    return undefined;
+  }
+  // The baseline is read before anything starts: a wrong path fails here, not after the replay.
+  const driftShare = parseDriftShare(opts.driftShare);
+  if (opts.failOnDrift && !opts.compareTo) throw new BaselineError('--fail-on-drift needs --compare-to <run-dir|baseline.json> to compare with');
+  const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
+  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
+  const loadInstances = parseLoadInstances(opts.loadInstances);
+  const selected: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant)).map((v) => (loadInstances === undefined ? v : withLoadInstances(v, loadInstances)));
+  const servers = parseServerList(opts.server);
+  await phaseHook('plan');
+  const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+  // Each variant on each server, fitted to what the server can do before anything starts.
+  const jobs: ServerJob[] = selected.flatMap((plan) =>
+    servers.map((server): ServerJob => {
+      if (server.name === 'sut') return { plan, server };
+      const fit = fitToServer(plan, server);
+      if (!fit.applicable) return { plan, server, notApplicable: fit.reasons.join('; ') };
+      for (const note of fit.notes) log(`  ${plan.id}/${plan.variant} on ${server.name}: ${note}`);
+      return { plan: fit.scenario, server };
+    }),
+  );
+  for (const j of jobs) if (j.notApplicable) log(`– ${j.plan.id}/${j.plan.variant} on ${j.server.name}: not applicable: ${j.notApplicable}`);
+  const runnable = jobs.filter((j) => !j.notApplicable);
+  if (runnable.length === 0) throw new Error(`nothing to run: no selected variant applies on ${servers.map((s) => s.name).join(', ')} (reasons above)`);
+  const plans = runnable.map((j) => j.plan);
+  if (opts.minMargin !== undefined && servers.some((s) => s.name !== 'sut')) throw new Error('--min-margin runs on our own server only; drop --server or --min-margin');
+  const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
+  // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
+  const checked = checkBeforeStart([...plans, ...gates.map((g) => g.plan)], resolve(opts.out));
+  return { jobs, runnable, plans, gates, checked, servers, baseline, driftShare, seed, log };
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -70,47 +133,12 @@ export function registerRun(program: Command): void {
     .option('--load-instances <n>', 'run every k6 load (load.k6[], load.publish) as n k6 processes with execution segments: the same total load, each process with its own open-file limit')
     .option('--server <names>', 'the server(s) the pods run, comma-separated: sut (ours), sockudo (docs/servers.md); with more than one, reports/out/matrix.md compares them', 'sut')
     .action(guardRun(async (names: string[], opts: RunOpts) => {
-      if (!opts.all && names.length === 0) {
-        console.error('harness run: name a scenario or pass --all (see `harness list`)');
+      const planned = await planRun(names, opts);
+      if (!planned) {
         process.exitCode = EXIT.usage;
         return;
       }
-      const { scenarios, helpers } = opts.all ? await loadScenarioFolder() : await loadNamedScenarios(await Promise.all(names.map(resolveScenarioArg)));
-      if (helpers.length > 0) console.error(`harness: not scenarios (no scenario as their default export), skipped: ${helpers.join(', ')}`);
-      if (scenarios.length === 0) {
-        console.error(`harness run --all: there are no scenarios in ${relative(process.cwd(), scenariosDir()) || '.'}/ yet (\`harness new <id>\` writes one)`);
-        process.exitCode = EXIT.usage;
-        return;
-      }
-      // The baseline is read before anything starts: a wrong path fails here, not after the replay.
-      const driftShare = parseDriftShare(opts.driftShare);
-      if (opts.failOnDrift && !opts.compareTo) throw new BaselineError('--fail-on-drift needs --compare-to <run-dir|baseline.json> to compare with');
-      const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
-      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-      if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
-      const loadInstances = parseLoadInstances(opts.loadInstances);
-      const selected: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant)).map((v) => (loadInstances === undefined ? v : withLoadInstances(v, loadInstances)));
-      const servers = parseServerList(opts.server);
-      await phaseHook('plan');
-      const log = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-      // Each variant on each server, fitted to what the server can do before anything starts.
-      const jobs: ServerJob[] = selected.flatMap((plan) =>
-        servers.map((server): ServerJob => {
-          if (server.name === 'sut') return { plan, server };
-          const fit = fitToServer(plan, server);
-          if (!fit.applicable) return { plan, server, notApplicable: fit.reasons.join('; ') };
-          for (const note of fit.notes) log(`  ${plan.id}/${plan.variant} on ${server.name}: ${note}`);
-          return { plan: fit.scenario, server };
-        }),
-      );
-      for (const j of jobs) if (j.notApplicable) log(`– ${j.plan.id}/${j.plan.variant} on ${j.server.name}: not applicable: ${j.notApplicable}`);
-      const runnable = jobs.filter((j) => !j.notApplicable);
-      if (runnable.length === 0) throw new Error(`nothing to run: no selected variant applies on ${servers.map((s) => s.name).join(', ')} (reasons above)`);
-      const plans = runnable.map((j) => j.plan);
-      if (opts.minMargin !== undefined && servers.some((s) => s.name !== 'sut')) throw new Error('--min-margin runs on our own server only; drop --server or --min-margin');
-      const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
-      // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
-      const checked = checkBeforeStart([...plans, ...gates.map((g) => g.plan)], resolve(opts.out));
+      const { jobs, runnable, plans, gates, checked, servers, baseline, driftShare, seed, log } = planned;
       if (opts.dryRun) return printDryRun(checked, resolve(opts.out), log);
       const images = await preflight([...plans, ...gates.map((g) => g.plan)]);
       const prepared = new Map<string, PreparedServer>();
