@@ -71,10 +71,10 @@ export class StartedPod {
   }
 
   /**
-   * Docker's view of the container. OOMKilled has a second witness: Docker sets the flag only when
-   * containerd's OOM event reaches it before the exit event, so a kill whose events came the other way
-   * round reads as a plain exit 137. The daemon's event log still holds the `oom` event: a dead
-   * container with exit 137 counts as OOM-killed when the log shows one since it last started.
+   * Docker's view of the container. OOMKilled has a second witness: the OOM and the exit reach the
+   * daemon as separate events, and the flag can miss a kill (a CI run saw exit 137 at the memory
+   * limit with OOMKilled false). The daemon's event log keeps the `oom` event: a dead container with
+   * exit 137 counts as OOM-killed when the log shows one since it last started.
    */
   async state(): Promise<PodState> {
     const info = await (await this.api()).inspect();
