@@ -51,6 +51,8 @@ describe('harness margin: bad input is refused before anything starts', () => {
     const budget = await harness(['margin', TINY, '--budget', 'soon', '--out', out]);
     expect(budget.code).toBe(2);
     expect(budget.stderr).toMatch(/--budget soon: expected a duration like 20m/);
+    // Bad options are input with their fix, not internal errors of the run.
+    for (const r of [none, unknown, range, budget]) expect(r.stderr).not.toMatch(/internal error/);
     expect(await readdir(out)).toEqual([]);
     expect(await ourContainers()).toBe(0);
   });

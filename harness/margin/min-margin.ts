@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { AxisError, atFactor, findAxis } from '../scenario/axes/apply-axis.ts';
 import type { Axis } from '../scenario/axes/registry.ts';
 import type { ResolvedScenario } from '../scenario/scenario-schema.ts';
+import { OptionError } from '../platform/option-error.ts';
 
 // `harness run --min-margin K`: one extra run per variant (per axis) at the required factor, not a
 // search. A variant that holds must still hold at ×K ("the fix holds with 20% to spare"); an incident
@@ -18,7 +19,7 @@ export interface MarginGate {
 
 export function parseMinMargin(text: string): number {
   const k = Number(text);
-  if (!(Number.isFinite(k) && k >= 1)) throw new Error(`--min-margin ${text}: expected a factor of at least 1, e.g. 1.2 for 20% to spare`);
+  if (!(Number.isFinite(k) && k >= 1)) throw new OptionError(`--min-margin ${text}: expected a factor of at least 1, e.g. 1.2 for 20% to spare`);
   return k;
 }
 

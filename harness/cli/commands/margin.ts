@@ -15,6 +15,7 @@ import { resolveVariant } from '../../scenario/resolve.ts';
 import { EXIT } from '../../platform/exit-codes.ts';
 import { checkBeforeStart, guardRun, printDryRun } from '../run-guard.ts';
 import { DEFAULT_OUT } from './run.ts';
+import { OptionError } from '../../platform/option-error.ts';
 
 interface MarginOpts {
   variant: string;
@@ -36,8 +37,8 @@ const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$
 export function narrowRange(axis: Axis, text: string): { min: number; max: number } {
   const m = /^\s*(\d+(?:\.\d+)?)\s*\.\.\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
   const [min, max] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
-  if (!(min > 0 && max > min)) throw new Error(`--range ${text}: expected min..max with 0 < min < max, e.g. 1..3`);
-  if (min < axis.range.min || max > axis.range.max) throw new Error(`--range ${text}: outside axis ${axis.name}'s declared range ${axis.range.min}..${axis.range.max}; widen range in the scenario`);
+  if (!(min > 0 && max > min)) throw new OptionError(`--range ${text}: expected min..max with 0 < min < max, e.g. 1..3`);
+  if (min < axis.range.min || max > axis.range.max) throw new OptionError(`--range ${text}: outside axis ${axis.name}'s declared range ${axis.range.min}..${axis.range.max}; widen range in the scenario`);
   return { min, max };
 }
 
@@ -56,10 +57,10 @@ export function registerMargin(program: Command): void {
     .option('--dry-run', 'check the variant at both ends of each axis and print the plans; start nothing')
     .action(guardRun(async (name: string, opts: MarginOpts) => {
       const repeats = Number(opts.repeats);
-      if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${opts.repeats}: expected a positive integer`);
+      if (!Number.isInteger(repeats) || repeats < 1) throw new OptionError(`--repeats ${opts.repeats}: expected a positive integer`);
       const budgetMs = parseDuration(opts.budget);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-      if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new OptionError(`--seed ${opts.seed}: expected an integer`);
       const [scenario] = await loadScenarios([await resolveScenarioArg(name)]);
       const variant = resolveVariant(scenario!, opts.variant);
       // No axis named and none declared: findAxis says how to declare one.

@@ -25,6 +25,7 @@ import { makeRunId } from '../../run/run-variant.ts';
 import { prepareServer, type PreparedServer } from '../../servers/prepare.ts';
 import type { ServerProfile } from '../../servers/profile.ts';
 import { parseServerList } from '../../servers/registry.ts';
+import { OptionError } from '../../platform/option-error.ts';
 
 /** Run directories go under reports/out of the project the command runs in. */
 export const DEFAULT_OUT = 'reports/out';
@@ -87,7 +88,7 @@ export async function planRun(names: string[], opts: RunOpts): Promise<PlannedRu
   if (opts.failOnDrift && !opts.compareTo) throw new BaselineError('--fail-on-drift needs --compare-to <run-dir|baseline.json> to compare with');
   const baseline = opts.compareTo ? loadBaseline(resolve(opts.compareTo)) : undefined;
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: expected an integer`);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new OptionError(`--seed ${opts.seed}: expected an integer`);
   const loadInstances = parseLoadInstances(opts.loadInstances);
   const selected: ResolvedScenario[] = scenarios.flatMap((s) => selectVariants(s, opts.variant)).map((v) => (loadInstances === undefined ? v : withLoadInstances(v, loadInstances)));
   const servers = parseServerList(opts.server);
@@ -105,9 +106,9 @@ export async function planRun(names: string[], opts: RunOpts): Promise<PlannedRu
   );
   for (const j of jobs) if (j.notApplicable) log(`– ${j.plan.id}/${j.plan.variant} on ${j.server.name}: not applicable: ${j.notApplicable}`);
   const runnable = jobs.filter((j) => !j.notApplicable);
-  if (runnable.length === 0) throw new Error(`nothing to run: no selected variant applies on ${servers.map((s) => s.name).join(', ')} (reasons above)`);
+  if (runnable.length === 0) throw new OptionError(`nothing to run: no selected variant applies on ${servers.map((s) => s.name).join(', ')} (reasons above)`);
   const plans = runnable.map((j) => j.plan);
-  if (opts.minMargin !== undefined && servers.some((s) => s.name !== 'sut')) throw new Error('--min-margin runs on our own server only; drop --server or --min-margin');
+  if (opts.minMargin !== undefined && servers.some((s) => s.name !== 'sut')) throw new OptionError('--min-margin runs on our own server only; drop --server or --min-margin');
   const gates = opts.minMargin === undefined ? [] : planMarginGates(plans, parseMinMargin(opts.minMargin), opts.marginAxis);
   // Plan, then check, then start (harness/plan): bounds, references and --out, before any container.
   const checked = checkBeforeStart([...plans, ...gates.map((g) => g.plan)], resolve(opts.out));
