@@ -1,6 +1,4 @@
 import { sleep } from '../load/timing.ts';
-import type { StartedPod } from '../topology/pod.ts';
-import type { ConnectionLog } from './connection-log.ts';
 import type { Teardown } from '../platform/teardown.ts';
 import { connectionBreak } from './break-rules.ts';
 import type { BreakInfo, ConnectionRunResult, ConnectionStep } from './capacity-schema.ts';
