@@ -23,6 +23,9 @@ class PeersLastSequencer extends BaseSequencer {
 export default defineConfig({
   test: {
     globalSetup: ['./harness/platform/test-scratch.global-setup.ts'],
+    // Vitest reads the sequencer from the root config only (a project's own was ignored: the 4
+    // December cold run had sockudo files from the 36th of 56 integration files on).
+    sequence: { sequencer: PeersLastSequencer },
     projects: [
       {
         test: {
@@ -41,7 +44,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 240_000,
-          sequence: { sequencer: PeersLastSequencer },
         },
       },
     ],
