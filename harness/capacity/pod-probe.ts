@@ -3,6 +3,7 @@ import { podGet } from '../topology/pod-http.ts';
 import { podMemoryMb } from '../topology/pod-memory.ts';
 import type { StartedPod } from '../topology/pod.ts';
 import { metricByLabel, metricSum } from '../topology/prometheus-text.ts';
+import type { PodEnd } from './break-rules.ts';
 
 /** One reading of a pod under a breakpoint test: container state, working set, and its own counters. */
 export interface PodReading {
@@ -56,10 +57,7 @@ export async function readPod(pod: StartedPod, timeoutMs = 1000): Promise<PodRea
 }
 
 /** How a dead pod ended, and when. */
-export interface PodDeath {
-  running: boolean;
-  oomKilled: boolean;
-  exitCode: number | null;
+export interface PodDeath extends PodEnd {
   /** ms since the epoch, when Docker saw it exit. */
   finishedAtMs?: number;
 }
