@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { runK6, type K6Point } from './k6-runner.ts';
 import { connect, RestClient, type PusherConnection } from './pusher-client/index.ts';
@@ -96,6 +99,61 @@ describe.skipIf(!hasK6)('k6 scripts through runK6', () => {
       onPoint: (p) => points.push(p),
     });
     expect(sum(points, 'pusher_connect_failures', { reason: 'close', code: '4100' })).toBe(2);
+  });
+
+  it('ws-subscribers: an attempt that never sees connection_established fails as no_established at its deadline and tries again', async () => {
+    // A server that completes the handshake and then says nothing: a broken server, and what a
+    // socket sees when k6 itself drops the frame (scenarios/load/README.md).
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => silent.close());
+    const closedByClient: number[] = [];
+    silent.on('connection', (ws) => ws.on('close', (code) => closedByClient.push(code)));
+    await once(silent, 'listening');
+    const port = (silent.address() as AddressInfo).port;
+    const points: K6Point[] = [];
+    const r = await runK6({
+      script: script('ws-subscribers.ts'),
+      env: { EDGE_WS: `ws://127.0.0.1:${port}`, APP_KEY: 'key', APP_SECRET: 'secret', VUS: 1, SOCKETS_PER_VU: 2, DURATION_S: 4, ESTABLISHED_TIMEOUT_MS: 500, RECONNECT_DELAY_MS: 200, MAX_ATTEMPTS_PER_SOCKET: 3 },
+      maxDurationS: 60,
+      onPoint: (p) => points.push(p),
+    });
+    expect(r.outcome, r.stderrTail.join('\n')).toBe('passed');
+    // Two sockets × three attempts, each given up at 500 ms by the client, with a normal close.
+    expect(sum(points, 'pusher_connect_attempts')).toBe(6);
+    expect(sum(points, 'pusher_connected')).toBe(0);
+    expect(sum(points, 'pusher_connect_failures', { reason: 'no_established' })).toBe(6);
+    expect(sum(points, 'pusher_connect_failures')).toBe(6);
+    expect(closedByClient).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+  });
+
+  it('ws-subscribers: a handshake still pending at the end and failing after it ends the run (k6 2.2 would block on its close)', async () => {
+    // Accepts TCP, never answers the upgrade, and resets each connection 1.5 s after the run's end.
+    const sockets: Socket[] = [];
+    const hanging = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+    });
+    hanging.listen(0, '127.0.0.1');
+    await once(hanging, 'listening');
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      hanging.close();
+    });
+    const DURATION_S = 2;
+    const reset = setTimeout(() => sockets.forEach((socket) => socket.resetAndDestroy()), (DURATION_S + 1.5) * 1000);
+    cleanups.push(() => clearTimeout(reset));
+    const points: K6Point[] = [];
+    // A VU blocked for good would end only by the runner's kill at 30 s: 'killed', not 'passed'.
+    const r = await runK6({
+      script: script('ws-subscribers.ts'),
+      env: { EDGE_WS: `ws://127.0.0.1:${(hanging.address() as AddressInfo).port}`, APP_KEY: 'key', APP_SECRET: 'secret', VUS: 1, SOCKETS_PER_VU: 2, DURATION_S },
+      maxDurationS: 30,
+      onPoint: (p) => points.push(p),
+    });
+    expect(r.outcome, r.stderrTail.join('\n')).toBe('passed');
+    expect(sockets).toHaveLength(2);
+    expect(sum(points, 'pusher_connect_attempts')).toBe(2);
+    expect(sum(points, 'pusher_connect_failures')).toBe(2);
   });
 
   it('rest-publish: signed publishes arrive; every 4th is oversized and answered 413 as expected', async () => {

@@ -54,6 +54,8 @@ export const K6_SCRIPT_PARAMS = {
     RECONNECT_JITTER: z.boolean().optional(),
     /** Connection attempts per socket, the first included. Default 1000. */
     MAX_ATTEMPTS_PER_SOCKET: positiveInt.optional(),
+    /** An attempt without connection_established by then fails (no_established) and tries again; 0 never. Default 15000 (pusher-js's first attempt's timeout). */
+    ESTABLISHED_TIMEOUT_MS: count.optional(),
     /** How often message counts are flushed. Default 1000. */
     REPORT_EVERY_MS: z.int().min(100).optional(),
   }),
