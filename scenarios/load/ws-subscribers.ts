@@ -40,10 +40,10 @@ const RECONNECT_JITTER = (__ENV.RECONNECT_JITTER || 'false') === 'true';
 const REPORT_EVERY_MS = Math.max(100, num('REPORT_EVERY_MS', 1000));
 // An attempt must see connection_established this soon, or it is a failure (reason no_established)
 // and the socket tries again, as pusher-js does (15 s: its first WebSocket attempt's timeout).
-// Besides a server that never sends it, k6
-// 2.2 itself loses it now and then: its reader may queue a frame that arrives with the handshake
-// ahead of the socket's open, and a frame delivered before open is dropped (websockets.go,
-// queueMessage). Measured here under CPU load: about 1 socket in 3,000. 0: no deadline.
+// Besides a server that never sends it, k6 2.2 itself loses it now and then: its reader may queue
+// a frame that arrives with the handshake ahead of the socket's open, and a frame delivered before
+// open is dropped (websockets.go, queueMessage). Measured here under CPU load: about 1 socket in
+// 3,000. 0: no deadline.
 const ESTABLISHED_TIMEOUT_MS = Math.max(0, num('ESTABLISHED_TIMEOUT_MS', 15_000));
 const MAX_ATTEMPTS_PER_SOCKET = Math.max(1, Math.floor(num('MAX_ATTEMPTS_PER_SOCKET', 1000)));
 const CHURN_SHARE_PER_S = num('CHURN_SHARE_PER_S', 0);
