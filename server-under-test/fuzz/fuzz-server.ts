@@ -41,6 +41,8 @@ export interface FuzzOptions {
   maxInputsPerSurface: number;
   surfaces: readonly Surface[];
   corpusDir?: string;
+  /** Where an input that broke the pod is written (default: the corpus, replayed from then on). */
+  crashDir?: string;
   log?: (line: string) => void;
 }
 
@@ -236,14 +238,23 @@ export async function fuzzServer(opts: FuzzOptions): Promise<FuzzResult> {
           r.corpusInputs++;
           if (!(await run(e.input, false))) throw new Error('pod died on a corpus input');
         }
-        await fc.assert(
-          fc.asyncProperty(driver.arbitrary, async (input) => run(input, true)),
-          { numRuns: opts.maxInputsPerSurface, interruptAfterTimeLimit: opts.secondsPerSurface * 1000, markInterruptAsFailure: false, endOnFailure: true },
-        );
+        let inFlight: Promise<boolean> | undefined;
+        const property = fc.asyncProperty(driver.arbitrary, (input) => (inFlight = run(input, true)));
+        // The first generated input runs whatever the time limit (a surface is never left untried),
+        // the rest until the limit. Only an input the pod failed on is a crash: fast-check also calls
+        // a run "failed" when its limit came before any input finished, without a counterexample.
+        for (const limit of [{ numRuns: 1 }, { numRuns: opts.maxInputsPerSurface - 1, interruptAfterTimeLimit: opts.secondsPerSurface * 1000 }]) {
+          if (limit.numRuns < 1) continue;
+          const details = await fc.check(property, { ...limit, markInterruptAsFailure: false, endOnFailure: true });
+          if (details.counterexample !== null) throw details.errorInstance instanceof Error ? details.errorInstance : new Error('the pod died');
+          // The time limit does not wait for the input in flight: it is judged like the others.
+          if (inFlight !== undefined && !(await inFlight)) throw new Error('the pod died');
+        }
       } catch (err) {
         result.survived = false;
-        const file = join(corpusDir, `crash-${surface}-${Date.now()}.json`);
-        mkdirSync(corpusDir, { recursive: true });
+        const crashDir = opts.crashDir ?? corpusDir;
+        const file = join(crashDir, `crash-${surface}-${Date.now()}.json`);
+        mkdirSync(crashDir, { recursive: true });
         writeFileSync(file, JSON.stringify({ surface, input: last, why: `pod failed: ${(err as Error).message.split('\n')[0]}` } satisfies CorpusEntry, null, 2) + '\n');
         await new Promise((res) => setTimeout(res, 200));
         result.crash = { surface, input: last, file, log: pod.lines.slice(-20) };
