@@ -7,7 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fuzzServer, readCorpus, SURFACES } from './fuzz-server.ts';
+import { fuzzServer, readCorpus, SURFACES, type FuzzOptions, type FuzzResult } from './fuzz-server.ts';
+
+/** fuzzServer with its crashes in a temporary folder, not the checkout's corpus: kept only when there is one. */
+async function fuzzKeepingCrashesAside(opts: Omit<FuzzOptions, 'crashDir' | 'log'>): Promise<FuzzResult> {
+  const crashDir = mkdtempSync(join(tmpdir(), 'fuzz-crash-'));
+  const result = await fuzzServer({ ...opts, crashDir, log: () => {} });
+  if (!result.crash) rmSync(crashDir, { recursive: true, force: true });
+  return result;
+}
+
+/** The crash, if any, as an assertion message (its input cut short). */
+const crashMessage = (r: FuzzResult): string | undefined => r.crash && JSON.stringify({ ...r.crash, input: r.crash.input.slice(0, 2000) });
 
 describe('fuzz:server smoke', () => {
   it('the corpus covers every surface', () => {
@@ -16,11 +27,8 @@ describe('fuzz:server smoke', () => {
   });
 
   it('the pod survives the corpus and a second of generated hostile input on every surface', async () => {
-    // An input that breaks the pod is kept here, named in the failure, not written into the checkout.
-    const crashDir = mkdtempSync(join(tmpdir(), 'fuzz-crash-'));
-    const result = await fuzzServer({ secondsPerSurface: 1, maxInputsPerSurface: 2000, surfaces: SURFACES, crashDir, log: () => {} });
-    expect(result.crash, result.crash && JSON.stringify({ ...result.crash, input: result.crash.input.slice(0, 2000) })).toBeUndefined();
-    rmSync(crashDir, { recursive: true, force: true });
+    const result = await fuzzKeepingCrashesAside({ secondsPerSurface: 1, maxInputsPerSurface: 2000, surfaces: SURFACES });
+    expect(result.crash, crashMessage(result)).toBeUndefined();
     expect(result.survived).toBe(true);
     for (const s of SURFACES) {
       expect(result.surfaces[s]?.corpusInputs, s).toBeGreaterThan(0);
@@ -33,10 +41,8 @@ describe('fuzz:server smoke', () => {
   it('a time limit that ends before any input is answered is not a crash, and the first input runs anyway', async () => {
     // fast-check calls such a run failed ("interrupted after 0 tests"); on a busy machine a batch of
     // 8 hostile requests may take longer than the smoke's second.
-    const crashDir = mkdtempSync(join(tmpdir(), 'fuzz-crash-'));
-    const result = await fuzzServer({ secondsPerSurface: 0.001, maxInputsPerSurface: 10, surfaces: ['http'], crashDir, log: () => {} });
-    expect(result.crash?.file).toBeUndefined();
-    rmSync(crashDir, { recursive: true, force: true });
+    const result = await fuzzKeepingCrashesAside({ secondsPerSurface: 0.001, maxInputsPerSurface: 10, surfaces: ['http'] });
+    expect(result.crash, crashMessage(result)).toBeUndefined();
     expect(result.survived).toBe(true);
     // The first input, a batch of 8 requests; at most one more started before the 1 ms limit.
     expect([8, 16]).toContain(result.surfaces.http?.inputs);
